@@ -1,0 +1,66 @@
+"""isolint: lint container isolation in Dockerfiles, Compose files and Kubernetes manifests.
+
+The public API a rule (built-in or plug-in) uses: the model, the rule metadata and the context.
+"""
+
+from .context import Context, Trust
+from .model import (
+    Build,
+    Container,
+    Device,
+    Format,
+    Handler,
+    Image,
+    Instruction,
+    KeyValue,
+    Location,
+    Mount,
+    Namespace,
+    NamespaceJoin,
+    Port,
+    Profile,
+    Resource,
+    Role,
+    RuntimeClass,
+    SecurityContext,
+    SELinux,
+    Stage,
+    Value,
+    Volume,
+    Workload,
+)
+from .rule import Finding, Rule, Severity
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Build",
+    "Container",
+    "Context",
+    "Device",
+    "Finding",
+    "Format",
+    "Handler",
+    "Image",
+    "Instruction",
+    "KeyValue",
+    "Location",
+    "Mount",
+    "Namespace",
+    "NamespaceJoin",
+    "Port",
+    "Profile",
+    "Resource",
+    "Role",
+    "Rule",
+    "RuntimeClass",
+    "SELinux",
+    "SecurityContext",
+    "Severity",
+    "Stage",
+    "Trust",
+    "Value",
+    "Volume",
+    "Workload",
+    "__version__",
+]

@@ -1,0 +1,154 @@
+"""Which files to lint: walk the given paths, honour ``.gitignore`` and excludes, guess each kind.
+
+The kind is guessed from the name here (cheap); YAML and JSON files whose name says nothing are
+classified by content when they are loaded (:mod:`isolint.loader`).
+"""
+
+from __future__ import annotations
+
+import enum
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "third-party",
+                          ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache",
+                          ".pytest_cache", "bower_components", ".terraform"})
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+# Dockerfile.md, Dockerfile.j2 ... are documentation or templates, not Dockerfiles
+NOT_DOCKERFILE_SUFFIXES = (".md", ".txt", ".dockerignore", ".yaml", ".yml", ".json", ".sh", ".py", ".j2",
+                           ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".erb", ".bak", ".orig", ".swp")
+
+
+class Kind(str, enum.Enum):
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+    KUBERNETES = "kubernetes"
+    YAML = "yaml"  # a YAML or JSON file to classify by content
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str
+    kind: Kind
+    explicit: bool = False  # named on the command line (not found by walking)
+
+
+def kind_from_name(path: str) -> Kind | None:
+    lower = os.path.basename(path).lower()
+    if lower in ("dockerfile", "containerfile") or lower.endswith((".dockerfile", ".containerfile")):
+        return Kind.DOCKERFILE
+    if lower.startswith(("dockerfile.", "containerfile.")) and not lower.endswith(NOT_DOCKERFILE_SUFFIXES):
+        return Kind.DOCKERFILE
+    if lower.endswith(YAML_SUFFIXES):
+        return Kind.COMPOSE if lower.startswith(("docker-compose", "compose")) else Kind.YAML
+    if lower.endswith(JSON_SUFFIXES):
+        return Kind.YAML
+    return None
+
+
+class _GitIgnore:
+    """The ``.gitignore`` files met on the way down, each matching relative to its own folder."""
+
+    def __init__(self) -> None:
+        self._specs: list[tuple[str, object]] = []
+
+    def enter(self, directory: str) -> int:
+        path = os.path.join(directory, ".gitignore")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return 0
+        import pathspec
+
+        self._specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+        return 1
+
+    def leave(self, count: int) -> None:
+        for _ in range(count):
+            self._specs.pop()
+
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        for base, spec in self._specs:
+            rel = os.path.relpath(path, base).replace(os.sep, "/")
+            if is_dir:
+                rel += "/"
+            if spec.match_file(rel):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def _excluded(path: str, root: str, excludes: Iterable[str]) -> bool:
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    name = os.path.basename(path)
+    for pattern in excludes:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(name, pattern) \
+                or rel.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool = True,
+             errors: list[tuple[str, str]] | None = None) -> Iterator[Candidate]:
+    """Yield lintable files under ``paths`` in a deterministic order.
+
+    Symlinks to files are followed, symlinked directories are not (no loops); sockets, FIFOs and
+    devices are never opened. Problems (unreadable folders, missing paths) go to ``errors``.
+    """
+    errors = errors if errors is not None else []
+    excludes = tuple(excludes)
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            errors.append((path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path, path, excludes, _GitIgnore() if gitignore else None, errors)
+        elif stat.S_ISREG(st.st_mode):
+            kind = kind_from_name(path) or Kind.YAML
+            yield Candidate(path, kind, explicit=True)
+        else:
+            errors.append((path, "not a regular file or directory; skipped"))
+
+
+def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgnore | None,
+          errors: list[tuple[str, str]]) -> Iterator[Candidate]:
+    pushed = ignore.enter(directory) if ignore is not None else 0
+    try:
+        try:
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            errors.append((directory, f"cannot read directory: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            path = entry.path
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRS or (excludes and _excluded(path, root, excludes)):
+                    continue
+                if ignore is not None and ignore.ignored(path, True):
+                    continue
+                yield from _walk(path, root, excludes, ignore, errors)
+            elif is_file:
+                kind = kind_from_name(entry.name)
+                if kind is None:
+                    continue
+                if excludes and _excluded(path, root, excludes):
+                    continue
+                if ignore is not None and ignore.ignored(path, False):
+                    continue
+                yield Candidate(path, kind)
+    finally:
+        if ignore is not None:
+            ignore.leave(pushed)

@@ -1,0 +1,120 @@
+"""Runs the selected rules over the model and turns what they yield into diagnostics.
+
+Severity, escalation for untrusted workloads and ordering are decided here, never in a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import Context
+from .model import FileModel, Location, Namespace, ParseError, Resource, Workload
+from .rule import Finding, LoadedRule, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding as reported: the rule, where, what, about which resource and container."""
+
+    rule: str
+    name: str
+    severity: Severity
+    location: Location
+    message: str
+    resource: Resource
+    container: str | None = None
+    related: tuple[tuple[Location, str], ...] = ()
+    certain: bool = True
+    escalated_from: Severity | None = None
+    format: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    def sort_key(self) -> tuple[Any, ...]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column or 0, self.rule, self.resource.name, self.container or "",
+                self.message)
+
+
+@dataclass(slots=True)
+class Outcome:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+
+def build_context(models: Iterable[FileModel], kubernetes_version: tuple[int, int],
+                  settings: Mapping[str, Any]) -> Context:
+    namespaces = {}
+    runtime_classes = {}
+    for model in models:
+        for ns in model.namespaces:
+            namespaces[ns.name.value] = ns
+        for rc in model.runtime_classes:
+            runtime_classes[rc.name.value] = rc
+    return Context(kubernetes_version=kubernetes_version, namespaces=namespaces,
+                   runtime_classes=runtime_classes, settings=settings)
+
+
+def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
+              severity_overrides: Mapping[str, Severity] | None = None,
+              rule_options: Mapping[str, Mapping[str, Any]] | None = None) -> Outcome:
+    overrides = severity_overrides or {}
+    options = rule_options or {}
+    outcome = Outcome()
+    workload_rules = [r for r in rules if r.meta.subject is Workload]
+    namespace_rules = [r for r in rules if r.meta.subject is Namespace]
+    for rule in rules:
+        ctx.options = {**rule.meta.options, **options.get(rule.code, {}), **options.get(rule.name, {})}
+        severity = overrides.get(rule.code) or overrides.get(rule.name)
+        if rule in workload_rules:
+            for model in models:
+                for workload in model.workloads:
+                    if workload.format not in rule.meta.formats:
+                        continue
+                    _collect(outcome, rule, severity, workload, workload.resource, ctx,
+                             ctx.classification(workload).trust.escalates)
+        elif rule in namespace_rules:
+            for ns in ctx.namespaces.values():
+                _collect(outcome, rule, severity, ns, ns.resource, ctx, False)
+    outcome.diagnostics.sort(key=Diagnostic.sort_key)
+    return outcome
+
+
+def _collect(outcome: Outcome, rule: LoadedRule, severity: Severity | None, subject: Any, resource: Resource,
+             ctx: Context, escalate: bool) -> None:
+    try:
+        findings = list(rule.check(subject, ctx))
+    except Exception as exc:  # a rule bug must not hide the other findings
+        loc = subject.loc
+        outcome.errors.append(ParseError(loc.path, f"rule {rule.code} failed on {resource.kind}/{resource.name}: "
+                                         f"{type(exc).__name__}: {exc}", loc.line, loc.column))
+        return
+    fmt = getattr(subject, "format", None)
+    for finding in findings:
+        outcome.diagnostics.append(_diagnostic(rule, severity, finding, resource, escalate,
+                                               fmt.value if fmt is not None else None))
+
+
+def _diagnostic(rule: LoadedRule, override: Severity | None, finding: Finding, resource: Resource,
+                escalate: bool, fmt: str | None) -> Diagnostic:
+    base = override if override is not None else finding.severity if finding.severity is not None \
+        else rule.meta.severity
+    severity = base.raised() if escalate else base
+    container = finding.container.display_name if finding.container is not None else None
+    return Diagnostic(
+        rule=rule.code,
+        name=rule.name,
+        severity=severity,
+        location=finding.node.loc,
+        message=finding.message,
+        resource=resource,
+        container=container,
+        related=finding.related,
+        certain=finding.certain,
+        escalated_from=base if severity != base else None,
+        format=fmt,
+    )

@@ -1,0 +1,155 @@
+"""Read one file (or stdin) safely, decide its kind by name and content, and parse it.
+
+Reading never follows anything but the file itself: no includes fetched, nothing executed.
+Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else as UTF-8; anything else is an error
+for that file, as are binary files and files over the size limit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Mapping
+
+from .discovery import Kind
+from .model import FileModel, Format, ParseError
+from .yamlsource import load_all
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# ``{{ ... }}`` not preceded by ``$`` (GitHub Actions' ``${{ }}`` is plain YAML text)
+_TEMPLATE = re.compile(r"(?<!\$)\{\{-?\s*[-.$\w(\"'/]|\{%-?\s")
+_HELM_HINT = ("looks like an unrendered Helm/Go or Jinja template; render it first, "
+              "e.g. `helm template <chart> | isolint check -`")
+
+
+class ReadError(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        if not _is_regular(fd):
+            raise ReadError("not a regular file; skipped")
+        data = os.read(fd, max_bytes + 1)
+        chunks = [data]
+        while data and sum(map(len, chunks)) <= max_bytes:
+            data = os.read(fd, max_bytes + 1)
+            chunks.append(data)
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > max_bytes:
+        raise ReadError(f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit (--max-file-size); skipped")
+    return decode(raw)
+
+
+def _is_regular(fd: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(os.fstat(fd).st_mode)
+
+
+def decode(raw: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"cannot decode as {encoding}: {exc.reason}") from None
+    if b"\x00" in raw[:8192]:
+        raise ReadError("binary file (contains NUL bytes); skipped")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ReadError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line) from None
+
+
+def looks_templated(text: str) -> bool:
+    return _TEMPLATE.search(text) is not None
+
+
+def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[str, str] | None = None,
+              explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
+    """Parse one file into its model; errors land in ``FileModel.errors``, never raised."""
+    if text is None:
+        try:
+            text = read_text(path, max_bytes)
+        except ReadError as exc:
+            fmt = Format.DOCKERFILE if kind is Kind.DOCKERFILE else None
+            return FileModel(path, fmt, errors=[ParseError(path, exc.message, exc.line)])
+    if kind is Kind.DOCKERFILE:
+        from .parsers.dockerfile import parse_dockerfile
+
+        return parse_dockerfile(path, text)
+    if kind is Kind.COMPOSE:
+        if looks_templated(text):
+            return _template_error(path, text, Format.COMPOSE)
+        from .parsers.compose import parse_compose
+
+        return parse_compose(path, text, environ)
+    return _load_yaml(path, text, kind, environ, explicit)
+
+
+def _template_error(path: str, text: str, fmt: Format | None) -> FileModel:
+    match = _TEMPLATE.search(text)
+    line = text.count("\n", 0, match.start()) + 1 if match else None
+    return FileModel(path, fmt, errors=[ParseError(path, _HELM_HINT, line)])
+
+
+def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | None, explicit: bool) -> FileModel:
+    """A YAML/JSON file: Kubernetes if any document has apiVersion and kind, Compose if its top
+    level is a Compose project, else not ours (ignored silently)."""
+    from .parsers import kubernetes
+
+    if kind is Kind.KUBERNETES or kind is Kind.YAML:
+        docs = []
+        for index, (doc, error) in enumerate(load_all(text)):
+            if error is not None:
+                if looks_templated(text):
+                    return _template_error(path, text, Format.KUBERNETES)
+                if not docs and not _mentions_kubernetes(text) and not explicit:
+                    return FileModel(path, None)  # some other broken YAML: not ours
+                model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
+                model.errors.append(ParseError(path, error.message, error.line, error.column))
+                _parse_kubernetes_docs(path, model, docs)
+                return model
+            docs.append((index, doc))
+        if any(kubernetes.looks_like_kubernetes(doc) for _, doc in docs):
+            if looks_templated(text):
+                return _template_error(path, text, Format.KUBERNETES)
+            model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
+            _parse_kubernetes_docs(path, model, docs)
+            return model
+        from .parsers.compose import looks_like_compose
+
+        if len(docs) != 1 or not looks_like_compose(docs[0][1]):
+            return FileModel(path, None)
+    from .parsers.compose import parse_compose
+
+    return parse_compose(path, text, environ)
+
+
+def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:
+    from .parsers.fields import Reader
+    from .parsers.kubernetes import parse_documents
+
+    reader = Reader(path, "manifest")
+    parse_documents(reader, model, docs)
+    model.errors.extend(reader.errors)
+
+
+def _mentions_kubernetes(text: str) -> bool:
+    return "apiVersion" in text and "kind" in text

@@ -1,0 +1,128 @@
+"""Finding rules: every module of ``isolint.rules`` plus the ``isolint.rules`` entry-point group.
+
+A rule module defines ``RULE`` (a :class:`~isolint.rule.Rule`) and ``check``; its docstring is the
+rule's documentation. Nothing keeps a hand-written list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from .rule import LoadedRule, Rule
+
+ENTRY_POINT_GROUP = "isolint.rules"
+PROFILES: dict[str, tuple[str, ...]] = {
+    "pss-baseline": ("pss-baseline",),
+    "pss-restricted": ("pss-baseline", "pss-restricted"),
+}
+
+
+@dataclass(slots=True)
+class Registry:
+    rules: list[LoadedRule] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # plug-ins that could not be loaded
+
+    def by_code(self) -> dict[str, LoadedRule]:
+        return {r.code: r for r in self.rules}
+
+    def find(self, key: str) -> LoadedRule | None:
+        key = key.strip()
+        for rule in self.rules:
+            if key.upper() == rule.code or key.lower() == rule.name:
+                return rule
+        return None
+
+
+def _from_module(module: ModuleType) -> LoadedRule | None:
+    meta = getattr(module, "RULE", None)
+    check = getattr(module, "check", None)
+    if not isinstance(meta, Rule) or not callable(check):
+        return None
+    return LoadedRule(meta, check, (module.__doc__ or "").strip(), module.__name__)
+
+
+def _builtin_modules() -> Iterable[str]:
+    from . import rules as package
+
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        if not info.name.rsplit(".", 1)[-1].startswith("_"):
+            yield info.name
+
+
+def load_rules(plugins: bool = True) -> Registry:
+    registry = Registry()
+    seen: dict[str, str] = {}
+    for name in _builtin_modules():
+        rule = _from_module(importlib.import_module(name))
+        if rule is not None:
+            _add(registry, seen, rule)
+    if plugins:
+        _load_plugins(registry, seen)
+    registry.rules.sort(key=lambda r: r.code)
+    return registry
+
+
+def _load_plugins(registry: Registry, seen: dict[str, str]) -> None:
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # a broken plug-in must not stop the run
+            registry.errors.append(f"plug-in {entry.name!r} could not be loaded: {exc}")
+            continue
+        modules = [loaded] if isinstance(loaded, ModuleType) else []
+        if not modules:
+            registry.errors.append(f"plug-in {entry.name!r} must point at a rule module")
+        for module in modules:
+            rule = _from_module(module)
+            if rule is None:
+                registry.errors.append(f"plug-in {entry.name!r} has no RULE and check()")
+            else:
+                _add(registry, seen, rule)
+
+
+def _add(registry: Registry, seen: dict[str, str], rule: LoadedRule) -> None:
+    if rule.code in seen:
+        registry.errors.append(f"rule code {rule.code} is defined twice ({seen[rule.code]}, {rule.module})")
+        return
+    seen[rule.code] = rule.module
+    registry.rules.append(rule)
+
+
+def matches(rule: LoadedRule, selector: str) -> bool:
+    """A selector is a code (``PRV001``), a code prefix or group (``PRV``), or a rule name."""
+    selector = selector.strip()
+    if not selector:
+        return False
+    if selector.lower() == rule.name or selector.upper() == "ALL":
+        return True
+    return rule.code.startswith(selector.upper())
+
+
+def select_rules(registry: Registry, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 profile: str | None = None) -> list[LoadedRule]:
+    """The rules a run uses.
+
+    With a profile: exactly the rules implementing it. Otherwise ``select`` (when given) picks
+    rules, including those off by default; without it every default rule runs. ``ignore`` then
+    removes rules in both cases.
+    """
+    select = [s for s in select if s.strip()]
+    ignore = [s for s in ignore if s.strip()]
+    if profile is not None:
+        wanted = PROFILES[profile]
+        chosen = [r for r in registry.rules if set(r.meta.profiles) & set(wanted)]
+    elif select:
+        chosen = [r for r in registry.rules if any(matches(r, s) for s in select)]
+    else:
+        chosen = [r for r in registry.rules if r.meta.default]
+    return [r for r in chosen if not any(matches(r, s) for s in ignore)]
+
+
+def unknown_selectors(registry: Registry, selectors: Iterable[str]) -> list[str]:
+    return [s for s in selectors if s.strip() and not any(matches(r, s) for r in registry.rules)]

@@ -1,0 +1,69 @@
+"""``--format json``: one object with version, findings, errors and a summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..engine import Diagnostic
+from ..model import Location, ParseError, Resource
+from . import Report
+
+FORMAT_VERSION = 1
+
+
+def resource_dict(resource: Resource) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": resource.kind, "name": resource.name}
+    if resource.namespace:
+        out["namespace"] = resource.namespace
+    return out
+
+
+def location_dict(loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": loc.path, "line": loc.line}
+    if loc.column is not None:
+        out["column"] = loc.column
+    return out
+
+
+def finding_dict(d: Diagnostic) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": d.rule,
+        "name": d.name,
+        "severity": d.severity.label,
+        "path": d.location.path,
+        "line": d.location.line,
+        "column": d.location.column,
+        "message": d.message,
+        "resource": resource_dict(d.resource),
+    }
+    if d.container is not None:
+        out["container"] = d.container
+    if d.format is not None:
+        out["format"] = d.format
+    if not d.certain:
+        out["confidence"] = "low"
+    if d.escalated_from is not None:
+        out["escalated_from"] = d.escalated_from.label
+    if d.related:
+        out["related"] = [{**location_dict(loc), "message": msg} for loc, msg in d.related]
+    return out
+
+
+def error_dict(e: ParseError) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": e.path, "message": e.message}
+    if e.line is not None:
+        out["line"] = e.line
+    if e.column is not None:
+        out["column"] = e.column
+    return out
+
+
+def render(report: Report) -> str:
+    document = {
+        "version": FORMAT_VERSION,
+        "findings": [finding_dict(d) for d in report.diagnostics],
+        "errors": [error_dict(e) for e in report.errors],
+        "summary": report.summary(),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

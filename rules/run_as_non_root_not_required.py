@@ -1,0 +1,63 @@
+"""## What it does
+Flags a Kubernetes pod whose containers are not required to run as a non-root user:
+`runAsNonRoot` is explicitly `false` at the pod or a container level, or neither the pod nor
+every container (init and ephemeral included) sets it to `true`. Judged exactly as the Pod
+Security admission controller does: a non-zero `runAsUser` is not a substitute. From Kubernetes
+1.35 a pod with `hostUsers: false` (its own user namespace) is exempt.
+
+## Why is this bad?
+Without `runAsNonRoot: true` the kubelet starts whatever user the image declares, and for most
+images that is UID 0. Root in the container owns every host file, device or kernel interface
+that leaks through the other layers, and most escape exploits start from root.
+
+## Example
+```yaml
+spec:
+  containers:
+    - name: app
+      image: nginx
+```
+
+## Use instead
+```yaml
+spec:
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 10001
+```
+
+## References
+- Kubernetes Pod Security Standards, Restricted: "Running as Non-root"
+- CIS Kubernetes Benchmark 5.2.7 "Minimize the admission of root containers"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+
+RULE = Rule(
+    code="USR001",
+    name="run-as-non-root-not-required",
+    severity=Severity.MEDIUM,
+    summary="Pod does not require its containers to run as a non-root user",
+    formats=(Format.KUBERNETES,),
+    profiles=("pss-restricted",),
+    references=("PSS Restricted: Running as Non-root", "CIS Kubernetes 5.2.7"),
+)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if ctx.at_least(1, 35) and workload.host_users is not None and workload.host_users.value is False:
+        return
+    pod = workload.security.run_as_non_root
+    if pod is not None and pod.value is False:
+        yield Finding(pod, "pod sets runAsNonRoot: false")
+    pod_requires = pod is not None and pod.value is True
+    for container in workload.containers:
+        own = container.security.run_as_non_root
+        if own is not None:
+            if own.value is False:
+                yield Finding(own, f"container {container.display_name!r} sets runAsNonRoot: false", container)
+        elif not pod_requires:
+            yield Finding(container.name or container, f"container {container.display_name!r} may run as root: "
+                          "runAsNonRoot is not true for it or its pod", container)

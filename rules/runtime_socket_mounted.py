@@ -1,0 +1,81 @@
+r"""## What it does
+Flags a container runtime API socket mounted into a container: the Docker socket
+(`/var/run/docker.sock`, `\\.\pipe\docker_engine`), containerd, CRI-O, Podman and BuildKit
+sockets, or any host directory that contains one (mounting `/var/run` or `/run` exposes them
+all). Covers Kubernetes hostPath volumes (any `type`, `Socket` included), Compose binds in
+short and long syntax, named volumes that are binds in disguise, `npipe` mounts and Compose
+`use_api_socket: true`. Paths are canonicalised first (`/var/run` is `/run`, `//`, `..`).
+
+## Why is this bad?
+Whoever can talk to the runtime API can start a privileged container with the host's root
+filesystem mounted: socket access is root on the node, whatever the container's own settings.
+Mounting it read-only changes nothing, a socket stays writable.
+
+## Example
+```yaml
+services:
+  ci:
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+```
+
+## Use instead
+Build images with a rootless builder or a remote BuildKit, talk to the Docker API through a
+proxy that allows only the calls needed, or run such tooling in a dedicated VM.
+
+## References
+- CIS Docker Benchmark 5.32 "Ensure that the Docker socket is not mounted inside any containers"
+- Kubernetes Pod Security Standards, Baseline: "HostPath Volumes"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import canonical_host_path, path_overlaps
+
+RULE = Rule(
+    code="MNT002",
+    name="runtime-socket-mounted",
+    severity=Severity.CRITICAL,
+    summary="A container runtime API socket (Docker, containerd, CRI-O, Podman) is mounted",
+    formats=(Format.KUBERNETES, Format.COMPOSE),
+    references=("CIS Docker 5.32", "PSS Baseline: HostPath Volumes"),
+    options={"sockets": ["/run/docker.sock", "/run/containerd/containerd.sock", "/run/crio/crio.sock",
+                         "/run/podman/podman.sock", "/run/buildkit/buildkitd.sock", "/run/dockershim.sock",
+                         "/run/cri-dockerd.sock", "/run/k3s/containerd/containerd.sock",
+                         "/run/user/*/docker.sock", "/run/user/*/podman/podman.sock"]},
+)
+WINDOWS_PIPES = ("//./pipe/docker_engine", "//./pipe/containerd-containerd")
+
+
+def _socket_in(path: str, sockets: list[str]) -> str | None:
+    """The runtime socket that mounting ``path`` exposes (the path is the socket, or contains it)."""
+    if path.replace("\\", "/").lower() in WINDOWS_PIPES:
+        return path
+    canonical = canonical_host_path(path)
+    if not canonical.startswith("/"):
+        return None
+    return next((socket for socket in sockets if path_overlaps(canonical, socket)), None)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    sockets = ctx.options["sockets"]
+    if workload.use_api_socket is not None and workload.use_api_socket.value is True:
+        yield Finding(workload.use_api_socket, "use_api_socket gives the container the Docker API of the host",
+                      certain=workload.use_api_socket.certain)
+    for volume in workload.volumes:
+        if volume.host_path is not None and workload.format is Format.KUBERNETES:
+            socket = _socket_in(volume.host_path.value, sockets)
+            if socket is not None:
+                yield Finding(volume.host_path, f"hostPath volume {volume.name.value!r} exposes the runtime socket "
+                              f"{socket}")
+    if workload.format is not Format.COMPOSE:
+        return
+    for container in workload.containers:
+        for mount in container.mounts:
+            if mount.type.value not in ("bind", "npipe") or mount.source is None:
+                continue
+            socket = _socket_in(mount.source.value, sockets)
+            if socket is not None:
+                yield Finding(mount.source, f"bind mount of {mount.source.value} exposes the runtime socket {socket}",
+                              container, certain=mount.source.certain)

@@ -1,0 +1,48 @@
+"""Inline expectations in fixture files, semgrep-style.
+
+``# expect: CODE[, CODE]`` on a line says the next line must be flagged by each CODE;
+``# ok: CODE[, CODE]`` says it must not be. For every code a file mentions, the lines it flags
+must be exactly the expected ones. A first-line ``# isolint-args: --kubernetes-version 1.34``
+passes options to the run.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+ANNOTATION = re.compile(r"#\s*(expect|ok):\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
+ARGS = re.compile(r"#\s*isolint-args:\s*(.+)")
+
+
+@dataclass
+class Expectations:
+    path: Path
+    expected: set[tuple[str, int]] = field(default_factory=set)
+    ok: set[tuple[str, int]] = field(default_factory=set)
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def codes(self) -> set[str]:
+        return {code for code, _ in self.expected | self.ok}
+
+
+def read_expectations(path: Path) -> Expectations:
+    exp = Expectations(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if number <= 2 and (m := ARGS.search(line)):
+            exp.args = shlex.split(m.group(1))
+        for m in ANNOTATION.finditer(line):
+            target = exp.expected if m.group(1) == "expect" else exp.ok
+            for code in re.split(r"\s*,\s*", m.group(2).strip()):
+                target.add((code, number + 1))
+    return exp
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and ANNOTATION.search(p.read_text("utf-8", "replace")))
