@@ -57,7 +57,12 @@ def load_rules(plugins: bool = True) -> Registry:
     registry = Registry()
     seen: dict[str, str] = {}
     for name in _builtin_modules():
-        rule = _from_module(importlib.import_module(name))
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:  # one broken rule must not take the others down
+            registry.errors.append(f"rule module {name} could not be loaded: {type(exc).__name__}: {exc}")
+            continue
+        rule = _from_module(module)
         if rule is not None:
             _add(registry, seen, rule)
     if plugins:
