@@ -42,6 +42,16 @@ KNOWN_INSTRUCTIONS = frozenset({
 })
 # Instructions BuildKit refuses without any argument.
 NEEDS_ARGUMENTS = KNOWN_INSTRUCTIONS - {"CMD", "ENTRYPOINT"}
+ARGUMENT_HINTS = {
+    "FROM": "FROM [--platform=<platform>] <image> [AS <name>]",
+    "USER": "USER <user>[:<group>]",
+    "ARG": "ARG <name>[=<default>]",
+    "ENV": "ENV <name>=<value>",
+    "COPY": "COPY <source> <destination>",
+    "ADD": "ADD <source> <destination>",
+    "EXPOSE": "EXPOSE <port>[/<protocol>]",
+    "HEALTHCHECK": "HEALTHCHECK CMD <command> or HEALTHCHECK NONE",
+}
 JSON_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
@@ -163,7 +173,7 @@ class _LogicalLine:
 
     @property
     def keyword(self) -> str:
-        return self.text.split(None, 1)[0].upper()
+        return self.text.split(None, 1)[0].upper()  # text is never blank
 
     @property
     def rest(self) -> str:
@@ -203,7 +213,10 @@ def _logical_lines(path: str, lines: list[str], escape: str, errors: list[ParseE
             piece, continues = _trim_continuation(line, escape)
             parts.append(piece)
             end = index
-        raw = _LogicalLine(start, len(lines[start - 1]) - len(stripped) + 1, end, "".join(parts))
+        text = "".join(parts)
+        if not text.strip():
+            continue  # a lone continuation character: nothing to build
+        raw = _LogicalLine(start, len(lines[start - 1]) - len(stripped) + 1, end, text)
         if raw.keyword in HEREDOC_INSTRUCTIONS and "<<" in raw.text:
             index = _read_heredocs(path, lines, index, raw, escape, errors)
         yield raw
@@ -384,7 +397,9 @@ def _make_instruction(path: str, raw: _LogicalLine, escape: str, errors: list[Pa
     loc = Location(path, raw.line, raw.column)
     value = raw.rest
     if not value and keyword in NEEDS_ARGUMENTS:
-        errors.append(ParseError(path, f"{keyword} requires at least one argument", raw.line, raw.column))
+        hint = ARGUMENT_HINTS.get(keyword)
+        usage = f": write {hint}" if hint else ""
+        errors.append(ParseError(path, f"{keyword} requires at least one argument{usage}", raw.line, raw.column))
     flags, remainder = _split_flags(value, loc, escape)
     arguments, json_form = _arguments(keyword, remainder)
     return Instruction(
@@ -462,6 +477,7 @@ class _ImageBuilder:
     stages: list[_StageState] = field(default_factory=list)
     finished: list[Stage] = field(default_factory=list)
     ports: list[tuple[Port, ...]] = field(default_factory=list)  # EXPOSE ports by stage index
+    has_from: bool = True  # without any FROM, one "no FROM" error replaces the per-instruction ones
 
     def error(self, instruction: Instruction, message: str) -> None:
         self.errors.append(ParseError(self.path, message, instruction.loc.line, instruction.loc.column))
@@ -473,7 +489,7 @@ class _ImageBuilder:
             if instruction.keyword == "ARG":
                 self.global_args.append(instruction)
                 self.declare_args(instruction, self.global_env, global_scope=True)
-            else:
+            elif self.has_from:
                 self.error(instruction, f"{instruction.keyword} before the first FROM: only ARG instructions "
                            "and comments may come before FROM")
         else:
@@ -601,8 +617,7 @@ class _ImageBuilder:
 
     def user(self, instruction: Instruction, env: Env) -> Value[str] | None:
         if not instruction.value:
-            self.error(instruction, "USER requires a user name or uid (optionally followed by :group)")
-            return None
+            return None  # already reported: USER requires an argument
         words = _split_words(instruction.value, self.escape)
         if len(words) != 1:
             self.error(instruction, f"USER takes exactly one argument, got {len(words)}: "
@@ -628,6 +643,7 @@ class _ImageBuilder:
 def _build_image(path: str, instructions: list[Instruction], directives: tuple[KeyValue, ...], escape: str,
                  build_args: dict[str, str], errors: list[ParseError]) -> tuple[Image, list[tuple[Port, ...]]]:
     builder = _ImageBuilder(path, escape, build_args, errors)
+    builder.has_from = any(instruction.keyword == "FROM" for instruction in instructions)
     for instruction in instructions:
         builder.add(instruction)
     if builder.stages:
