@@ -514,9 +514,18 @@ def test_from_without_image_still_starts_a_stage() -> None:
 
 
 def test_empty_base_after_substitution() -> None:
-    model = parse("ARG BASE\nFROM ${BASE}\n")
-    assert [e.line for e in model.errors] == [2]
+    model = parse('ARG BASE=""\nFROM ${BASE}\n')
+    assert [(e.line, e.column) for e in model.errors] == [(2, 1)]
     assert "empty after substituting ARGs" in model.errors[0].message
+
+
+def test_base_from_an_arg_without_value_is_unknown_not_an_error() -> None:
+    model = parse("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n")
+    assert model.errors == []
+    base = stages(model)[0].base
+    assert base.value == "" and base.certain is False and base.text == "${BASE_IMAGE}"
+    assert parse("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n", build_args={"BASE_IMAGE": "alpine"}).images[0].stages[
+        0].base.value == "alpine"
 
 
 @pytest.mark.parametrize("text", [

@@ -506,9 +506,10 @@ class _ImageBuilder:
                        "FROM [--platform=<platform>] <image> [AS <name>]")
         base_text = words[0] if words else ""
         base_value, base_certain = _expand(base_text, self.global_env, self.escape)
-        if instruction.arguments and not base_value:
+        # An ARG without a value is meant to be passed at build time: unknown, not an error.
+        if instruction.arguments and not base_value and base_certain:
             self.error(instruction, f"the base image {base_text!r} is empty after substituting ARGs: "
-                       "give the ARG a default value or pass it as a build argument")
+                       "give the ARG a non-empty default value")
         base = Value(base_value, loc, base_certain, text=base_text if base_text != base_value else None)
         name = self.stage_name(instruction, words[2]) if len(words) == 3 else None
         base_stage = self.find_stage(base_value)
