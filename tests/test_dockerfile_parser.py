@@ -6,6 +6,7 @@ import time
 from textwrap import dedent
 
 import pytest
+
 from isolint.model import FileModel, Format, Instruction, Location, ParseError, Stage
 from isolint.parsers.dockerfile import instruction_flag, looks_like_dockerfile, parse_dockerfile
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from isolint.cli import build_parser
 from isolint.cli import _settings as settings_from_args
+from isolint.cli import build_parser
 from isolint.runner import run
 
 from .fixture_harness import FIXTURES, fixture_files, read_expectations

@@ -29,7 +29,8 @@ EXPECTED, OK = _annotations()
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_rule_is_documented(rule):
     positions = [rule.doc.find(s) for s in SECTIONS]
-    assert all(p >= 0 for p in positions), f"{rule.code} docstring lacks {[s for s, p in zip(SECTIONS, positions, strict=True) if p < 0]}"
+    missing = [s for s, p in zip(SECTIONS, positions, strict=True) if p < 0]
+    assert not missing, f"{rule.code} docstring lacks {missing}"
     assert positions == sorted(positions), f"{rule.code} docstring sections out of order"
     assert rule.meta.summary and rule.meta.references
 
