@@ -67,7 +67,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.DOCKERFILE:
         if stage is not None and _runs_as_root_by_default(workload, stage, ctx):
             yield Finding(stage, f"no USER in stage {stage.name.value if stage.name else stage.index}: "
-                          "the image runs as root", workload.containers[0] if workload.containers else None)
+                          "the image runs as root")
         return
     for container in workload.containers:
         if container.security.run_as_user is not None:

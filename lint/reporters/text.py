@@ -31,7 +31,7 @@ def _frame(d: Diagnostic, lines: tuple[str, ...], color: bool) -> list[str]:
     source = safe(lines[line - 1].replace("\t", " "))
     out = [f"  {number} | {source[:200]}"]
     if d.location.column is not None:
-        pad = " " * (len(number) + 3 + d.location.column)
+        pad = " " * (len(number) + 2 + d.location.column)
         out.append(f"  {pad}{_paint('^', COLORS[d.severity], color)}")
     return out
 
@@ -46,7 +46,7 @@ def format_line(d: Diagnostic, color: bool = False) -> str:
         extra += f" (raised from {d.escalated_from.label}: untrusted or multi-tenant workload)"
     if not d.certain:
         extra += " (low confidence)"
-    return safe(f"{where}: {tag} [{d.severity.label}] {d.message} ({who}){extra}")
+    return safe(f"{where}: {tag} {d.message} [{d.severity.label}] ({who}){extra}")
 
 
 def render(report: Report) -> str:
