@@ -1,0 +1,1457 @@
+"""Docker Compose files into the shared model: one :class:`Workload` per service.
+
+The loading pipeline follows the rule catalogue (§2.2), in this order:
+
+1. YAML with anchors and ``<<`` merges resolved by :mod:`isolint.yamlsource` (merged keys keep the
+   location they were written at, inside the anchor); duplicate keys are reported.
+2. Interpolation of values (never keys) from the environment over the ``.env`` file next to the
+   Compose file. A value that used an unset variable is kept with ``certain=False``.
+3. ``extends`` (same file or a local ``file:``), merged as Compose merges it.
+4. Normalisation of each service onto the model; ``service:`` namespace joins resolved
+   transitively; ``build`` linked to its Dockerfile when that file is on disk.
+
+Nothing here raises on bad input: every problem becomes a :class:`ParseError` and whatever can
+still be read is read. Files are only ever read as data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..model import (
+    Build,
+    Container,
+    Device,
+    FileModel,
+    Format,
+    Image,
+    KeyValue,
+    Location,
+    Mount,
+    NamespaceJoin,
+    ParseError,
+    Port,
+    Profile,
+    Resource,
+    Role,
+    SecurityContext,
+    SELinux,
+    Value,
+    Volume,
+    Workload,
+)
+from ..yamlsource import YMap, YSeq, load_all
+from .dockerfile import parse_dockerfile
+from .fields import BOOL_WORDS, Reader, _describe
+
+MAX_READ_BYTES = 4 * 1024 * 1024
+MAX_EXTENDS_DEPTH = 32
+PSEUDO_FILESYSTEMS = ("/proc/", "/sys/", "/dev/")
+
+TOP_LEVEL_KEYS = frozenset({"version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
+                            "models"})
+
+# Go strconv.ParseBool, which the daemon uses for ``no-new-privileges`` and ``writable-cgroups``.
+GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+            "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+
+PROPAGATIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate"})
+NAMESPACE_KEYS = {"network": "network_mode", "pid": "pid", "ipc": "ipc"}
+URL_CONTEXT = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)")
+CDI_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=\S+$")
+VARIABLE = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
+DOTENV_KEY = re.compile(r"[_A-Za-z][_A-Za-z0-9.-]*")
+# YAML 1.1 reads unquoted 22:22 as the base-60 integer 1342; Compose (YAML 1.2) keeps the text.
+SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+")
+
+
+# -- interpolation -------------------------------------------------------------------------------
+
+class InterpolationError(ValueError):
+    pass
+
+
+class Interpolated(str):
+    """A string produced by interpolation; ``raw`` is the source text, ``certain`` is False when an
+    unset variable was used (its default taken, or nothing)."""
+
+    raw: str
+    certain: bool
+
+    def __new__(cls, value: str, raw: str, certain: bool) -> Interpolated:
+        obj = super().__new__(cls, value)
+        obj.raw = raw
+        obj.certain = certain
+        return obj
+
+
+Lookup = Callable[[str], "str | None"]
+
+
+def interpolate(text: str, lookup: Lookup) -> tuple[str, bool]:
+    """Substitute ``$VAR``/``${VAR...}`` in ``text``; return the result and whether every variable
+    it used was set. Raises :class:`InterpolationError` on a malformed ``${...}``."""
+    out, certain, _ = _interpolate_until(text, 0, lookup, closing=False)
+    return out, certain
+
+
+def _interpolate_until(text: str, start: int, lookup: Lookup, closing: bool) -> tuple[str, bool, int]:
+    """Scan from ``start``; when ``closing``, stop at the ``}`` that ends the enclosing ``${``."""
+    out: list[str] = []
+    certain = True
+    i = start
+    while i < len(text):
+        char = text[i]
+        if closing and char == "}":
+            return "".join(out), certain, i
+        if char != "$":
+            out.append(char)
+            i += 1
+            continue
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if nxt == "$":
+            out.append("$")
+            i += 2
+        elif nxt == "{":
+            value, ok, i = _braced(text, i + 2, lookup)
+            out.append(value)
+            certain = certain and ok
+        else:
+            match = VARIABLE.match(text, i + 1)
+            if match is None:  # a lone "$" stays as written, as in compose-go
+                out.append("$")
+                i += 1
+                continue
+            value = lookup(match.group())
+            certain = certain and value is not None
+            out.append(value or "")
+            i = match.end()
+    if closing:
+        raise InterpolationError("unterminated '${'")
+    return "".join(out), certain, i
+
+
+def _braced(text: str, start: int, lookup: Lookup) -> tuple[str, bool, int]:
+    """Evaluate ``${...}`` whose name starts at ``start``; return value, certainty, index after ``}``."""
+    match = VARIABLE.match(text, start)
+    if match is None:
+        raise InterpolationError(f"invalid variable name in '${{{text[start:start + 20]}'")
+    name = match.group()
+    i = match.end()
+    value = lookup(name)
+    is_set = value is not None
+    if i < len(text) and text[i] == "}":
+        return value or "", is_set, i + 1
+    operator = ""
+    if text.startswith(":", i):
+        operator, i = ":", i + 1
+    if i >= len(text) or text[i] not in "-?+":
+        raise InterpolationError(f"invalid interpolation format for '${{{name}'")
+    operator += text[i]
+    word_start = i + 1
+    # Only the branch taken is evaluated, so only its variables count towards certainty.
+    empty = not value
+    use_word = {":-": empty, "-": not is_set, ":+": not empty, "+": is_set}.get(operator, False)
+    if operator in (":?", "?"):
+        missing = empty if operator == ":?" else not is_set
+        _, _, end = _interpolate_until(text, word_start, lookup, closing=True)
+        # A required variable that is unset makes Compose fail; without it the value is unknown.
+        return ("" if missing else value or ""), is_set and not missing, end + 1
+    word, word_certain, end = _interpolate_until(text, word_start, lookup, closing=True)
+    if use_word:
+        return word, is_set and word_certain, end + 1
+    result = "" if operator in (":+", "+") else value or ""
+    return result, is_set, end + 1
+
+
+def read_dotenv(text: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """``KEY=VALUE`` lines of a ``.env`` file (comments, ``export``, quotes, ``${VAR}`` in values)."""
+    values: dict[str, str] = {}
+
+    def lookup(name: str) -> str | None:
+        return environ[name] if name in environ else values.get(name)
+
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        index += 1
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, sep, rest = line.partition("=")
+        key = key.strip()
+        if not sep or not DOTENV_KEY.fullmatch(key):
+            continue
+        rest = rest.strip()
+        if rest[:1] in ("'", '"'):
+            quote = rest[0]
+            body = rest[1:]
+            while _closing_quote(body, quote) < 0 and index < len(lines):
+                body += "\n" + lines[index]
+                index += 1
+            close = _closing_quote(body, quote)
+            body = body[:close] if close >= 0 else body
+            if quote == '"':
+                body = _unescape(body)
+                body = _expand_quietly(body, lookup)
+            values[key] = body
+        else:
+            comment = rest.find(" #")
+            body = (rest[:comment] if comment >= 0 else rest).strip()
+            values[key] = _expand_quietly(body, lookup)
+    return values
+
+
+def _closing_quote(body: str, quote: str) -> int:
+    i = 0
+    while i < len(body):
+        if body[i] == "\\" and quote == '"':
+            i += 2
+            continue
+        if body[i] == quote:
+            return i
+        i += 1
+    return -1
+
+
+def _unescape(body: str) -> str:
+    replacements = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$$"}
+    return re.sub(r"\\(.)", lambda m: replacements.get(m.group(1), m.group(0)), body)
+
+
+def _expand_quietly(body: str, lookup: Lookup) -> str:
+    try:
+        return interpolate(body, lookup)[0]
+    except InterpolationError:
+        return body
+
+
+# -- positioned tree with interpolated values ------------------------------------------------------
+
+class _TreeCopier:
+    """Copies a loaded document, interpolating every string value (never keys).
+
+    Positions of a file other than the main one get the path as a third element, so locations of
+    values merged in by ``extends: {file: ...}`` name the file they came from. Shared (aliased)
+    nodes are copied once and stay shared, so an alias bomb stays small. Duplicate keys are
+    reported once per place.
+    """
+
+    def __init__(self, lookup: Lookup, report: Callable[[str, str, tuple], None], foreign_path: str | None) -> None:
+        self.lookup = lookup
+        self.report = report
+        self.foreign = foreign_path
+        self.memo: dict[int, Any] = {}
+
+    def pos(self, pos: tuple) -> tuple:
+        return (pos[0], pos[1], self.foreign) if self.foreign else pos
+
+    def copy(self, node: Any, where: str, pos: tuple) -> Any:
+        if isinstance(node, str):
+            return self.text(node, where, pos)
+        if not isinstance(node, (YMap, YSeq)):
+            return node
+        if id(node) in self.memo:
+            return self.memo[id(node)]
+        if isinstance(node, YSeq):
+            seq = YSeq()
+            seq.pos = self.pos(node.pos)
+            self.memo[id(node)] = seq
+            for i, item in enumerate(node):
+                item_pos = self.pos(node.pos_of(i))
+                seq.item_pos.append(item_pos)
+                seq.append(self.copy(item, f"{where}[{i}]", item_pos))
+            return seq
+        mapping = YMap()
+        mapping.pos = self.pos(node.pos)
+        self.memo[id(node)] = mapping
+        for key, pos_of_dup in node.duplicates:
+            self.report(f"{where}.{key}" if where else str(key),
+                        f"duplicate key '{key}' (Compose rejects duplicate keys)",
+                        self.pos(pos_of_dup))
+        for key, value in node.items():
+            key_pos = self.pos(node.pos_of(key))
+            mapping.key_pos[key] = key_pos
+            mapping[key] = self.copy(value, f"{where}.{key}" if where else str(key), key_pos)
+        return mapping
+
+    def text(self, text: str, where: str, pos: tuple) -> str:
+        if "$" not in text:
+            return text
+        try:
+            value, certain = interpolate(text, self.lookup)
+        except InterpolationError as exc:
+            self.report(where, f"{exc} in {text!r}", pos)
+            return text
+        if value == text and certain:
+            return text
+        return Interpolated(value, text, certain)
+
+
+# -- typed reads that keep interpolation certainty --------------------------------------------------
+
+def _origin(raw: Any) -> tuple[bool, str | None]:
+    if isinstance(raw, Interpolated):
+        return raw.certain, raw.raw
+    return True, None
+
+
+def _is_uncertain(raw: Any) -> bool:
+    return isinstance(raw, Interpolated) and not raw.certain
+
+
+def _scalar_text(raw: Any) -> str | None:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, float)):
+        return str(raw)
+    if isinstance(raw, str):
+        return str(raw)
+    return None
+
+
+def _number_or_name(text: str) -> int | str:
+    stripped = text.strip()
+    return int(stripped) if stripped.isdigit() else stripped
+
+
+class ComposeReader(Reader):
+    """A :class:`Reader` whose values carry interpolation certainty and per-file locations."""
+
+    def __init__(self, path: str, lines: tuple[str, ...]) -> None:
+        super().__init__(path, "Compose file")
+        self.lines: dict[str, tuple[str, ...]] = {path: lines}
+        self.seen: set[ParseError] = set()
+
+    def loc(self, pos: tuple) -> Location:
+        return Location(pos[2] if len(pos) > 2 else self.path, pos[0], pos[1])
+
+    def error(self, where: str, message: str, loc: Location | None) -> None:
+        """Record an error once (a key read by two normalisation steps is reported once)."""
+        error = ParseError(loc.path if loc else self.path, f"invalid Compose file: {where}: {message}",
+                           loc.line if loc else None, loc.column if loc else None)
+        if error not in self.seen:
+            self.seen.add(error)
+            self.errors.append(error)
+
+    def value(self, raw: Any, loc: Location, after_key: bool = False) -> Value[str] | None:
+        """Any scalar as text, with certainty and source spelling when interpolated.
+
+        ``after_key``: ``loc`` is the key of a mapping entry, not the scalar itself.
+        """
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            written = self._base60_text(raw, loc, after_key)
+            if written is not None:
+                return Value(written, loc)
+        text = _scalar_text(raw)
+        if text is None:
+            return None
+        certain, source = _origin(raw)
+        return Value(text, loc, certain, source)
+
+    def _base60_text(self, number: int, loc: Location, after_key: bool) -> str | None:
+        """The source text of an integer YAML 1.1 read as base 60 (``22:22``), else None."""
+        lines = self.lines.get(loc.path)
+        if lines is None or not 0 < loc.line <= len(lines) or loc.column is None:
+            return None
+        rest = lines[loc.line - 1][loc.column - 1:]
+        if after_key:
+            rest = rest.partition(":")[2].lstrip()
+        match = SEXAGESIMAL.match(rest)
+        if match is None:
+            return None
+        sign = -1 if match.group().startswith("-") else 1
+        total = 0
+        for part in match.group().lstrip("+-").split(":"):
+            total = total * 60 + int(part.replace("_", ""))
+        return match.group() if sign * total == number else None
+
+    def text(self, parent: Any, key: str, where: str) -> Value[str] | None:
+        if not isinstance(parent, YMap) or parent.get(key) is None:
+            return None
+        raw = parent[key]
+        loc = self.key_loc(parent, key)
+        result = self.value(raw, loc, after_key=True)
+        if result is None:
+            self.error(f"{where}.{key}", f"expected a string, got {_describe(raw)}", loc)
+        return result
+
+    def flag(self, parent: Any, key: str, where: str) -> Value[bool] | None:
+        """A Compose boolean: true/false or the strings true|y|yes|on|false|n|no|off in any case."""
+        if not isinstance(parent, YMap) or parent.get(key) is None:
+            return None
+        return self.to_bool(parent[key], self.key_loc(parent, key), f"{where}.{key}")
+
+    def to_bool(self, raw: Any, loc: Location, where: str) -> Value[bool] | None:
+        if isinstance(raw, bool):
+            return Value(raw, loc)
+        certain, source = _origin(raw)
+        if isinstance(raw, str) and raw.strip().lower() in BOOL_WORDS:
+            return Value(BOOL_WORDS[raw.strip().lower()], loc, certain, source or str(raw))
+        if not _is_uncertain(raw):  # an unset variable is unknown here, not wrong
+            shown = f" (from {source!r})" if source else ""
+            self.error(where, f"expected true or false, got {_describe(raw)}{shown}", loc)
+        return None
+
+    def items(self, parent: Any, key: str, where: str, single: bool = False) -> list[tuple[Any, Location, bool]]:
+        """Items of a list as ``(item, location, location is a key)``.
+
+        ``single``: Compose also takes one string for this list. Otherwise a lone scalar is
+        reported, and still read so that what it says is judged.
+        """
+        if not isinstance(parent, YMap) or parent.get(key) is None:
+            return []
+        raw = parent[key]
+        loc = self.key_loc(parent, key)
+        if isinstance(raw, YSeq):
+            return [(item, self.item_loc(raw, i), False) for i, item in enumerate(raw) if item is not None]
+        if isinstance(raw, YMap):
+            self.error(f"{where}.{key}", f"expected a list, got {_describe(raw)}", loc)
+            return []
+        if not single:
+            self.error(f"{where}.{key}", f"expected a list, got {_describe(raw)}", loc)
+        return [(raw, loc, True)]
+
+    def texts(self, parent: Any, key: str, where: str, single: bool = False) -> tuple[Value[str], ...]:
+        out = []
+        for i, (item, loc, after_key) in enumerate(self.items(parent, key, where, single)):
+            value = self.value(item, loc, after_key)
+            if value is None:
+                self.error(f"{where}.{key}[{i}]", f"expected a string, got {_describe(item)}", loc)
+            else:
+                out.append(value)
+        return tuple(out)
+
+    def key_values(self, parent: Any, key: str, where: str,
+                   bare: Callable[[str], str | None] | None = None) -> tuple[KeyValue, ...]:
+        """A Compose ``list_or_dict``: a mapping, or a list of ``"key=value"`` strings.
+
+        ``bare`` gives the value of a key written without one (``- HOME`` in ``environment``);
+        such an entry is kept with an uncertain empty value when ``bare`` has nothing.
+        """
+        if not isinstance(parent, YMap) or parent.get(key) is None:
+            return ()
+        raw = parent[key]
+        if isinstance(raw, YMap):
+            return tuple(self._mapping_pairs(raw, f"{where}.{key}", bare))
+        if isinstance(raw, YSeq):
+            return tuple(self._list_pairs(raw, f"{where}.{key}", bare))
+        self.error(f"{where}.{key}", f"expected a mapping or a list of 'key=value', got {_describe(raw)}",
+                   self.key_loc(parent, key))
+        return ()
+
+    def _mapping_pairs(self, mapping: YMap, where: str, bare: Callable[[str], str | None] | None) -> Iterable[KeyValue]:
+        for k, v in mapping.items():
+            loc = self.key_loc(mapping, k)
+            name = Value(str(k), loc)
+            if v is None:
+                yield KeyValue(name, self._bare_value(str(k), loc, bare))
+                continue
+            value = self.value(v, loc, after_key=True)
+            if value is None:
+                self.error(f"{where}.{k}", f"expected a string, got {_describe(v)}", loc)
+                continue
+            yield KeyValue(name, value)
+
+    def _list_pairs(self, seq: YSeq, where: str, bare: Callable[[str], str | None] | None) -> Iterable[KeyValue]:
+        for i, item in enumerate(seq):
+            loc = self.item_loc(seq, i)
+            if item is None:
+                continue
+            text = self.value(item, loc)
+            if text is None:
+                self.error(f"{where}[{i}]", f"expected 'key=value', got {_describe(item)}", loc)
+                continue
+            name, sep, rest = text.value.partition("=")
+            if not sep:
+                yield KeyValue(Value(name, loc, text.certain), self._bare_value(name, loc, bare))
+            else:
+                yield KeyValue(Value(name, loc, text.certain), Value(rest, loc, text.certain, text.text))
+
+    @staticmethod
+    def _bare_value(name: str, loc: Location, bare: Callable[[str], str | None] | None) -> Value[str]:
+        found = bare(name) if bare else None
+        return Value(found, loc) if found is not None else Value("", loc, certain=False)
+
+
+# -- the parser ------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class _Document:
+    root: YMap
+    services: dict[str, tuple[YMap, Location]]  # after extends; name -> (service, service key loc)
+    volumes: dict[str, Volume]
+
+
+class ComposeParser:
+    def __init__(self, path: str, text: str, environ: Mapping[str, str] | None) -> None:
+        self.path = path
+        self.text = text
+        self.lines = tuple(text.splitlines())
+        self.directory = os.path.dirname(path)
+        self.reader = ComposeReader(path, self.lines)
+        shell = os.environ if environ is None else environ
+        self.env: dict[str, str] = {**self._dotenv(shell), **shell}
+
+    # -- entry ----------------------------------------------------------------------------
+    def parse(self) -> FileModel:
+        model = FileModel(self.path, Format.COMPOSE, lines=self.lines)
+        documents = self._documents(model)
+        boundaries = sorted(_entry_lines(documents))
+        for root in documents:
+            try:
+                model.workloads.extend(self._workloads(root, boundaries))
+            except Exception as exc:  # a parser bug must not stop the run
+                self.reader.error("services", f"could not be read ({type(exc).__name__}: {exc})",
+                                  self.reader.loc(root.pos))
+        model.errors.extend(self.reader.errors)
+        model.errors.sort(key=lambda e: (e.path != self.path, e.path, e.line or 0, e.column or 0))
+        return model
+
+    def _documents(self, model: FileModel) -> list[YMap]:
+        documents = []
+        for document, error in load_all(self.text):
+            if error is not None:
+                model.errors.append(ParseError(self.path, f"invalid Compose file: {error.message}",
+                                               error.line, error.column))
+                continue
+            if document is None:
+                continue
+            if not isinstance(document, YMap):
+                model.errors.append(ParseError(
+                    self.path, f"invalid Compose file: expected a mapping at the top level, got {_describe(document)}",
+                    *getattr(document, "pos", (1, 1))))
+                continue
+            documents.append(self._copy(document, None))
+        return documents
+
+    def _copy(self, document: YMap, foreign_path: str | None) -> YMap:
+        copier = _TreeCopier(self.env.get, self._report, foreign_path)
+        return copier.copy(document, "", document.pos)
+
+    def _report(self, where: str, message: str, pos: tuple) -> None:
+        self.reader.error(where, message, self.reader.loc(pos))
+
+    def _dotenv(self, shell: Mapping[str, str]) -> dict[str, str]:
+        text = _read_local(os.path.join(self.directory, ".env"))
+        return read_dotenv(text, shell) if text is not None else {}
+
+    # -- services -----------------------------------------------------------------------------
+    def _workloads(self, root: YMap, boundaries: list[int]) -> list[Workload]:
+        services = self._service_maps(root)
+        if services is None:
+            return []
+        volumes = self._top_level_volumes(root)
+        resolved = {name: (self._extended(name, svc, services, self.path, ()), loc)
+                    for name, (svc, loc) in services.items()}
+        document = _Document(root, resolved, volumes)
+        modes = {name: self._namespace_modes(name, svc) for name, (svc, _) in resolved.items()}
+        workloads = []
+        for name, (svc, loc) in resolved.items():
+            try:
+                workloads.append(self._workload(name, svc, loc, document, modes, boundaries))
+            except Exception as exc:  # one service must not drop the others
+                self.reader.error(f"services.{name}", f"could not be read ({type(exc).__name__}: {exc})", loc)
+        return workloads
+
+    def _service_maps(self, root: YMap) -> dict[str, tuple[YMap, Location]] | None:
+        if "services" not in root:
+            return None
+        services = root["services"]
+        loc = self.reader.key_loc(root, "services")
+        if not isinstance(services, YMap):
+            self.reader.error("services", f"expected a mapping of services, got {_describe(services)}", loc)
+            return None
+        out = {}
+        for name, svc in services.items():
+            svc_loc = self.reader.key_loc(services, name)
+            if not isinstance(svc, YMap):
+                self.reader.error(f"services.{name}", f"expected a mapping, got {_describe(svc)}", svc_loc)
+                continue
+            out[str(name)] = (svc, svc_loc)
+        return out
+
+    def _workload(self, name: str, svc: YMap, loc: Location, document: _Document,
+                  modes: dict[str, dict[str, Value[str]]], boundaries: list[int]) -> Workload:
+        where = f"services.{name}"
+        r = self.reader
+        security, security_opt = self._security(svc, where, loc)
+        container = Container(
+            loc=loc,
+            role=Role.CONTAINER,
+            name=Value(name, loc),
+            image=r.text(svc, "image", where),
+            security=security,
+            ports=self._ports(svc, where),
+            mounts=self._mounts(svc, where, document.volumes),
+            devices=self._devices(svc, where),
+            command=self._command(svc, "entrypoint", where),
+            args=self._command(svc, "command", where),
+            env=r.key_values(svc, "environment", where, bare=self.env.get),
+            limits=self._resources(svc, where, "limits"),
+            requests=self._resources(svc, where, "reservations"),
+        )
+        build = self._build(svc, where)
+        image = self._linked_image(build) if build is not None else None
+        target = build.target.value if build is not None and build.target is not None else None
+        return Workload(
+            format=Format.COMPOSE,
+            resource=Resource("ComposeService", name),
+            loc=loc,
+            containers=(container,),
+            labels=r.key_values(svc, "labels", where),
+            host_network=self._host_namespace(name, "network", modes, ()),
+            host_pid=self._host_namespace(name, "pid", modes, ()),
+            host_ipc=self._host_namespace(name, "ipc", modes, ()),
+            host_uts=self._is_host(svc, "uts", where),
+            host_cgroup=self._is_host(svc, "cgroup", where),
+            host_users=self._is_host(svc, "userns_mode", where),
+            userns_mode=r.text(svc, "userns_mode", where),
+            namespace_joins=self._namespace_joins(modes[name]),
+            runtime=r.text(svc, "runtime", where),
+            os=self._platform_os(svc, where),
+            cgroup_parent=r.text(svc, "cgroup_parent", where),
+            volumes_from=r.texts(svc, "volumes_from", where),
+            use_api_socket=r.flag(svc, "use_api_socket", where),
+            device_cgroup_rules=r.texts(svc, "device_cgroup_rules", where),
+            security_opt=security_opt,
+            healthcheck=self._healthcheck_test(svc, where),
+            healthcheck_disabled=self._healthcheck_disabled(svc, where),
+            isolation=r.text(svc, "isolation", where),
+            profiles=r.texts(svc, "profiles", where),
+            extensions=self._extensions(document.root) + self._extensions(svc, service_level=True),
+            build=build,
+            image=image,
+            target_stage=image.target(target) if image is not None else None,
+            source_lines=self._source_lines(loc, boundaries),
+        )
+
+    def _source_lines(self, loc: Location, boundaries: list[int]) -> tuple[int, int] | None:
+        if loc.path != self.path:
+            return None
+        later = [line for line in boundaries if line > loc.line]
+        end = (later[0] - 1) if later else len(self.lines)
+        while end > loc.line and (not self.lines[end - 1].strip() or self.lines[end - 1].lstrip().startswith("#")):
+            end -= 1
+        return (loc.line, max(end, loc.line))
+
+    # -- extends ------------------------------------------------------------------------------
+    def _extended(self, name: str, svc: YMap, services: Mapping[str, tuple[YMap, Location]], path: str,
+                  chain: tuple[tuple[str, str], ...]) -> YMap:
+        """The service with its ``extends`` chain merged in (referenced first, this service wins)."""
+        if "extends" not in svc or svc["extends"] is None:
+            return svc
+        where = f"services.{name}.extends"
+        ext_loc = self.reader.key_loc(svc, "extends")
+        reference = self._extends_reference(svc["extends"], where, ext_loc)
+        own = _without(svc, "extends")
+        if reference is None:
+            return own
+        base_name, file_name = reference
+        chain = (*chain, (path, name))
+        if len(chain) > MAX_EXTENDS_DEPTH:
+            self.reader.error(where, "extends chain too long", ext_loc)
+            return own
+        if file_name is not None:
+            base_path = os.path.normpath(os.path.join(os.path.dirname(path), file_name))
+            base_services = self._foreign_services(base_path, where, ext_loc)
+        else:
+            base_path, base_services = path, services
+        if base_services is None:
+            return own
+        if (base_path, base_name) in chain:
+            self.reader.error(where, f"extends cycle through service '{base_name}'", ext_loc)
+            return own
+        if base_name not in base_services:
+            self.reader.error(where, f"service '{base_name}' is not defined in {base_path}", ext_loc)
+            return own
+        base, _ = base_services[base_name]
+        base = self._extended(base_name, base, base_services, base_path, chain)
+        return merge_services(base, own)
+
+    def _extends_reference(self, raw: Any, where: str, loc: Location) -> tuple[str, str | None] | None:
+        if isinstance(raw, str):
+            return str(raw), None
+        if isinstance(raw, YMap) and isinstance(raw.get("service"), str):
+            file_name = raw.get("file")
+            return str(raw["service"]), str(file_name) if isinstance(file_name, str) and file_name else None
+        self.reader.error(where, f"expected a service name or {{service, file}}, got {_describe(raw)}", loc)
+        return None
+
+    def _foreign_services(self, path: str, where: str, loc: Location) -> dict[str, tuple[YMap, Location]] | None:
+        text = _read_local(path)
+        if text is None:
+            self.reader.error(where, f"cannot read {path}", loc)
+            return None
+        self.reader.lines[path] = tuple(text.splitlines())
+        for document, error in load_all(text):
+            if error is not None:
+                self.reader.errors.append(ParseError(path, f"invalid Compose file: {error.message}",
+                                                     error.line, error.column))
+                return None
+            if isinstance(document, YMap):
+                root = self._copy(document, path)
+                services = root.get("services")
+                if not isinstance(services, YMap):
+                    return {}
+                return {str(k): (v, self.reader.key_loc(services, k)) for k, v in services.items()
+                        if isinstance(v, YMap)}
+        return {}
+
+    # -- top-level volumes --------------------------------------------------------------------
+    def _top_level_volumes(self, root: YMap) -> dict[str, Volume]:
+        volumes = self.reader.mapping(root, "volumes", "")
+        if volumes is None:
+            return {}
+        out = {}
+        for name, spec in volumes.items():
+            loc = self.reader.key_loc(volumes, name)
+            out[str(name)] = Volume(loc=loc, name=Value(str(name), loc), type=Value("volume", loc),
+                                    host_path=self._disguised_bind(spec, f"volumes.{name}"))
+        return out
+
+    def _disguised_bind(self, spec: Any, where: str) -> Value[str] | None:
+        """The host path of a local volume with ``driver_opts: {type: none, o: bind, device: PATH}``."""
+        if not isinstance(spec, YMap):
+            return None
+        driver = spec.get("driver")
+        if driver not in (None, "local"):
+            return None
+        opts = self.reader.mapping(spec, "driver_opts", where)
+        if opts is None or "device" not in opts:
+            return None
+        options = {o.strip() for o in str(opts.get("o") or "").split(",")}
+        if not options & {"bind", "rbind"}:
+            return None
+        return self.reader.text(opts, "device", f"{where}.driver_opts")
+
+    # -- security -----------------------------------------------------------------------------
+    def _security(self, svc: YMap, where: str, loc: Location) -> tuple[SecurityContext, tuple[Value[str], ...]]:
+        r = self.reader
+        user, group = self._user(svc, where)
+        options = r.texts(svc, "security_opt", where)
+        parsed = self._security_options(options, f"{where}.security_opt")
+        context = SecurityContext(
+            loc=loc,
+            privileged=r.flag(svc, "privileged", where),
+            capabilities_add=r.texts(svc, "cap_add", where),
+            capabilities_drop=r.texts(svc, "cap_drop", where),
+            run_as_user=user,
+            run_as_group=group,
+            supplemental_groups=tuple(
+                dataclasses.replace(v, value=_number_or_name(v.value)) for v in r.texts(svc, "group_add", where)),
+            read_only_root_filesystem=r.flag(svc, "read_only", where),
+            sysctls=r.key_values(svc, "sysctls", where),
+            **parsed,
+        )
+        return context, options
+
+    def _user(self, svc: YMap, where: str) -> tuple[Value[int | str] | None, Value[int | str] | None]:
+        user = self.reader.text(svc, "user", where)
+        if user is None or not user.value.strip():
+            return None, None
+        text = user.text or user.value
+        name, sep, group = user.value.partition(":")
+        uid = Value(_number_or_name(name), user.loc, user.certain, text)
+        gid = Value(_number_or_name(group), user.loc, user.certain, text) if sep and group.strip() else None
+        return uid, gid
+
+    def _security_options(self, options: tuple[Value[str], ...], where: str) -> dict[str, Any]:
+        """The settings ``security_opt`` entries make, as :class:`SecurityContext` fields."""
+        fields: dict[str, Any] = {}
+        selinux: dict[str, Any] = {}
+        selinux_loc: Location | None = None
+        for i, option in enumerate(options):
+            effect = self._security_option(option, f"{where}[{i}]")
+            if effect is None:
+                continue
+            field_name, value = effect
+            if field_name.startswith("selinux."):
+                selinux[field_name.removeprefix("selinux.")] = value
+                selinux_loc = selinux_loc or option.loc
+            else:
+                fields[field_name] = value
+        if selinux_loc is not None:
+            fields["selinux"] = SELinux(loc=selinux_loc, **selinux)
+        return fields
+
+    def _security_option(self, option: Value[str], where: str) -> tuple[str, Any] | None:
+        raw = option.value.strip()
+        text = option.text or option.value
+
+        def made(value: Any) -> Value[Any]:
+            return Value(value, option.loc, option.certain, text)
+
+        if raw == "systempaths=unconfined":
+            return "masked_paths_disabled", made(True)
+        if raw == "no-new-privileges":
+            return "allow_privilege_escalation", made(False)
+        if raw == "writable-cgroups":
+            return "writable_cgroups", made(True)
+        if raw == "disable":
+            return "selinux.disabled", made(True)
+        key, sep, value = raw.partition("=")
+        if not sep:
+            key, sep, value = raw.partition(":")
+        if not sep:
+            return self._bad_option(option, where, f"unknown security_opt {raw!r}")
+        if key == "label":
+            return self._label_option(value, made, option, where)
+        if key in ("seccomp", "apparmor"):
+            return key, self._profile(key, value, made, option, where)
+        if key in ("no-new-privileges", "writable-cgroups"):
+            if value not in GO_BOOLS:
+                return self._bad_option(option, where, f"{key} expects a boolean (true/false/1/0), got {value!r}")
+            if key == "no-new-privileges":
+                return "allow_privilege_escalation", made(not GO_BOOLS[value])
+            return "writable_cgroups", made(GO_BOOLS[value])
+        if key == "systempaths":
+            return self._bad_option(option, where, "only the exact spelling 'systempaths=unconfined' is recognised")
+        hint = " (keys are case-sensitive)" if key.lower() in ("label", "seccomp", "apparmor", "systempaths") else ""
+        return self._bad_option(option, where, f"unknown security_opt key {key!r}{hint}; the daemon rejects it")
+
+    def _bad_option(self, option: Value[str], where: str, message: str) -> None:
+        if option.certain:
+            self.reader.error(where, message, option.loc)
+        return None
+
+    def _label_option(self, value: str, made: Callable[[Any], Value[Any]], option: Value[str],
+                      where: str) -> tuple[str, Any] | None:
+        if value == "disable":
+            return "selinux.disabled", made(True)
+        part, sep, setting = value.partition(":")
+        if sep and part in ("user", "role", "type", "level"):
+            return f"selinux.{part}", made(setting)
+        return self._bad_option(option, where, f"unknown label option {value!r} (expected disable, user:, role:, "
+                                               "type: or level:)")
+
+    def _profile(self, kind: str, value: str, made: Callable[[Any], Value[Any]], option: Value[str],
+                 where: str) -> Profile | None:
+        if not value:
+            self._bad_option(option, where, f"{kind} needs a profile")
+            return None
+        if value == "unconfined":
+            return Profile(option.loc, made("Unconfined"))
+        if (kind, value) in (("seccomp", "builtin"), ("apparmor", "docker-default")):
+            return Profile(option.loc, made("RuntimeDefault"))
+        return Profile(option.loc, made("Localhost"), Value(value, option.loc, option.certain, option.text))
+
+    # -- namespaces ---------------------------------------------------------------------------
+    def _namespace_modes(self, name: str, svc: YMap) -> dict[str, Value[str]]:
+        where = f"services.{name}"
+        modes = {}
+        for namespace, key in NAMESPACE_KEYS.items():
+            mode = self.reader.text(svc, key, where)
+            if mode is not None:
+                modes[namespace] = mode
+        return modes
+
+    def _host_namespace(self, name: str, namespace: str, modes: Mapping[str, Mapping[str, Value[str]]],
+                        seen: tuple[str, ...]) -> Value[bool] | None:
+        """Whether the service shares the host's namespace, following ``service:`` joins."""
+        mode = modes.get(name, {}).get(namespace)
+        if mode is None:
+            return None
+        text = mode.text or mode.value
+        kind, sep, target = mode.value.partition(":")
+        if not sep:
+            return Value(mode.value == "host", mode.loc, mode.certain, text)
+        if kind != "service" or target in seen or target == name or target not in modes:
+            return None
+        joined = self._host_namespace(target, namespace, modes, (*seen, name))
+        if joined is None:
+            return None
+        return Value(joined.value, mode.loc, mode.certain and joined.certain, text)
+
+    @staticmethod
+    def _namespace_joins(modes: Mapping[str, Value[str]]) -> tuple[NamespaceJoin, ...]:
+        return tuple(NamespaceJoin(namespace, mode) for namespace, mode in modes.items()
+                     if mode.value.startswith(("service:", "container:")))
+
+    def _is_host(self, svc: YMap, key: str, where: str) -> Value[bool] | None:
+        mode = self.reader.text(svc, key, where)
+        if mode is None:
+            return None
+        return Value(mode.value == "host", mode.loc, mode.certain, mode.text or mode.value)
+
+    def _platform_os(self, svc: YMap, where: str) -> Value[str] | None:
+        platform = self.reader.text(svc, "platform", where)
+        if platform is None:
+            return None
+        return Value(platform.value.partition("/")[0], platform.loc, platform.certain, platform.text or platform.value)
+
+    # -- ports ---------------------------------------------------------------------------------
+    def _ports(self, svc: YMap, where: str) -> tuple[Port, ...]:
+        ports = []
+        for i, (item, loc, after_key) in enumerate(self.reader.items(svc, "ports", where)):
+            item_where = f"{where}.ports[{i}]"
+            port = self._long_port(item, loc, item_where) if isinstance(item, YMap) \
+                else self._short_port(item, loc, item_where, after_key)
+            if port is not None:
+                ports.append(port)
+        return tuple(ports)
+
+    def _short_port(self, item: Any, loc: Location, where: str, after_key: bool) -> Port | None:
+        spec = self.reader.value(item, loc, after_key)
+        if spec is None or isinstance(item, (bool, float)):
+            self.reader.error(where, f"expected a port, got {_describe(item)}", loc)
+            return None
+        try:
+            host_ip, host, container, protocol = split_port(spec.value)
+            host_range = parse_port_range(host) if host else None
+            container_range = parse_port_range(container)
+        except ValueError as exc:
+            if spec.certain:
+                self.reader.error(where, f"{exc} in port {spec.value!r}", loc)
+            return None
+
+        def made(value: Any) -> Value[Any]:
+            return Value(value, loc, spec.certain, spec.text)
+
+        return Port(
+            loc=loc,
+            container_port=made(container_range[0]),
+            host_port=made(host_range[0]) if host_range else None,
+            host_port_end=made(host_range[1]) if host_range and host_range[1] != host_range[0] else None,
+            host_ip=made(host_ip) if host_ip else None,
+            protocol=made(protocol) if protocol else None,
+        )
+
+    def _long_port(self, item: YMap, loc: Location, where: str) -> Port | None:
+        r = self.reader
+        target = r.text(item, "target", where)
+        published = r.text(item, "published", where)
+        if target is None:
+            r.error(where, "a port needs a target", loc)
+            return None
+        try:
+            container = parse_port_range(target.value)[0]
+            host_range = parse_port_range(published.value) if published is not None and published.value else None
+        except ValueError as exc:
+            if target.certain and (published is None or published.certain):
+                r.error(where, str(exc), loc)
+            return None
+        host_ip = r.text(item, "host_ip", where)
+        return Port(
+            loc=loc,
+            container_port=dataclasses.replace(target, value=container),
+            host_port=dataclasses.replace(published, value=host_range[0]) if published and host_range else None,
+            host_port_end=dataclasses.replace(published, value=host_range[1])
+            if published and host_range and host_range[1] != host_range[0] else None,
+            host_ip=host_ip if host_ip is not None and host_ip.value else None,
+            protocol=r.text(item, "protocol", where),
+        )
+
+    # -- mounts --------------------------------------------------------------------------------
+    def _mounts(self, svc: YMap, where: str, volumes: Mapping[str, Volume]) -> tuple[Mount, ...]:
+        mounts = []
+        for i, (item, loc, _) in enumerate(self.reader.items(svc, "volumes", where)):
+            item_where = f"{where}.volumes[{i}]"
+            mount = self._long_mount(item, loc, item_where) if isinstance(item, YMap) \
+                else self._short_mount(item, loc, item_where)
+            if mount is not None:
+                mounts.append(_link_volume(mount, volumes))
+        for item in self.reader.texts(svc, "tmpfs", where, single=True):
+            target = item.value.partition(":")[0]
+            mounts.append(Mount(item.loc, Value("tmpfs", item.loc), target=dataclasses.replace(item, value=target)))
+        return tuple(mounts)
+
+    def _short_mount(self, item: Any, loc: Location, where: str) -> Mount | None:
+        spec = self.reader.value(item, loc)
+        if spec is None:
+            self.reader.error(where, f"expected a volume, got {_describe(item)}", loc)
+            return None
+        try:
+            source, target, options = split_volume(spec.value)
+        except ValueError as exc:
+            if spec.certain:
+                self.reader.error(where, f"{exc} in volume {spec.value!r}", loc)
+            return None
+
+        def made(value: Any) -> Value[Any]:
+            return Value(value, loc, spec.certain, spec.text)
+
+        mount_type = "bind" if source is not None and is_host_path(source) else "volume"
+        read_only = next((o == "ro" for o in reversed(options) if o in ("ro", "rw")), None)
+        propagation = next((o for o in reversed(options) if o in PROPAGATIONS), None)
+        return Mount(
+            loc=loc,
+            type=made(mount_type),
+            target=made(target),
+            source=made(source) if source is not None else None,
+            read_only=made(read_only) if read_only is not None else None,
+            propagation=made(propagation) if propagation is not None else None,
+        )
+
+    def _long_mount(self, item: YMap, loc: Location, where: str) -> Mount | None:
+        r = self.reader
+        mount_type = r.text(item, "type", where)
+        if mount_type is None:
+            r.error(where, "a volume needs a type (bind, volume, tmpfs, npipe, image or cluster)", loc)
+            return None
+        bind = r.mapping(item, "bind", where)
+        return Mount(
+            loc=loc,
+            type=mount_type,
+            target=r.text(item, "target", where),
+            source=r.text(item, "source", where),
+            read_only=r.flag(item, "read_only", where),
+            propagation=r.text(bind, "propagation", f"{where}.bind") if bind is not None else None,
+        )
+
+    # -- devices -------------------------------------------------------------------------------
+    def _devices(self, svc: YMap, where: str) -> tuple[Device, ...]:
+        r = self.reader
+        devices = []
+        for i, (item, loc, _) in enumerate(r.items(svc, "devices", where)):
+            item_where = f"{where}.devices[{i}]"
+            if isinstance(item, YMap):
+                source = r.text(item, "source", item_where)
+                if source is None:
+                    r.error(item_where, "a device needs a source", loc)
+                    continue
+                devices.append(Device(loc, source, host=source, target=r.text(item, "target", item_where),
+                                      permissions=r.text(item, "permissions", item_where)))
+                continue
+            spec = r.value(item, loc)
+            if spec is None or not spec.value:
+                if spec is None or spec.certain:
+                    r.error(item_where, f"expected a device, got {_describe(item)}", loc)
+                continue
+            devices.append(_short_device(spec))
+        return tuple(devices)
+
+    # -- command, healthcheck, resources, extensions -----------------------------------------------
+    def _command(self, svc: YMap, key: str, where: str) -> tuple[Value[str], ...]:
+        raw = svc.get(key)
+        if isinstance(raw, str):
+            value = self.reader.text(svc, key, where)
+            assert value is not None
+            try:
+                words = shlex.split(value.value)
+            except ValueError:
+                words = [value.value]
+            return tuple(dataclasses.replace(value, value=w, text=value.text or value.value) for w in words)
+        return self.reader.texts(svc, key, where)
+
+    def _healthcheck_test(self, svc: YMap, where: str) -> Value[str] | None:
+        check = self.reader.mapping(svc, "healthcheck", where)
+        if check is None or check.get("test") is None:
+            return None
+        if isinstance(check["test"], YSeq):
+            words = self.reader.texts(check, "test", f"{where}.healthcheck")
+            loc = self.reader.key_loc(check, "test")
+            return Value(" ".join(w.value for w in words), loc, all(w.certain for w in words))
+        return self.reader.text(check, "test", f"{where}.healthcheck")
+
+    def _healthcheck_disabled(self, svc: YMap, where: str) -> Value[bool] | None:
+        check = self.reader.mapping(svc, "healthcheck", where)
+        if check is None:
+            return None
+        disabled = self.reader.flag(check, "disable", f"{where}.healthcheck")
+        if disabled is not None:
+            return disabled
+        test = check.get("test")
+        if isinstance(test, YSeq) and test and test[0] == "NONE":
+            return Value(True, self.reader.key_loc(check, "test"), text="NONE")
+        return None
+
+    def _resources(self, svc: YMap, where: str, section: str) -> tuple[KeyValue, ...]:
+        """Limits or reservations, keyed ``cpu``/``memory``/``pids`` (the key's text keeps the Compose name).
+
+        ``deploy.resources`` wins over the legacy service keys when both are set.
+        """
+        legacy = {"limits": {"cpus": "cpu", "mem_limit": "memory", "pids_limit": "pids"},
+                  "reservations": {"mem_reservation": "memory"}}[section]
+        found: dict[str, KeyValue] = {}
+        for key, name in legacy.items():
+            self._resource(svc, key, name, where, found)
+        deploy = self.reader.mapping(svc, "deploy", where)
+        resources = self.reader.mapping(deploy, "resources", f"{where}.deploy") if deploy is not None else None
+        values = self.reader.mapping(resources, section, f"{where}.deploy.resources") if resources is not None else None
+        if values is not None:
+            for key, name in {"cpus": "cpu", "memory": "memory", "pids": "pids"}.items():
+                self._resource(values, key, name, f"{where}.deploy.resources.{section}", found)
+        return tuple(found.values())
+
+    def _resource(self, parent: YMap, key: str, name: str, where: str, found: dict[str, KeyValue]) -> None:
+        value = self.reader.text(parent, key, where)
+        if value is not None:
+            found[name] = KeyValue(Value(name, value.loc, text=key), value)
+
+    def _extensions(self, node: YMap, service_level: bool = False) -> tuple[KeyValue, ...]:
+        """``x-`` keys flattened to ``x-isolint.ignore``-style keys; at top level only ``x-isolint``
+        (other top-level ``x-`` blocks are anchor carriers, not settings)."""
+        out: list[KeyValue] = []
+        for key in node:
+            if isinstance(key, str) and (key == "x-isolint" or (service_level and key.startswith("x-"))):
+                out.extend(self._flatten(key, node[key], self.reader.key_loc(node, key)))
+        return tuple(out)
+
+    def _flatten(self, prefix: str, raw: Any, loc: Location) -> Iterable[KeyValue]:
+        if isinstance(raw, YMap):
+            for key, value in raw.items():
+                yield from self._flatten(f"{prefix}.{key}", value, self.reader.key_loc(raw, key))
+            return
+        if isinstance(raw, YSeq):
+            texts = [v for v in (self.reader.value(item, loc) for item in raw) if v is not None]
+            yield KeyValue(Value(prefix, loc), Value(", ".join(t.value for t in texts), loc,
+                                                      all(t.certain for t in texts)))
+            return
+        value = self.reader.value(raw, loc) if raw is not None else Value("", loc)
+        if value is not None:
+            yield KeyValue(Value(prefix, loc), value)
+
+    # -- build ---------------------------------------------------------------------------------
+    def _build(self, svc: YMap, where: str) -> Build | None:
+        r = self.reader
+        if svc.get("build") is None:
+            return None
+        raw = svc["build"]
+        loc = r.key_loc(svc, "build")
+        if not isinstance(raw, YMap):
+            context = r.text(svc, "build", where)
+            return Build(loc, context=context) if context is not None else None
+        bw = f"{where}.build"
+        return Build(
+            loc=loc,
+            context=r.text(raw, "context", bw),
+            dockerfile=r.text(raw, "dockerfile", bw),
+            dockerfile_inline=r.text(raw, "dockerfile_inline", bw),
+            target=r.text(raw, "target", bw),
+            args=r.key_values(raw, "args", bw, bare=self.env.get),
+            privileged=r.flag(raw, "privileged", bw),
+            network=r.text(raw, "network", bw),
+            entitlements=r.texts(raw, "entitlements", bw),
+        )
+
+    def _linked_image(self, build: Build) -> Image | None:
+        """The Dockerfile the service builds, parsed, when it is inline or a local file.
+
+        A file's own problems are reported when that Dockerfile is linted itself; an inline
+        Dockerfile's are reported here. Positions inside an inline Dockerfile count from its first
+        line, not from the Compose file's (errors are shifted to Compose lines, the image is not).
+        """
+        args = {kv.key.value: kv.value.value for kv in build.args if kv.value.certain or kv.value.value}
+        inline = build.dockerfile_inline
+        if inline is not None:
+            parsed = parse_dockerfile(self.path, inline.value, args)
+            for error in parsed.errors:
+                line = inline.loc.line + error.line if error.line is not None else inline.loc.line
+                self.reader.errors.append(ParseError(
+                    inline.loc.path, f"invalid Compose file: dockerfile_inline: {error.message}", line, None))
+            return parsed.images[0] if parsed.images else None
+        dockerfile_path = self._dockerfile_path(build)
+        if dockerfile_path is None:
+            return None
+        text = _read_local(dockerfile_path)
+        if text is None:
+            return None
+        parsed = parse_dockerfile(dockerfile_path, text, args)
+        return parsed.images[0] if parsed.images else None
+
+    def _dockerfile_path(self, build: Build) -> str | None:
+        context = build.context.value if build.context is not None else "."
+        if not context or URL_CONTEXT.match(context) or (build.context is not None and not build.context.certain):
+            return None
+        name = build.dockerfile.value if build.dockerfile is not None else "Dockerfile"
+        context_dir = os.path.join(self.directory, os.path.expanduser(context))
+        return os.path.normpath(os.path.join(context_dir, name))
+
+
+# -- pure helpers ----------------------------------------------------------------------------------
+
+def _read_local(path: str) -> str | None:
+    """A small regular local file's text, or None.
+
+    Paths come from the file being linted, so kernel pseudo-files (``/proc/self/environ``) are
+    refused: their content must never reach a report.
+    """
+    try:
+        if not os.path.isfile(path) or os.path.realpath(path).startswith(PSEUDO_FILESYSTEMS):
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_READ_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_READ_BYTES:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _entry_lines(documents: Iterable[YMap]) -> set[int]:
+    """Lines where a top-level key or a service starts: the ends of the services before them."""
+    lines = set()
+    for root in documents:
+        lines.update(root.pos_of(k)[0] for k in root if len(root.pos_of(k)) == 2)
+        services = root.get("services")
+        if isinstance(services, YMap):
+            lines.update(services.pos_of(k)[0] for k in services if len(services.pos_of(k)) == 2)
+    return lines
+
+
+def _without(mapping: YMap, key: str) -> YMap:
+    copy = YMap()
+    copy.pos = mapping.pos
+    for k, v in mapping.items():
+        if k != key:
+            copy[k] = v
+            copy.key_pos[k] = mapping.pos_of(k)
+    return copy
+
+
+def split_port(spec: str) -> tuple[str | None, str | None, str, str | None]:
+    """``[[IP:]HOST:]CONTAINER[/PROTO]`` as Docker splits it: ``(ip, host, container, protocol)``."""
+    spec = spec.strip()
+    body, sep, protocol = spec.rpartition("/")
+    if not sep:
+        body, protocol = spec, ""
+    parts = body.split(":")
+    container = parts[-1]
+    if len(parts) == 1:
+        ip, host = "", ""
+    elif len(parts) == 2:
+        ip, host = "", parts[0]
+    else:
+        ip, host = ":".join(parts[:-2]), parts[-2]
+    if ip.startswith("[") and ip.endswith("]"):
+        ip = ip[1:-1]
+    if not container:
+        raise ValueError("no container port")
+    return ip or None, host or None, container, protocol or None
+
+
+def parse_port_range(text: str) -> tuple[int, int]:
+    text = text.strip()
+    first, sep, last = text.partition("-")
+    if not first.isdigit() or (sep and not last.isdigit()):
+        raise ValueError(f"invalid port {text!r}")
+    start, end = int(first), int(last) if sep else int(first)
+    if not 0 <= start <= 65535 or not 0 <= end <= 65535 or end < start:
+        raise ValueError(f"port out of range {text!r}")
+    return start, end
+
+
+def _is_windows_drive(buffer: str, char: str) -> bool:
+    return char == ":" and len(buffer) == 1 and buffer.isalpha()
+
+
+def split_volume(spec: str) -> tuple[str | None, str, list[str]]:
+    """``SRC:DST[:OPTS]`` split as compose-go splits it (a drive letter's colon is not a separator).
+
+    Returns ``(source, target, options)``; source is None for an anonymous volume.
+    """
+    if not spec:
+        raise ValueError("empty volume")
+    if len(spec) <= 2:
+        return None, spec, []
+    fields: list[str] = []
+    buffer = ""
+    for char in spec:
+        if _is_windows_drive(buffer, char) or char != ":":
+            buffer += char
+            continue
+        if not buffer:
+            raise ValueError("empty section between colons")
+        fields.append(buffer)
+        buffer = ""
+    if not buffer:
+        raise ValueError("empty section between colons")
+    fields.append(buffer)
+    if len(fields) == 1:
+        return None, fields[0], []
+    if len(fields) > 3:
+        raise ValueError("too many colons")
+    options = fields[2].split(",") if len(fields) == 3 else []
+    return fields[0], fields[1], options
+
+
+def is_host_path(source: str) -> bool:
+    """A short-syntax source that is a host path (bind) rather than a volume name."""
+    if not source:
+        return False
+    if source[0] in "./~" or source.startswith("\\\\"):
+        return True
+    return len(source) >= 2 and _is_windows_drive(source[0], source[1])
+
+
+def _link_volume(mount: Mount, volumes: Mapping[str, Volume]) -> Mount:
+    """Attach the top-level volume a mount names; a disguised bind volume makes the mount a bind."""
+    if mount.type.value != "volume" or mount.source is None or mount.source.value not in volumes:
+        return mount
+    volume = volumes[mount.source.value]
+    if volume.host_path is None:
+        return dataclasses.replace(mount, volume=volume)
+    return dataclasses.replace(mount, volume=volume, type=dataclasses.replace(mount.type, value="bind"),
+                               source=volume.host_path)
+
+
+def _short_device(spec: Value[str]) -> Device:
+    def made(value: str) -> Value[str]:
+        return Value(value, spec.loc, spec.certain, spec.text)
+
+    if CDI_NAME.match(spec.value):
+        return Device(spec.loc, spec)
+    parts = spec.value.split(":")
+    host = parts[0]
+    target = parts[1] if len(parts) > 1 and parts[1] else host
+    permissions = parts[2] if len(parts) > 2 else None
+    return Device(spec.loc, spec, host=made(host), target=made(target),
+                  permissions=made(permissions) if permissions else None)
+
+
+# -- extends merging ---------------------------------------------------------------------------------
+
+OVERRIDDEN = frozenset({"command", "entrypoint", "healthcheck.test"})
+LIST_OR_DICT = frozenset({"environment", "labels", "sysctls", "annotations", "build.args", "build.labels",
+                          "deploy.labels"})
+STRING_OR_LIST = frozenset({"tmpfs", "dns", "dns_search", "env_file"})
+
+
+def merge_services(base: YMap, main: YMap) -> YMap:
+    """Compose's ``extends`` merge: mappings merged (main wins), sequences concatenated
+    (referenced first, duplicates dropped; volumes and ports unique by target), scalars main wins."""
+    return _merge_mapping(_normalised(base, ""), _normalised(main, ""), "")
+
+
+def _normalised(node: YMap, path: str) -> YMap:
+    """Forms Compose treats as equal made equal: ``build: ctx`` is ``{context: ctx}``,
+    ``"k=v"`` lists are mappings, a lone string is a list of one."""
+    out = YMap()
+    out.pos = node.pos
+    for key, value in node.items():
+        child = f"{path}.{key}" if path else str(key)
+        pos = node.pos_of(key)
+        if child == "build" and isinstance(value, str):
+            build = YMap()
+            build.pos = pos
+            build["context"] = value
+            build.key_pos["context"] = pos
+            value = build
+        elif child in LIST_OR_DICT and isinstance(value, YSeq):
+            value = _list_to_mapping(value)
+        elif child in STRING_OR_LIST and isinstance(value, str):
+            seq = YSeq()
+            seq.pos = pos
+            seq.append(value)
+            seq.item_pos.append(pos)
+            value = seq
+        if isinstance(value, YMap) and child in ("build", "deploy"):
+            value = _normalised(value, child)
+        out[key] = value
+        out.key_pos[key] = pos
+    return out
+
+
+def _list_to_mapping(seq: YSeq) -> YMap | YSeq:
+    mapping = YMap()
+    mapping.pos = seq.pos
+    for i, item in enumerate(seq):
+        if not isinstance(item, str):
+            return seq
+        key, sep, value = item.partition("=")
+        mapping[key] = _keep_origin(item, value) if sep else None
+        mapping.key_pos[key] = seq.pos_of(i)
+    return mapping
+
+
+def _keep_origin(item: str, value: str) -> str:
+    if isinstance(item, Interpolated):
+        return Interpolated(value, item.raw, item.certain)
+    return value
+
+
+def _merge_mapping(base: YMap, main: YMap, path: str) -> YMap:
+    out = YMap()
+    out.pos = main.pos
+    for key in base:
+        out[key] = base[key]
+        out.key_pos[key] = base.pos_of(key)
+    for key, value in main.items():
+        child = f"{path}.{key}" if path else str(key)
+        if key in out and child not in OVERRIDDEN:
+            value = _merge_value(out[key], value, child)
+        out[key] = value
+        out.key_pos[key] = main.pos_of(key)
+    return out
+
+
+def _merge_value(base: Any, main: Any, path: str) -> Any:
+    if isinstance(base, YMap) and isinstance(main, YMap):
+        return _merge_mapping(base, main, path)
+    if isinstance(base, YSeq) and isinstance(main, YSeq):
+        return _concatenated(base, main, _identity_for(path))
+    return main
+
+
+def _identity_for(path: str) -> Callable[[Any], Any]:
+    if path == "volumes":
+        return _volume_target
+    return _hashable
+
+
+def _volume_target(item: Any) -> Any:
+    if isinstance(item, YMap):
+        return ("target", item.get("target"))
+    if isinstance(item, str):
+        try:
+            return ("target", split_volume(item)[1])
+        except ValueError:
+            return item
+    return _hashable(item)
+
+
+def _hashable(item: Any) -> Any:
+    if isinstance(item, YMap):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in item.items()))
+    if isinstance(item, YSeq):
+        return tuple(_hashable(v) for v in item)
+    return item
+
+
+def _concatenated(base: YSeq, main: YSeq, identity: Callable[[Any], Any]) -> YSeq:
+    """Base then main items; an item of main replaces a base item with the same identity."""
+    main_ids = {identity(item) for item in main}
+    out = YSeq()
+    out.pos = main.pos
+    seen: set[Any] = set()
+    for seq, is_main in ((base, False), (main, True)):
+        for i, item in enumerate(seq):
+            ident = identity(item)
+            if (not is_main and ident in main_ids) or ident in seen:
+                continue
+            seen.add(ident)
+            out.append(item)
+            out.item_pos.append(seq.pos_of(i))
+    return out
+
+
+# -- public API ---------------------------------------------------------------------------------------
+
+def parse_compose(path: str, text: str, environ: Mapping[str, str] | None = None) -> FileModel:
+    """Parse a Compose file into the model; never raises (problems land in ``errors``)."""
+    try:
+        return ComposeParser(path, text, environ).parse()
+    except Exception as exc:  # a parser bug must not stop the run
+        return FileModel(path, Format.COMPOSE, errors=[ParseError(
+            path, f"Compose file could not be read ({type(exc).__name__}: {exc})")],
+            lines=tuple(text.splitlines()))
+
+
+def looks_like_compose(doc: Any) -> bool:
+    """Whether a loaded YAML document is a Compose file (by content, for discovery)."""
+    if not isinstance(doc, dict) or "apiVersion" in doc or "kind" in doc:
+        return False
+    if "services" in doc:
+        return doc["services"] is None or isinstance(doc["services"], dict)
+    if isinstance(doc.get("include"), list):
+        keys = {k for k in doc if not (isinstance(k, str) and k.startswith("x-"))}
+        return keys <= TOP_LEVEL_KEYS
+    return False
