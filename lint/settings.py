@@ -43,3 +43,7 @@ class Settings:
     stdin_kind: str | None = None
     stdin_filename: str = "<stdin>"
     plugins: bool = True
+    baseline: str | None = None  # report only findings not in this baseline file
+    only_files: frozenset[str] | None = None  # --changed-since: real paths of the files to lint
+    root: str | None = None  # folder of the configuration file (per-path-ignores are relative to it)
+    config_path: str | None = None

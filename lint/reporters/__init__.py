@@ -20,6 +20,8 @@ class Report:
     rules: list[LoadedRule] = field(default_factory=list)
     sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> lines, for code frames
     color: bool = False
+    quiet: bool = False  # text: findings only, no code frames or summary
+    hidden: tuple[int, int] = (0, 0)  # findings suppressed, findings known from the baseline
 
     def summary(self) -> dict[str, Any]:
         counts = Counter(d.severity.label for d in self.diagnostics)
@@ -36,9 +38,17 @@ def renderer(name: str) -> Callable[[Report], str]:
         from .json_report import render
     elif name == "text":
         from .text import render
+    elif name == "sarif":
+        from .sarif import render
+    elif name == "junit":
+        from .junit import render
+    elif name == "github":
+        from .github import render
+    elif name == "gitlab":
+        from .gitlab import render
     else:
         raise KeyError(name)
     return render
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")

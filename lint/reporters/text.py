@@ -53,6 +53,8 @@ def render(report: Report) -> str:
     out: list[str] = []
     for d in report.diagnostics:
         out.append(format_line(d, report.color))
+        if report.quiet:
+            continue
         out.extend(_frame(d, report.sources.get(d.location.path, ()), report.color))
         for loc, message in d.related:
             col = f":{loc.column}" if loc.column is not None else ""
@@ -60,10 +62,14 @@ def render(report: Report) -> str:
     for e in report.errors:
         where = e.path + (f":{e.line}" if e.line is not None else "") + (f":{e.column}" if e.column else "")
         out.append(safe(f"{where}: error: {e.message}"))
+    if report.quiet:
+        return "".join(f"{line}\n" for line in out)
     s = report.summary()
     sev = ", ".join(f"{n} {label}" for label, n in s["by_severity"].items() if n)
     out.append(f"{s['findings']} finding{'s' if s['findings'] != 1 else ''}"
                + (f" ({sev})" if sev else "")
                + f", {s['errors']} error{'s' if s['errors'] != 1 else ''} in {s['files']} file"
-               + ("s" if s["files"] != 1 else ""))
+               + ("s" if s["files"] != 1 else "")
+               + "".join(f", {n} {what}" for n, what in zip(report.hidden, ("suppressed", "in baseline"),
+                                                             strict=True) if n))
     return "\n".join(out) + "\n"

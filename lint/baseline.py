@@ -1,0 +1,97 @@
+"""Baselines: remember today's findings so a gate fails only on new ones.
+
+A finding's fingerprint hashes what identifies it *semantically*: the rule, the file, the
+resource and container, the flagged line's text (whitespace-normalised) and its ordinal among
+findings that share all of these. The line *number* is left out, so adding or removing lines
+elsewhere in the file keeps every fingerprint; editing the flagged line itself makes it new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .engine import Diagnostic
+
+BASELINE_VERSION = 1
+DEFAULT_BASELINE = ".isolint-baseline.json"
+
+
+class BaselineError(Exception):
+    pass
+
+
+def normalise_path(path: str) -> str:
+    """A stable spelling of a reported path: relative to the working directory when under it, ``/``."""
+    if path.startswith("<"):  # <stdin> and friends
+        return path
+    norm = os.path.normpath(path)
+    if os.path.isabs(norm):
+        try:
+            relative = os.path.relpath(norm)
+        except ValueError:  # another drive on Windows
+            relative = norm
+        if not relative.startswith(".."):
+            norm = relative
+    return norm.replace(os.sep, "/")
+
+
+def _line_text(d: Diagnostic, sources: Mapping[str, Sequence[str]]) -> str:
+    lines = sources.get(d.location.path, ())
+    if 1 <= d.location.line <= len(lines):
+        return " ".join(lines[d.location.line - 1].split())
+    return d.message  # no source at hand (a linked file not linted itself): the message is stable enough
+
+
+def fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]]) -> list[str]:
+    """One fingerprint per diagnostic, in the given order (which should be the report order)."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    out: list[str] = []
+    for d in diagnostics:
+        r = d.resource
+        key = (d.rule, normalise_path(d.path), r.kind, r.namespace or "", r.name, d.container or "",
+               _line_text(d, sources))
+        ordinal = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\x00".join((*key, str(ordinal))).encode("utf-8")).hexdigest()
+        out.append(digest[:32])
+    return out
+
+
+def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> int:
+    entries = [
+        {"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path), "line": d.location.line,
+         "resource": f"{d.resource.kind}/{d.resource.name}", **({"container": d.container} if d.container else {}),
+         "message": d.message}
+        for d, fp in zip(diagnostics, fingerprints(diagnostics, sources), strict=True)
+    ]
+    document = {"version": BASELINE_VERSION, "tool": "isolint", "findings": entries}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return len(entries)
+
+
+def read_baseline(path: str) -> frozenset[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document: Any = json.load(handle)
+    except OSError as exc:
+        raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise BaselineError(f"baseline {path} is not valid JSON: {exc}") from None
+    if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION \
+            or not isinstance(document.get("findings"), list):
+        raise BaselineError(f"baseline {path} is not an isolint baseline (version {BASELINE_VERSION})")
+    return frozenset(str(entry.get("fingerprint")) for entry in document["findings"] if isinstance(entry, dict))
+
+
+def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str],
+                   sources: Mapping[str, Sequence[str]]) -> tuple[list[Diagnostic], int]:
+    """The diagnostics whose fingerprint is not in the baseline, and how many were."""
+    kept = [d for d, fp in zip(diagnostics, fingerprints(diagnostics, sources), strict=True) if fp not in known]
+    return kept, len(diagnostics) - len(kept)

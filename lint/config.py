@@ -1,0 +1,223 @@
+"""Configuration files: found upward from the target, validated by a JSON schema, never executed.
+
+Looked for in each folder from the first target up to the filesystem root, first hit wins:
+``.isolint.toml``, ``.isolint.yaml``/``.isolint.yml`` (keys at top level), then a
+``pyproject.toml`` holding ``[tool.isolint]``. ``--config FILE`` names one explicitly.
+Keys are kebab-case (see ``data/config.schema.json``); an unknown key or a bad value is an error
+naming the key. Paths in the file (``baseline``, ``per-path-ignores``) are relative to its folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from .rule import Severity
+from .settings import Settings, parse_version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAMES = (".isolint.toml", ".isolint.yaml", ".isolint.yml")
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Config:
+    path: str | None = None  # None: no configuration file
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str | None:
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else None
+
+    @property
+    def table(self) -> str:
+        """How a key is named in messages: ``[tool.isolint]`` for pyproject, else the file."""
+        return "[tool.isolint]" if self.path and os.path.basename(self.path) == PYPROJECT else "configuration"
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("isolint").joinpath("data/config.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping of keys")
+    return data
+
+
+def read_config(path: str) -> Config:
+    """Read and validate one configuration file."""
+    name = os.path.basename(path)
+    if name == PYPROJECT:
+        tool = _read_toml(path).get("tool", {})
+        data = tool.get("isolint", {}) if isinstance(tool, dict) else {}
+    elif name.endswith(".toml"):
+        data = _read_toml(path)
+    else:
+        data = _read_yaml(path)
+    config = Config(path, data if isinstance(data, dict) else {})
+    validate(config)
+    return config
+
+
+def _pyproject_has_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return "tool.isolint" in text and isinstance(_read_toml(path).get("tool", {}).get("isolint"), dict)
+
+
+def find_config(start: str) -> str | None:
+    directory = os.path.abspath(start)
+    if not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+        candidate = os.path.join(directory, PYPROJECT)
+        if os.path.isfile(candidate) and _pyproject_has_table(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def load_config(explicit: str | None, targets: Sequence[str]) -> Config:
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise ConfigError(f"{explicit}: configuration file not found")
+        return read_config(explicit)
+    start = next((t for t in targets if t != "-"), ".")
+    found = find_config(start)
+    return read_config(found) if found else Config()
+
+
+def _where(config: Config, path: Iterable[Any]) -> str:
+    parts = [str(p) for p in path]
+    return f"{config.table} key {'.'.join(parts)!r}" if parts else config.table
+
+
+def validate(config: Config) -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(config.data), key=lambda e: (len(e.absolute_path), list(map(str,
+                                                                                             e.absolute_path))))
+    if not errors:
+        return
+    error = errors[0]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = [k for k in error.instance if k not in known]
+        key = unknown[0] if unknown else "?"
+        hint = difflib.get_close_matches(str(key).replace("_", "-"), known, n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known keys: {', '.join(known)})"
+        where = _where(config, [*error.absolute_path, key])
+        raise ConfigError(f"{config.path}: unknown {where}{suggestion}")
+    raise ConfigError(f"{config.path}: invalid value for {_where(config, error.absolute_path)}: {error.message}")
+
+
+def _kebab_to_snake(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def apply_config(settings: Settings, config: Config) -> None:
+    """Copy a validated configuration onto ``settings`` (command-line flags are applied after)."""
+    data = config.data
+    simple = {"select": "select", "ignore": "ignore", "profile": "profile", "exclude": "exclude",
+              "gitignore": "gitignore", "max-file-size": "max_file_size", "jobs": "jobs", "plugins": "plugins",
+              "suppressions": "suppressions"}
+    for key, attr in simple.items():
+        if key in data:
+            setattr(settings, attr, list(data[key]) if isinstance(data[key], list) else data[key])
+    if "fail-on" in data:
+        settings.fail_on = Severity.parse(data["fail-on"])
+    if "kubernetes-version" in data:
+        settings.kubernetes_version = parse_version(data["kubernetes-version"])
+    root = config.root
+    if "baseline" in data:
+        settings.baseline = os.path.join(root or ".", data["baseline"])
+    if "per-path-ignores" in data:
+        settings.per_path_ignores = {glob: list(rules) for glob, rules in data["per-path-ignores"].items()}
+        settings.root = root
+    for rule, table in data.get("rules", {}).items():
+        if "severity" in table:
+            settings.severity[rule] = Severity.parse(table["severity"])
+        options = {_kebab_to_snake(k): v for k, v in table.items() if k != "severity"}
+        if options:
+            settings.rule_options[rule] = options
+    if "trust" in data:
+        settings.trust = {_kebab_to_snake(k): v for k, v in data["trust"].items()}
+    settings.config_path = config.path
+
+
+def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:
+    """Rule keys must name a rule; option keys must be options that rule declares, of the same type."""
+    for key, table in config.data.get("rules", {}).items():
+        rule = next((r for r in rules if key.upper() == r.code or key.lower() == r.name), None)
+        if rule is None:
+            raise ConfigError(f"{config.path}: unknown rule {_where(config, ['rules', key])} (see `isolint rules`)")
+        declared = rule.meta.options
+        for option, value in table.items():
+            if option == "severity":
+                continue
+            name = _kebab_to_snake(option)
+            if name not in declared:
+                known = ", ".join(k.replace("_", "-") for k in declared) or "none"
+                raise ConfigError(f"{config.path}: unknown option {_where(config, ['rules', key, option])} "
+                                  f"for {rule.code} (its options: {known})")
+            default = declared[name]
+            if default is not None and not _same_kind(default, value):
+                raise ConfigError(f"{config.path}: invalid value for {_where(config, ['rules', key, option])}: "
+                                  f"expected {type(default).__name__}, got {type(value).__name__}")
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, list)
+    return isinstance(value, type(default))

@@ -1,0 +1,45 @@
+"""``--format junit``: JUnit XML for CI test reports, one failing test case per finding.
+
+Files that could not be linted are test cases with an ``<error>``; a clean run is one passing
+test case, so the report is never empty.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+from ..baseline import normalise_path
+from . import Report
+
+# XML 1.0 cannot carry most control characters, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render(report: Report) -> str:
+    suites = ET.Element("testsuites", name="isolint")
+    suite = ET.SubElement(suites, "testsuite", name="isolint", tests="0", failures=str(len(report.diagnostics)),
+                          errors=str(len(report.errors)), skipped="0")
+    for d in report.diagnostics:
+        loc = d.location
+        where = f"{normalise_path(loc.path)}:{loc.line}" + (f":{loc.column}" if loc.column is not None else "")
+        who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
+        case = ET.SubElement(suite, "testcase", classname=_clean(normalise_path(loc.path)),
+                             name=_clean(f"{d.rule} {d.name} {who} at line {loc.line}"), file=_clean(loc.path),
+                             line=str(loc.line))
+        failure = ET.SubElement(case, "failure", message=_clean(d.message), type=d.severity.label)
+        failure.text = _clean(f"{where}: {d.rule} {d.name} [{d.severity.label}] {d.message} ({who})")
+    for e in report.errors:
+        case = ET.SubElement(suite, "testcase", classname=_clean(normalise_path(e.path)), name="lint file",
+                             file=_clean(e.path))
+        error = ET.SubElement(case, "error", message=_clean(e.message), type="error")
+        error.text = _clean(f"{e.path}" + (f":{e.line}" if e.line else "") + f": {e.message}")
+    if not report.diagnostics and not report.errors:
+        ET.SubElement(suite, "testcase", classname="isolint", name=f"{report.files} file(s) linted, no finding")
+    suite.set("tests", str(len(suite)))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,109 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+Rules carry their documentation (``help``), a ``helpUri`` to their page and a
+``security-severity`` GitHub uses to rank alerts; results carry line and (when known) column,
+the resource as a logical location and the baseline fingerprint as ``partialFingerprints``, so
+alerts survive lines shifting. URIs are relative to ``%SRCROOT%`` (the working directory).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from ..baseline import fingerprints, normalise_path
+from ..engine import Diagnostic
+from ..model import Location
+from ..rule import LoadedRule, Severity
+from . import Report
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/isolint/isolint"
+RULE_DOCS = "https://github.com/isolint/isolint/blob/main/docs/rules/"
+SRCROOT = "SRCROOT"
+LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "warning",
+          Severity.INFO: "note"}
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
+                     Severity.INFO: "1.0"}
+
+
+def artifact_uri(path: str) -> dict[str, Any]:
+    norm = normalise_path(path)
+    if os.path.isabs(norm):
+        return {"uri": "file://" + quote(norm.replace(os.sep, "/"))}
+    return {"uri": quote(norm), "uriBaseId": SRCROOT}
+
+
+def physical_location(loc: Location) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(loc.line, 1)}
+    if loc.column is not None:
+        region["startColumn"] = loc.column
+    return {"physicalLocation": {"artifactLocation": artifact_uri(loc.path), "region": region}}
+
+
+def rule_descriptor(rule: LoadedRule) -> dict[str, Any]:
+    meta = rule.meta
+    tags = ["security", "containers", *(f.value for f in meta.formats), *meta.profiles]
+    return {
+        "id": meta.code,
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": meta.summary},
+        "helpUri": f"{RULE_DOCS}{meta.code}.md",
+        "help": {"text": rule.doc or meta.summary, "markdown": rule.doc or meta.summary},
+        "defaultConfiguration": {"level": LEVELS[meta.severity], "enabled": meta.default},
+        "properties": {"tags": tags, "security-severity": SECURITY_SEVERITY[meta.severity],
+                       "precision": "high"},
+    }
+
+
+def _result(d: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+    location = physical_location(d.location)
+    resource = d.resource
+    fully_qualified = "/".join(p for p in (resource.namespace, resource.kind, resource.name) if p)
+    logical = [{"name": resource.name, "kind": "resource", "fullyQualifiedName": fully_qualified}]
+    if d.container:
+        logical.append({"name": d.container, "kind": "container",
+                        "fullyQualifiedName": f"{fully_qualified}/{d.container}"})
+    location["logicalLocations"] = logical
+    result: dict[str, Any] = {
+        "ruleId": d.rule,
+        "level": LEVELS[d.severity],
+        "message": {"text": d.message},
+        "locations": [location],
+        "partialFingerprints": {"isolint/v1": fingerprint},
+        "properties": {"severity": d.severity.label, "security-severity": SECURITY_SEVERITY[d.severity]},
+    }
+    if d.rule in index:
+        result["ruleIndex"] = index[d.rule]
+    if d.related:
+        result["relatedLocations"] = [{"id": i, **physical_location(loc), "message": {"text": message}}
+                                      for i, (loc, message) in enumerate(d.related, start=1)]
+    if not d.certain:
+        result["properties"]["confidence"] = "low"
+    return result
+
+
+def render(report: Report) -> str:
+    rules = sorted({r.code: r for r in report.rules}.values(), key=lambda r: r.code)
+    index = {r.code: i for i, r in enumerate(rules)}
+    prints = fingerprints(report.diagnostics, report.sources)
+    notifications = [
+        {"level": "error", "message": {"text": e.message},
+         "locations": [physical_location(Location(e.path, e.line or 1, e.column))]}
+        for e in report.errors
+    ]
+    run = {
+        "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}},
+        "originalUriBaseIds": {SRCROOT: {"uri": "file://" + quote(os.getcwd().replace(os.sep, "/").rstrip("/"))
+                                         + "/"}},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": [_result(d, index, fp) for d, fp in zip(report.diagnostics, prints, strict=True)],
+        "columnKind": "unicodeCodePoints",
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
