@@ -207,6 +207,18 @@ class Handler:
 
 
 @dataclass(frozen=True, slots=True)
+class Hook:
+    """A Compose lifecycle hook (``post_start``, ``pre_stop``, ``pre_start``): a command Compose runs
+    in the service's container like ``docker exec``, with its own ``privileged`` and ``user``."""
+
+    loc: Location
+    kind: str  # post_start | pre_stop | pre_start
+    privileged: Value[bool] | None = None
+    user: Value[int | str] | None = None  # as Compose ``user``: a number stays int, a name str
+    command: tuple[Value[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class NamespaceJoin:
     """Compose ``network_mode|pid|ipc: service:X | container:X``; Kubernetes shareProcessNamespace."""
 
@@ -230,6 +242,7 @@ class Container:
     env: tuple[KeyValue, ...] = ()
     limits: tuple[KeyValue, ...] = ()
     requests: tuple[KeyValue, ...] = ()
+    hooks: tuple[Hook, ...] = ()  # Compose lifecycle hooks
 
     @property
     def display_name(self) -> str:

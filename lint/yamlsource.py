@@ -31,6 +31,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 1000
 MAX_MERGE_COPIES = 1_000_000
+MERGE_DIRECTIVE_TAGS = frozenset({"!reset", "!override"})  # Compose multi-file merge directives
 
 
 class YamlError(Exception):
@@ -47,15 +48,20 @@ Pos = tuple[int, int]
 
 
 class YMap(dict):
-    """A mapping with the position of the mapping and of each of its keys."""
+    """A mapping with the position of the mapping and of each of its keys.
 
-    __slots__ = ("duplicates", "key_pos", "pos")
+    ``tags`` holds the local tag (``!reset``, ``!override``) a value was written with, by key:
+    Compose merges honour them; the value itself is read as if untagged.
+    """
+
+    __slots__ = ("duplicates", "key_pos", "pos", "tags")
 
     def __init__(self) -> None:
         super().__init__()
         self.pos: Pos = (1, 1)
         self.key_pos: dict[Any, Pos] = {}
         self.duplicates: list[tuple[Any, Pos]] = []
+        self.tags: dict[Any, str] = {}
 
     def pos_of(self, key: Any) -> Pos:
         return self.key_pos.get(key, self.pos)
@@ -135,12 +141,16 @@ class _Converter:
                     mapping.duplicates.append((k, _pos(key_node)))
                 mapping[k] = self.convert(value_node, depth + 1)
                 mapping.key_pos[k] = _pos(key_node)
+                if value_node.tag in MERGE_DIRECTIVE_TAGS:
+                    mapping.tags[k] = value_node.tag
             for source in merges:
                 for k, v in source.items():
                     if k not in mapping:
                         self.copies += 1
                         mapping[k] = v
                         mapping.key_pos[k] = source.pos_of(k)
+                        if k in source.tags:
+                            mapping.tags[k] = source.tags[k]
                 if self.copies > MAX_MERGE_COPIES:
                     raise YamlError("merge keys expand past the limit", *mapping.pos)
             return mapping
