@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Iterator
+from typing import Any
 
-from .model import Value
+from .model import Container, Format, SecurityContext, Value, Workload
 
 
 def user_is_root(user: Value[int | str] | None) -> bool:
@@ -57,3 +59,55 @@ def path_overlaps(mounted: str, sensitive: str) -> bool:
     ours = [part for part in mounted.split("/") if part]
     theirs = [part for part in sensitive.split("/") if part]
     return all(fnmatch.fnmatchcase(a, b) for a, b in zip(ours, theirs, strict=False))
+
+
+# -- Pod Security Standards judgements (exact Pod Security admission semantics) -------------------
+
+# check_capabilities_baseline.go: what Baseline lets a container add (exact, case-sensitive names)
+PSS_BASELINE_CAPABILITIES = frozenset({
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
+    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+})
+
+
+def pss_profile(settings: Any) -> str | None:
+    """The Pod Security Standards profile the run was asked for (``pss-baseline``), else None.
+
+    Pass ``ctx.settings``. A profile run judges exactly as admission does; a plain run may
+    normalise spellings and leave a risk to the rule that reports it more precisely.
+    """
+    profile = settings.get("profile") if hasattr(settings, "get") else None
+    return profile if isinstance(profile, str) else None
+
+
+def windows_pod_exempt(workload: Workload, kubernetes_version: tuple[int, int]) -> bool:
+    """From 1.25 a pod with ``spec.os.name: windows`` is exempt from the Linux-only Restricted checks
+    (allowPrivilegeEscalation, capabilities, seccomp); keyed on ``os.name``, never on nodeSelector."""
+    return (workload.format is Format.KUBERNETES and kubernetes_version >= (1, 25) and workload.os is not None
+            and workload.os.value == "windows")
+
+
+def security_setters(workload: Workload) -> Iterator[tuple[SecurityContext, Container | None]]:
+    """The pod-level context (container None), then every container's own, init and ephemeral included.
+
+    Pod Security admission rejects a pod when *any* of them sets a forbidden value, even one
+    that every container overrides ("bad setter" semantics).
+    """
+    yield workload.security, None
+    for container in workload.containers:
+        yield container.security, container
+
+
+def capability_name(raw: str) -> str:
+    """Docker's spelling-insensitive view of a capability: ``cap_sys_admin`` -> ``SYS_ADMIN``."""
+    name = raw.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+# Catalogue Appendix A: capabilities that open a known escape path (critical) or a major kernel
+# interface (high); the dangerous-capability rule reports them, others leave them to it.
+DANGEROUS_CAPABILITIES = frozenset({
+    "ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "DAC_READ_SEARCH", "BPF",
+    "NET_ADMIN", "PERFMON", "SYS_BOOT", "SYS_TIME", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG", "LINUX_IMMUTABLE",
+    "SYS_RESOURCE", "AUDIT_CONTROL", "AUDIT_READ", "CHECKPOINT_RESTORE", "IPC_OWNER", "BLOCK_SUSPEND", "WAKE_ALARM",
+})

@@ -61,7 +61,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     registry = registry if registry is not None else load_rules(settings.plugins)
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
     models, errors = load_models(paths, settings, stdin)
-    ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust})
+    ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
     outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
     for model in models:
         errors.extend(model.errors)

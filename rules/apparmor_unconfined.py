@@ -1,0 +1,71 @@
+"""## What it does
+Flags AppArmor switched off or overridden. Kubernetes: `securityContext.appArmorProfile.type`
+other than `RuntimeDefault` or `Localhost` (that is, `Unconfined`) at the pod level or on any
+container, and any pod annotation with the prefix `container.apparmor.security.beta.kubernetes.io/`
+whose value is not empty, `runtime/default` or `localhost/...`, even when the suffix names no
+container (Pod Security admission checks every such key). Compose: `security_opt`
+`apparmor=unconfined` or `apparmor:unconfined`.
+
+## Why is this bad?
+The runtime's default AppArmor profile denies writes to `/proc/sys` and `/sys`, `mount`, and
+access to sensitive `/proc` files. Unconfined removes that last mandatory-access-control layer,
+so capability or mount mistakes become directly exploitable.
+
+## Example
+```yaml
+metadata:
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/app: unconfined
+```
+
+## Use instead
+```yaml
+securityContext:
+  appArmorProfile:
+    type: RuntimeDefault
+```
+
+## References
+- Kubernetes Pod Security Standards, Baseline: "AppArmor"
+- CIS Docker Benchmark 5.2 "Ensure that, if applicable, an AppArmor Profile is enabled"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import security_setters
+
+RULE = Rule(
+    code="MAC003",
+    name="apparmor-unconfined",
+    severity=Severity.HIGH,
+    summary="AppArmor is disabled for a container",
+    formats=(Format.KUBERNETES, Format.COMPOSE),
+    profiles=("pss-baseline",),
+    references=("PSS Baseline: AppArmor", "CIS Docker 5.2"),
+)
+CONFINED_TYPES = ("RuntimeDefault", "Localhost")
+ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def _confined_annotation(value: str) -> bool:
+    return value in ("", "runtime/default") or value.startswith("localhost/")
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    for security, container in security_setters(workload):
+        profile = security.apparmor
+        if profile is not None and profile.type.value not in CONFINED_TYPES:
+            who = "pod" if container is None else f"container {container.display_name!r}"
+            spelling = profile.type.text or f"appArmorProfile.type: {profile.type.value}"
+            yield Finding(profile.type, f"{who} runs without AppArmor ({spelling})", container,
+                          certain=profile.type.certain)
+    if workload.format is not Format.KUBERNETES:
+        return
+    by_name = {c.display_name: c for c in workload.containers}
+    for annotation in workload.annotations:
+        key = annotation.key.value
+        if key.startswith(ANNOTATION_PREFIX) and not _confined_annotation(annotation.value.value):
+            name = key[len(ANNOTATION_PREFIX):]
+            yield Finding(annotation.value, f"annotation {key}: {annotation.value.value!r} disables AppArmor",
+                          by_name.get(name))

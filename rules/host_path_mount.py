@@ -1,0 +1,77 @@
+"""## What it does
+Flags a host filesystem path mounted into a container: every Kubernetes `hostPath` volume
+(whatever its `type` or the mounts' `readOnly`, as Pod Security Standards Baseline judges it),
+and every Compose bind mount (short syntax with a path source, long syntax `type: bind` or
+`npipe`, and named volumes that are binds in disguise through `driver_opts`).
+
+Compose binds are graded by where they point and whether they are writable: an absolute path
+(`/srv/data`, `~/x`, `C:\\data`) or one leaving the project (`../x`) is medium when writable and low
+when read-only; a path inside the project directory (`./config`) is low when writable and info
+when read-only. Which host paths are sensitive is judged by the MNT rules that follow.
+
+## Why is this bad?
+A host path is a hole in the mount namespace: the container reads and writes the node's real
+filesystem, outside any per-container quota or labelling. Symlink and subPath tricks have
+repeatedly turned harmless-looking host paths (`/var/log`) into arbitrary host file access.
+
+## Example
+```yaml
+volumes:
+  - name: data
+    hostPath:
+      path: /srv/data
+```
+
+## Use instead
+Use a PersistentVolumeClaim, `emptyDir`, a ConfigMap or Secret; in Compose a named volume, or a
+read-only bind of a project directory.
+
+## References
+- Kubernetes Pod Security Standards, Baseline: "HostPath Volumes"
+- CIS Kubernetes Benchmark 5.2.11 (v1.12) "Minimize the admission of containers which use HostPath volumes"
+- CIS Docker Benchmark 5.6 "Ensure sensitive host system directories are not mounted on containers"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Mount, Rule, Severity, Workload
+
+RULE = Rule(
+    code="MNT001",
+    name="host-path-mount",
+    severity=Severity.MEDIUM,
+    summary="A host filesystem path is mounted into the container",
+    formats=(Format.KUBERNETES, Format.COMPOSE),
+    profiles=("pss-baseline",),
+    references=("PSS Baseline: HostPath Volumes", "CIS Kubernetes 5.2.11", "CIS Docker 5.6"),
+)
+
+
+def _inside_project(source: str) -> bool:
+    parts = source.replace("\\", "/").split("/")
+    return parts[0] == "." and ".." not in parts
+
+
+def _compose_severity(mount: Mount) -> Severity:
+    read_only = mount.read_only is not None and mount.read_only.value is True
+    if mount.source is not None and _inside_project(mount.source.value):
+        return Severity.INFO if read_only else Severity.LOW
+    return Severity.LOW if read_only else Severity.MEDIUM
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if workload.format is Format.KUBERNETES:
+        for volume in workload.volumes:
+            if volume.type is not None and volume.type.value == "hostPath":
+                path = volume.host_path.value if volume.host_path is not None else "?"
+                yield Finding(volume.host_path or volume.type, f"hostPath volume {volume.name.value!r} mounts {path} "
+                              "from the node")
+        return
+    for container in workload.containers:
+        for mount in container.mounts:
+            if mount.type.value not in ("bind", "npipe") or mount.source is None:
+                continue
+            mode = "read-only" if mount.read_only is not None and mount.read_only.value is True else "writable"
+            yield Finding(mount.source, f"service {container.display_name!r} bind-mounts host path "
+                          f"{mount.source.value} ({mode})", container, certain=mount.source.certain,
+                          severity=_compose_severity(mount))

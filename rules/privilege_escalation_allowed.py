@@ -1,0 +1,64 @@
+"""## What it does
+Flags a container that may gain privileges at `execve` (setuid binaries, file capabilities):
+Kubernetes `allowPrivilegeEscalation` unset or `true` on any container, init container or
+ephemeral container (Pod Security Standards Restricted, from 1.8); a Compose service without
+`security_opt: [no-new-privileges:true]` (bare `no-new-privileges`, `=true`, `:1` ... count) or
+with it set to false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt.
+
+## Why is this bad?
+Without `no_new_privs`, a setuid-root binary in the image turns any non-root foothold into root
+in the container, the starting point of nearly every container escape. Kubernetes leaves
+escalation allowed unless the field is explicitly `false`.
+
+## Example
+```yaml
+containers:
+  - name: app
+    image: nginx
+```
+
+## Use instead
+```yaml
+containers:
+  - name: app
+    image: nginx
+    securityContext:
+      allowPrivilegeEscalation: false
+```
+In Compose: `security_opt: ["no-new-privileges:true"]`.
+
+## References
+- Kubernetes Pod Security Standards, Restricted: "Privilege Escalation"
+- CIS Kubernetes Benchmark 5.2.6 "Minimize the admission of containers with allowPrivilegeEscalation"
+- CIS Docker Benchmark 5.26 "Ensure that the container is restricted from acquiring additional privileges"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import windows_pod_exempt
+
+RULE = Rule(
+    code="PRV004",
+    name="privilege-escalation-allowed",
+    severity=Severity.MEDIUM,
+    summary="Container may gain privileges through setuid binaries (no_new_privs not set)",
+    formats=(Format.KUBERNETES, Format.COMPOSE),
+    profiles=("pss-restricted",),
+    references=("PSS Restricted: Privilege Escalation", "CIS Kubernetes 5.2.6", "CIS Docker 5.26"),
+)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if workload.format is Format.KUBERNETES and (not ctx.at_least(1, 8)
+                                                 or windows_pod_exempt(workload, ctx.kubernetes_version)):
+        return
+    setting = "allowPrivilegeEscalation" if workload.format is Format.KUBERNETES else "no-new-privileges"
+    for container in workload.containers:
+        allowed = container.security.allow_privilege_escalation
+        if allowed is None:
+            yield Finding(container.name or container, f"container {container.display_name!r} does not set "
+                          f"{setting}: setuid binaries can raise its privileges", container)
+        elif allowed.value is True:
+            yield Finding(allowed, f"container {container.display_name!r} allows privilege escalation "
+                          f"({allowed.text or setting + ': true'})", container, certain=allowed.certain)

@@ -1,0 +1,64 @@
+"""## What it does
+Flags a Kubernetes container that requests no seccomp profile: the pod's
+`securityContext.seccompProfile.type` is not `RuntimeDefault` or `Localhost`, and the container
+(init and ephemeral containers included) sets no `seccompProfile` of its own. Judged from 1.19 on
+the fields only, as Pod Security admission does; from 1.25 a pod with `spec.os.name: windows` is
+exempt. A profile set only through the deprecated seccomp annotations does not count: current
+kubelets ignore them. An explicit `Unconfined` is reported by `seccomp-unconfined` instead.
+
+## Why is this bad?
+Unlike Docker, Kubernetes runs containers with no seccomp filter at all unless the manifest asks
+for one (or every node enables the kubelet's `seccompDefault`). The full syscall surface of the
+shared kernel is then open to the workload.
+
+## Example
+```yaml
+spec:
+  containers:
+    - name: app
+      image: nginx
+```
+
+## Use instead
+```yaml
+spec:
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: nginx
+```
+
+## References
+- Kubernetes Pod Security Standards, Restricted: "Seccomp"
+- CIS Kubernetes Benchmark 5.6.2 "Ensure that the seccomp profile is set to docker/default in your pod definitions"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import windows_pod_exempt
+
+RULE = Rule(
+    code="MAC002",
+    name="seccomp-profile-missing",
+    severity=Severity.MEDIUM,
+    summary="Container requests no seccomp profile: Kubernetes runs it unconfined",
+    formats=(Format.KUBERNETES,),
+    profiles=("pss-restricted",),
+    references=("PSS Restricted: Seccomp", "CIS Kubernetes 5.6.2"),
+)
+CONFINED_TYPES = ("RuntimeDefault", "Localhost")
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if not ctx.at_least(1, 19) or windows_pod_exempt(workload, ctx.kubernetes_version):
+        return
+    pod = workload.security.seccomp
+    if pod is not None and pod.type.value in CONFINED_TYPES:
+        return
+    for container in workload.containers:
+        if container.security.seccomp is None:
+            yield Finding(container.name or container, f"container {container.display_name!r} sets no seccomp profile "
+                          "and its pod sets no RuntimeDefault or Localhost one", container)
