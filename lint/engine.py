@@ -76,7 +76,7 @@ def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
                     if workload.format not in rule.meta.formats:
                         continue
                     _collect(outcome, rule, severity, workload, workload.resource, ctx,
-                             ctx.classification(workload).trust.escalates)
+                             rule.meta.escalate and ctx.classification(workload).trust.escalates)
         elif rule in namespace_rules:
             for ns in ctx.namespaces.values():
                 _collect(outcome, rule, severity, ns, ns.resource, ctx, False)

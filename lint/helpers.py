@@ -111,3 +111,22 @@ DANGEROUS_CAPABILITIES = frozenset({
     "NET_ADMIN", "PERFMON", "SYS_BOOT", "SYS_TIME", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG", "LINUX_IMMUTABLE",
     "SYS_RESOURCE", "AUDIT_CONTROL", "AUDIT_READ", "CHECKPOINT_RESTORE", "IPC_OWNER", "BLOCK_SUSPEND", "WAKE_ALARM",
 })
+
+
+# -- runtime isolation and trust (defined in isolint.trust, which builds on the helpers above) ---------
+from .trust import (  # noqa: E402, F401  (re-exported: the public API of rules)
+    Access,
+    RuntimeIsolation,
+    RuntimeKind,
+    build_tool_image,
+    builder_escape,
+    external_base,
+    host_access,
+    linux_only_image,
+    namespace_classification,
+    runtime_isolation,
+    trust_setting,
+    windows_build,
+    windows_image,
+    windows_signal,
+)

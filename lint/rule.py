@@ -82,6 +82,8 @@ class Rule:
     default: bool = True
     subject: type = Workload
     options: dict[str, Any] = field(default_factory=dict)
+    # False for rules whose trigger already is the workload's trust class (RI001 ...): no double count
+    escalate: bool = True
 
     @property
     def group(self) -> str:

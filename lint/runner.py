@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .context import Context
 from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, build_context, run_rules
 from .loader import ReadError, decode, load_file
@@ -13,6 +14,7 @@ from .model import FileModel, ParseError
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
+from .trust import classify_workloads
 
 STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernetes": Kind.KUBERNETES}
 
@@ -24,6 +26,7 @@ class RunResult:
     models: list[FileModel] = field(default_factory=list)
     rules: list[LoadedRule] = field(default_factory=list)
     files: int = 0
+    context: Context | None = None  # classifications and cross-file facts, for the advisor
 
 
 def read_stdin(settings: Settings, data: bytes) -> FileModel:
@@ -62,6 +65,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
     models, errors = load_models(paths, settings, stdin)
     ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
+    classify_workloads((w for m in models for w in m.workloads), ctx)
     outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
     for model in models:
         errors.extend(model.errors)
@@ -69,7 +73,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     files = sum(1 for m in models if m.format is not None or m.errors)
-    return RunResult(outcome.diagnostics, errors, models, rules, files)
+    return RunResult(outcome.diagnostics, errors, models, rules, files, ctx)
 
 
 def cpu_count() -> int:

@@ -1,0 +1,423 @@
+"""Trust classification and runtime isolation: who runs the code, and behind which kernel.
+
+Every workload is classified ``trusted``, ``unknown``, ``untrusted`` or ``multi-tenant`` with the
+evidence that decided it (catalogue §2.5). Precedence: an explicit marker beats tenant signals,
+which beat image and label heuristics; ``trusted`` stops the heuristics.
+
+1. Explicit marker ``isolint.io/trust: untrusted|multi-tenant|trusted``: a label or annotation on
+   the workload object or its pod template (the more specific wins), then on its ``Namespace``
+   object; in Compose a service label or ``x-isolint: {trust: ...}`` at service or top level.
+2. Tenant signals: a Namespace object (seen anywhere in the run) or the workload carrying a tenant
+   label key (Capsule ``capsule.clastix.io/tenant``; an HNC ``<parent>.tree.hnc.x-k8s.io/depth``
+   of 1 or more), or a namespace name matching ``tenant_namespaces`` (for when the Namespace
+   object is not part of the run).
+3. Heuristics: an image matching ``untrusted_images`` (notebooks and code runners, CI runners,
+   image builders), a ``key=value`` label in ``untrusted_labels`` (JupyterHub's
+   ``component=singleuser-server``), a kind in ``untrusted_kinds``. An image matching
+   ``trusted_images`` makes the workload ``trusted`` instead.
+
+Dockerfile images are left ``unknown``: where and under which runtime they run is decided by the
+Compose file or manifest that uses them.
+
+Configuration (``Settings.trust``, the ``trust`` table of the configuration file). Every list
+key replaces the default; ``extra_<key>`` appends to it instead:
+
+=========================== ===================================================================
+``marker_key``              label/annotation of the explicit marker (``isolint.io/trust``)
+``tenant_label_keys``       namespace/workload label keys (globs) that mark a tenant
+``tenant_namespaces``       namespace-name globs treated as tenant namespaces
+``untrusted_images``        image globs of untrusted-code workloads (all categories)
+``build_tool_images``       image globs of CI runners and image builders (RI002)
+``trusted_images``          image globs classified ``trusted``
+``untrusted_labels``        ``key=value`` pod labels of untrusted-code workloads
+``untrusted_kinds``         object kinds that run untrusted code (``Sandbox``)
+``sandbox_runtime_classes`` Kubernetes RuntimeClass names known to be gVisor or Kata
+``sandbox_runtimes``        Compose ``runtime`` values of gVisor or Kata
+``userns_hardened_runtimes`` runtimes that harden with user namespaces but share the kernel
+``shared_kernel_runtimes``  runtimes known to share the host kernel (runc, crun ...)
+=========================== ===================================================================
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .context import Classification, Context, Trust
+from .model import Format, KeyValue, Namespace, Value, Workload
+
+MARKER_KEY = "isolint.io/trust"
+MARKER_EXTENSION = "x-isolint.trust"
+HNC_DEPTH_SUFFIX = ".tree.hnc.x-k8s.io/depth"
+
+NOTEBOOK_IMAGES = ("jupyter/*", "quay.io/jupyter/*", "jupyterhub/*singleuser*", "*/code-server*", "coder/*",
+                   "judge0/*")
+CI_RUNNER_IMAGES = ("gitlab/gitlab-runner*", "*/gitlab-runner-helper*", "ghcr.io/actions/actions-runner*",
+                    "summerwind/actions-runner*", "myoung34/github-runner*", "jenkins/inbound-agent*",
+                    "jenkins/agent*", "buildkite/agent*")
+BUILDER_IMAGES = ("docker:*dind*", "docker:dind", "moby/buildkit*", "gcr.io/kaniko-project/executor*",
+                  "quay.io/buildah/*", "quay.io/podman/*")
+
+DEFAULTS: dict[str, Any] = {
+    "marker_key": MARKER_KEY,
+    "tenant_label_keys": ["capsule.clastix.io/tenant", "*" + HNC_DEPTH_SUFFIX],
+    "tenant_namespaces": [],
+    "untrusted_images": [*NOTEBOOK_IMAGES, *CI_RUNNER_IMAGES, *BUILDER_IMAGES],
+    "build_tool_images": [*CI_RUNNER_IMAGES, *BUILDER_IMAGES],
+    "trusted_images": [],
+    "untrusted_labels": ["component=singleuser-server"],
+    "untrusted_kinds": ["Sandbox"],
+    "sandbox_runtime_classes": [
+        "gvisor", "runsc", "kata", "kata-*", "kata-vm-isolation", "kata-mshv-vm-isolation"],
+    "sandbox_runtimes": ["runsc", "io.containerd.runsc.v1", "kata", "kata-runtime", "kata-qemu", "kata-clh",
+                         "kata-fc", "io.containerd.kata*.v2"],
+    "userns_hardened_runtimes": ["sysbox-runc"],
+    "shared_kernel_runtimes": ["runc", "crun", "youki", "io.containerd.runc.v2", "nvidia"],
+}
+
+
+def trust_setting(ctx: Context | Mapping[str, Any], key: str) -> Any:
+    """A trust setting: the configured value (or default) plus any ``extra_<key>`` entries."""
+    config = ctx.settings.get("trust") if isinstance(ctx, Context) else ctx
+    config = config or {}
+    value = config.get(key, DEFAULTS[key])
+    extra = config.get(f"extra_{key}")
+    if isinstance(value, list) and extra:
+        return [*value, *extra]
+    return value
+
+
+def _globs_match(text: str, patterns: Iterable[str]) -> str | None:
+    from fnmatch import fnmatchcase
+
+    lowered = text.lower()
+    return next((p for p in patterns if fnmatchcase(lowered, p.lower())), None)
+
+
+def _image_pattern(image: str, patterns: Iterable[str]) -> str | None:
+    from .helpers import image_matches  # helpers re-exports this module: import late
+
+    return next((p for p in patterns if image_matches(image, [p])), None)
+
+
+# -- runtimes ----------------------------------------------------------------------------------
+
+class RuntimeKind(str, enum.Enum):
+    """The isolation a container runtime gives (catalogue Appendix F)."""
+
+    SHARED_KERNEL = "shared-kernel"  # runc, crun: namespaces and cgroups over the host kernel
+    USERNS_HARDENED = "userns-hardened"  # sysbox: user namespaces, still the host kernel
+    USERSPACE_KERNEL = "userspace-kernel"  # gVisor: a kernel in user space between app and host
+    VM = "vm"  # Kata, Firecracker: a guest kernel per pod
+    UNKNOWN = "unknown"
+
+    @property
+    def sandboxed(self) -> bool:
+        return self in (RuntimeKind.USERSPACE_KERNEL, RuntimeKind.VM)
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeIsolation:
+    kind: RuntimeKind
+    name: Value[str] | None = None  # runtimeClassName / Compose runtime, None for the default
+    handler: str | None = None  # the RuntimeClass handler it resolved to
+    resolved_by: str | None = None  # "RuntimeClass object", "known name", or None
+
+    @property
+    def label(self) -> str:
+        if self.name is None:
+            return "default (runc)"
+        via = f" -> {self.handler}" if self.handler and self.handler != self.name.value else ""
+        return f"{self.name.value}{via} ({self.kind.value})"
+
+
+def _kind_of_name(name: str, ctx: Context, sandbox_key: str) -> RuntimeKind | None:
+    lowered = name.strip().lower()
+    if _globs_match(lowered, trust_setting(ctx, sandbox_key)):
+        return RuntimeKind.USERSPACE_KERNEL if "runsc" in lowered or "gvisor" in lowered else RuntimeKind.VM
+    if _globs_match(lowered, trust_setting(ctx, "userns_hardened_runtimes")):
+        return RuntimeKind.USERNS_HARDENED
+    if _globs_match(lowered, trust_setting(ctx, "shared_kernel_runtimes")):
+        return RuntimeKind.SHARED_KERNEL
+    return None
+
+
+def handler_kind(handler: str) -> RuntimeKind:
+    """What a RuntimeClass handler is: ``runsc`` gVisor, ``kata*`` a VM, ``runc``/``crun`` shared."""
+    lowered = handler.strip().lower()
+    if re.fullmatch(r"runsc(-[a-z0-9-]+)?", lowered) or lowered == "gvisor":
+        return RuntimeKind.USERSPACE_KERNEL
+    if lowered.startswith("kata"):
+        return RuntimeKind.VM
+    if lowered.startswith("sysbox"):
+        return RuntimeKind.USERNS_HARDENED
+    if lowered in ("runc", "crun", "youki", "nvidia") or lowered.startswith("io.containerd.runc"):
+        return RuntimeKind.SHARED_KERNEL
+    return RuntimeKind.UNKNOWN
+
+
+def runtime_isolation(workload: Workload, ctx: Context) -> RuntimeIsolation:
+    """The runtime a workload asks for and the isolation it gives, resolved through RuntimeClass
+    objects of the same run first (a class name is free-form; only its handler tells)."""
+    name = workload.runtime
+    if workload.format is Format.DOCKERFILE:
+        return RuntimeIsolation(RuntimeKind.UNKNOWN)
+    if name is None or not name.value.strip():
+        return RuntimeIsolation(RuntimeKind.SHARED_KERNEL)
+    if workload.format is Format.KUBERNETES:
+        runtime_class = ctx.runtime_classes.get(name.value)
+        if runtime_class is not None and runtime_class.handler is not None:
+            handler = runtime_class.handler.value
+            return RuntimeIsolation(handler_kind(handler), name, handler, "RuntimeClass object")
+        kind = _kind_of_name(name.value, ctx, "sandbox_runtime_classes")
+    else:
+        kind = _kind_of_name(name.value, ctx, "sandbox_runtimes")
+    if kind is None:
+        return RuntimeIsolation(RuntimeKind.UNKNOWN, name)
+    return RuntimeIsolation(kind, name, None, "known name")
+
+
+# -- classification --------------------------------------------------------------------------
+
+def _marker(pairs: Iterable[KeyValue], key: str) -> tuple[Trust, Value[str]] | None:
+    for kv in pairs:
+        if kv.key.value == key:
+            try:
+                return Trust(kv.value.value.strip().lower()), kv.value
+            except ValueError:
+                return None  # an unknown marker value decides nothing
+    return None
+
+
+def _where(value: Value[str]) -> str:
+    return f"{value.loc.path}:{value.loc.line}"
+
+
+def _workload_marker(workload: Workload, key: str) -> Classification | None:
+    sources: tuple[tuple[str, Iterable[KeyValue], str], ...] = (
+        ("pod template label", workload.labels, key), ("pod template annotation", workload.annotations, key),
+        ("label", workload.object_labels, key), ("annotation", workload.object_annotations, key))
+    if workload.format is Format.COMPOSE:
+        sources = (("service label", workload.labels, key), ("extension", workload.extensions, MARKER_EXTENSION))
+    for what, pairs, marker_key in sources:
+        found = _marker(pairs, marker_key)
+        if found is not None:
+            trust, value = found
+            return Classification(trust, (f"{what} {marker_key}={value.value} ({_where(value)})",))
+    return None
+
+
+def tenant_evidence(labels: Iterable[KeyValue], ctx: Context) -> str | None:
+    """The tenant label among ``labels``, as evidence text, or None."""
+    keys = trust_setting(ctx, "tenant_label_keys")
+    for kv in labels:
+        pattern = _globs_match(kv.key.value, keys)
+        if pattern is None:
+            continue
+        if kv.key.value.endswith(HNC_DEPTH_SUFFIX) and not (kv.value.value.isdigit() and int(kv.value.value) >= 1):
+            continue  # depth 0 is the namespace's own entry, not a parent tenant
+        return f"{kv.key.value}={kv.value.value} ({_where(kv.key)})"
+    return None
+
+
+def namespace_classification(namespace: Namespace, ctx: Context) -> Classification:
+    """How a Namespace object classifies the workloads in it (marker, then tenant labels)."""
+    marker = _marker((*namespace.labels, *namespace.annotations), trust_setting(ctx, "marker_key"))
+    name = namespace.name.value
+    if marker is not None:
+        return Classification(marker[0], (f"namespace {name} marked {trust_setting(ctx, 'marker_key')}="
+                                          f"{marker[1].value} ({_where(marker[1])})",))
+    tenant = tenant_evidence(namespace.labels, ctx)
+    if tenant is not None:
+        return Classification(Trust.MULTI_TENANT, (f"namespace {name} is a tenant's: {tenant}",))
+    return Classification(Trust.UNKNOWN)
+
+
+def _tenant_signals(workload: Workload, ctx: Context) -> Classification | None:
+    namespace_name = workload.resource.namespace
+    namespace = ctx.namespace_of(workload)
+    if namespace is not None:
+        by_namespace = namespace_classification(namespace, ctx)
+        if by_namespace.trust is not Trust.UNKNOWN:
+            return by_namespace
+    own = tenant_evidence((*workload.object_labels, *workload.labels), ctx)
+    if own is not None:
+        return Classification(Trust.MULTI_TENANT, (f"tenant label {own}",))
+    if namespace_name and _globs_match(namespace_name, trust_setting(ctx, "tenant_namespaces")):
+        return Classification(Trust.MULTI_TENANT, (f"namespace {namespace_name} matches tenant_namespaces",))
+    return None
+
+
+def _images(workload: Workload) -> Iterator[Value[str]]:
+    for container in workload.containers:
+        if container.image is not None and container.image.value.strip():
+            yield container.image
+
+
+def _heuristics(workload: Workload, ctx: Context) -> Classification | None:
+    images = list(_images(workload))
+    trusted = trust_setting(ctx, "trusted_images")
+    if images and trusted and all(_image_pattern(i.value, trusted) for i in images):
+        return Classification(Trust.TRUSTED, tuple(f"image {i.value} matches trusted_images" for i in images))
+    evidence: list[str] = []
+    for image in images:
+        pattern = _image_pattern(image.value, trust_setting(ctx, "untrusted_images"))
+        if pattern is not None:
+            evidence.append(f"image {image.value} matches {pattern} ({_describe_pattern(pattern, ctx)}, "
+                            f"{_where(image)})")
+    wanted = {tuple(item.split("=", 1)) for item in trust_setting(ctx, "untrusted_labels") if "=" in item}
+    evidence += [f"label {kv.key.value}={kv.value.value} ({_where(kv.key)})"
+                 for kv in workload.labels if (kv.key.value, kv.value.value) in wanted]
+    if workload.resource.kind in trust_setting(ctx, "untrusted_kinds"):
+        evidence.append(f"kind {workload.resource.kind} runs untrusted code")
+    return Classification(Trust.UNTRUSTED, tuple(evidence)) if evidence else None
+
+
+def _describe_pattern(pattern: str, ctx: Context) -> str:
+    if pattern in trust_setting(ctx, "build_tool_images"):
+        return "CI runner or image builder: runs repository-controlled code"
+    if pattern in NOTEBOOK_IMAGES:
+        return "notebook or user-code runner"
+    return "configured untrusted image"
+
+
+def classify(workload: Workload, ctx: Context) -> Classification:
+    """A workload's trust class and the evidence for it (explicit > tenant > heuristics)."""
+    if workload.format is Format.DOCKERFILE:
+        return Classification(Trust.UNKNOWN)
+    explicit = _workload_marker(workload, trust_setting(ctx, "marker_key"))
+    if explicit is not None:
+        return explicit
+    tenant = _tenant_signals(workload, ctx)
+    if tenant is not None:
+        return tenant
+    return _heuristics(workload, ctx) or Classification(Trust.UNKNOWN)
+
+
+def classify_workloads(workloads: Iterable[Workload], ctx: Context) -> None:
+    """Fill ``ctx.classifications`` (read by the engine's escalation and by the RI rules)."""
+    for workload in workloads:
+        ctx.classifications[id(workload)] = classify(workload, ctx)
+
+
+def build_tool_image(workload: Workload, ctx: Context) -> tuple[Value[str], str] | None:
+    """The first container image that is a CI runner or image builder, with the pattern it matched."""
+    patterns = trust_setting(ctx, "build_tool_images")
+    for image in _images(workload):
+        pattern = _image_pattern(image.value, patterns)
+        if pattern is not None:
+            return image, pattern
+    return None
+
+
+# -- what defeats a sandbox, what escapes a builder -----------------------------------------------
+
+ESCAPE_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "DAC_READ_SEARCH", "BPF"})
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """One setting that reaches the host, with the node to report it at."""
+
+    node: Any  # anything with ``loc``
+    what: str
+
+
+def host_access(workload: Workload) -> Iterator[Access]:
+    """Settings that hand a container host resources directly: host namespaces, privilege,
+    host paths, devices and the runtime API. A sandbox kernel cannot mediate any of them."""
+    for name, flag in (("hostNetwork", workload.host_network), ("hostPID", workload.host_pid),
+                       ("hostIPC", workload.host_ipc), ("host UTS namespace", workload.host_uts)):
+        if flag is not None and flag.value is True:
+            yield Access(flag, name)
+    if workload.use_api_socket is not None and workload.use_api_socket.value is True:
+        yield Access(workload.use_api_socket, "use_api_socket")
+    for volume in workload.volumes:
+        if workload.format is Format.KUBERNETES and volume.host_path is not None:
+            yield Access(volume.host_path, f"hostPath volume {volume.host_path.value}")
+    for container in workload.containers:
+        privileged = container.security.privileged
+        if privileged is not None and privileged.value is True:
+            yield Access(privileged, "privileged")
+        for device in container.devices:
+            if device.host is not None:
+                yield Access(device, f"host device {device.host.value}")
+        if workload.format is Format.COMPOSE:
+            for mount in container.mounts:
+                if mount.type.value == "bind" and mount.source is not None:
+                    yield Access(mount, f"bind mount of {mount.source.value}")
+
+
+def builder_escape(workload: Workload) -> Access | None:
+    """The first setting that lets code in a build or CI container take the node: privileged
+    mode, the runtime socket, seccomp or AppArmor off, or an escape capability."""
+    from .helpers import capability_name, exposed_runtime_socket
+
+    for access in host_access(workload):
+        source = getattr(access.node, "source", access.node)
+        path = source.value if isinstance(source, Value) and isinstance(source.value, str) else None
+        socket = exposed_runtime_socket(path) if path else None
+        if access.what in ("privileged", "use_api_socket") or socket is not None:
+            return Access(access.node, f"the runtime socket {socket}" if socket else access.what)
+    for container in workload.containers:
+        for profile_name in ("seccomp", "apparmor"):
+            profile = workload.effective(container, profile_name)
+            if profile is not None and profile.type.value == "Unconfined":
+                return Access(profile, f"{profile_name} unconfined")
+        for cap in container.security.capabilities_add:
+            if capability_name(cap.value) in ESCAPE_CAPABILITIES:
+                return Access(cap, f"capability {capability_name(cap.value)}")
+    return None
+
+
+# -- operating systems ---------------------------------------------------------------------------
+
+WINDOWS_IMAGES = ("mcr.microsoft.com/windows/*", "mcr.microsoft.com/windows:*", "mcr.microsoft.com/windows",
+                  "mcr.microsoft.com/dotnet/framework/*", "*:*nanoserver*", "*:*windowsservercore*",
+                  "*:*servercore-ltsc*", "*/nanoserver*", "*/servercore*", "mcr.microsoft.com/*:*ltsc20*")
+LINUX_ONLY_IMAGES = ("alpine*", "debian*", "ubuntu*", "busybox*", "centos*", "fedora*", "rockylinux*",
+                     "almalinux*", "amazonlinux*", "archlinux*", "redhat/ubi*", "registry.access.redhat.com/ubi*",
+                     "*:*alpine*", "*:*bookworm*", "*:*bullseye*", "*:*jammy*", "*:*noble*")
+WINDOWS_BUILDS = {"ltsc2019": "10.0.17763", "1809": "10.0.17763", "ltsc2022": "10.0.20348",
+                  "ltsc2025": "10.0.26100"}
+
+
+def windows_image(image: str) -> bool:
+    """An image only Windows can run (Appendix H; multi-arch names such as dotnet/* are not)."""
+    return _image_pattern(image, WINDOWS_IMAGES) is not None
+
+
+def linux_only_image(image: str) -> bool:
+    return not windows_image(image) and _image_pattern(image, LINUX_ONLY_IMAGES) is not None
+
+
+def windows_build(image: str) -> str | None:
+    """The Windows build (``10.0.20348``) an image tag names, or None."""
+    tag = image.rsplit(":", 1)[-1].lower() if ":" in image.rsplit("/", 1)[-1] else ""
+    return next((build for name, build in WINDOWS_BUILDS.items() if name in tag), None)
+
+
+def external_base(workload: Workload) -> Value[str] | None:
+    """The external image the workload's target stage is built from (following ``FROM <stage>``)."""
+    stage, image = workload.target_stage, workload.image
+    if stage is None or image is None:
+        return None
+    while stage.base_stage is not None:
+        stage = image.stages[stage.base_stage]
+    return stage.base
+
+
+def windows_signal(workload: Workload) -> Value[str] | None:
+    """Why the workload is a Windows one: ``os.name``/platform, a Windows node selector, or a
+    Windows image (its own, or the base of the Dockerfile a Compose service builds)."""
+    if workload.os is not None and workload.os.value.lower() == "windows":
+        return workload.os
+    for kv in workload.node_selector:
+        if kv.key.value == "kubernetes.io/os" and kv.value.value.lower() == "windows":
+            return kv.value
+    images = [c.image for c in workload.containers if c.image is not None]
+    base = external_base(workload) if workload.format is Format.COMPOSE else None
+    return next((i for i in [*images, *([base] if base else [])] if windows_image(i.value)), None)

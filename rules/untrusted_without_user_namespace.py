@@ -1,0 +1,58 @@
+"""## What it does
+Flags an untrusted or multi-tenant pod that runs without a user namespace (no
+`hostUsers: false`). VM-sandboxed pods (Kata, Firecracker) are exempt. Compose cannot ask for a
+user namespace per service (Docker remaps users daemon-wide with `userns-remap`); a service that
+opts out with `userns_mode: host` is reported by `host-user-namespace`, raised one level when it
+is untrusted.
+
+## Why is this bad?
+Without a user namespace UID 0 in the container is UID 0 on the node and granted capabilities
+are valid against host resources. With `hostUsers: false` a breakout lands as an unprivileged
+host UID, which neutralised several high and critical container-escape CVEs.
+
+## Example
+```yaml
+spec:
+  containers:
+    - name: runner
+      image: ghcr.io/actions/actions-runner:latest
+```
+
+## Use instead
+```yaml
+spec:
+  hostUsers: false
+  containers:
+    - name: runner
+      image: ghcr.io/actions/actions-runner:latest
+```
+
+## References
+- Kubernetes: "User Namespaces" (`hostUsers: false`; beta and on by default since 1.33)
+- Kubernetes Pod Security Standards 1.35+: relaxations for `hostUsers: false`
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import RuntimeKind, runtime_isolation
+
+RULE = Rule(
+    code="RI006",
+    name="untrusted-without-user-namespace",
+    severity=Severity.MEDIUM,
+    summary="Untrusted or multi-tenant workload runs without a user namespace",
+    formats=(Format.KUBERNETES,),
+    references=("Kubernetes: User Namespaces", "PSS 1.35: hostUsers relaxations"),
+    escalate=False,
+)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    trust = ctx.trust(workload)
+    if not trust.escalates or runtime_isolation(workload, ctx).kind is RuntimeKind.VM:
+        return
+    host_users = workload.host_users
+    if host_users is None or host_users.value is True:
+        yield Finding(host_users or workload, f"{trust.value} pod shares the node's user IDs: set hostUsers: false "
+                      "(a user namespace) so that root in the container is not root on the node if it escapes")
