@@ -12,9 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .baseline import BaselineError
+from .config import Config, ConfigError
+from .gitchanges import GitError
 from .rule import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEFAULT_BASELINE = ".isolint-baseline.json"
 
 
 class UsageError(Exception):
@@ -25,6 +29,24 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class _OutputAction(argparse.Action):
+    """``--format F[,F]`` and ``--output FILE`` in pairs: each ``--output`` is where the format before it goes."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        outputs = [list(pair) for pair in getattr(namespace, "outputs", None) or []]
+        if option_string == "--format":
+            outputs.extend([name.strip(), None] for name in str(values).split(",") if name.strip())
+            namespace.format = outputs[-1][0] if outputs else "text"
+        else:
+            if not outputs:
+                outputs.append(["text", None])
+            if outputs[-1][1] is not None:
+                parser.error(f"--output {values} needs a --format before it (each --format has one --output)")
+            outputs[-1][1] = str(values)
+        namespace.outputs = outputs
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -39,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint files and directories (default: .)")
     check.add_argument("paths", nargs="*", default=None, help="files or directories; - reads stdin")
-    check.add_argument("--format", default="text", help="output format: text, json")
+    check.add_argument("--format", action=_OutputAction, default="text",
+                       help="output format: text, json, sarif, junit, github, gitlab (comma-separated or repeated)")
+    check.add_argument("--output", action=_OutputAction, metavar="FILE",
+                       help="write the preceding --format to FILE instead of stdout")
     check.add_argument("--select", action="append", help="rule codes, names or group prefixes to run")
     check.add_argument("--ignore", action="append", help="rule codes, names or group prefixes to skip")
     check.add_argument("--profile", choices=("pss-baseline", "pss-restricted"),
@@ -53,17 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", default="<stdin>", help="path to report for -")
     check.add_argument("--max-file-size", type=int, default=None, help="skip files larger than this many bytes")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--config", metavar="FILE", help="configuration file (default: found upward from the target)")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
+    check.add_argument("--no-suppressions", action="store_true",
+                       help="ignore inline comments, annotations and x-isolint: show everything")
+    check.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
+    check.add_argument("-q", "--quiet", action="store_true", help="findings only: no code frames, summary or progress")
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", help="rule code or name")
+    sub.add_parser("baseline", parents=[check], add_help=False, conflict_handler="resolve",
+                   help="write the current findings to the baseline file (--baseline FILE, default "
+                        ".isolint-baseline.json); later runs with --baseline report only new ones")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0] not in ("check", "rules", "explain") and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in ("check", "rules", "explain", "baseline") and not argv[0].startswith("-")):
         argv.insert(0, "check")
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")
@@ -74,22 +108,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "explain":
             return _explain(args.rule)
         return _check(args)
-    except UsageError as exc:
+    except (UsageError, ConfigError, BaselineError, GitError) as exc:
         print(f"isolint: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN
 
 
-def _settings(args: argparse.Namespace):
+def _config(args: argparse.Namespace) -> Config:
+    from .config import load_config
+
+    return load_config(getattr(args, "config", None), args.paths or ["."])
+
+
+def _settings(args: argparse.Namespace, config: Config | None = None):
+    from .config import apply_config
     from .settings import Settings, parse_version
 
     settings = Settings()
-    settings.select = _split(args.select)
-    settings.ignore = _split(args.ignore)
-    settings.profile = args.profile
-    settings.exclude = _split(args.exclude)
-    settings.gitignore = not args.no_gitignore
+    apply_config(settings, config if config is not None else _config(args))
+    if args.select:
+        settings.select = _split(args.select)
+    settings.ignore = [*settings.ignore, *_split(args.ignore)]
+    settings.profile = args.profile or settings.profile
+    settings.exclude = [*settings.exclude, *_split(args.exclude)]
+    settings.gitignore = settings.gitignore and not args.no_gitignore
+    if getattr(args, "baseline", None):
+        settings.baseline = args.baseline
+    if getattr(args, "no_suppressions", False):
+        settings.suppressions = False
+    if getattr(args, "changed_since", None):
+        from .gitchanges import changed_files
+
+        settings.only_files = changed_files(args.changed_since)
     settings.stdin_kind = args.stdin_kind
     settings.stdin_filename = args.stdin_filename
     try:
@@ -112,28 +163,69 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    from .reporters import FORMATS
+
+    outputs = [(fmt, out) for fmt, out in getattr(args, "outputs", None) or [["text", None]]]
+    for fmt, _ in outputs:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if sum(1 for _, out in outputs if out in (None, "-")) > 1:
+        raise UsageError("several formats would write to stdout: give each but one an --output FILE")
+    return outputs
+
+
 def _check(args: argparse.Namespace) -> int:
+    from .config import check_rule_settings
+    from .progress import Progress
     from .registry import load_rules, unknown_selectors
-    from .reporters import FORMATS, Report, renderer
+    from .reporters import Report, renderer
     from .runner import run
 
-    if args.format not in FORMATS:
-        raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
-    settings = _settings(args)
+    outputs = _outputs(args)
+    config = _config(args)
+    settings = _settings(args, config)
+    writing_baseline = args.command == "baseline"
+    baseline_file = settings.baseline or DEFAULT_BASELINE
+    if writing_baseline:
+        settings.baseline = None  # record everything there is now
     registry = load_rules(settings.plugins)
-    unknown = unknown_selectors(registry, settings.select + settings.ignore)
+    check_rule_settings(config, registry.rules)
+    per_path = [s for selectors in settings.per_path_ignores.values() for s in selectors]
+    unknown = unknown_selectors(registry, settings.select + settings.ignore + per_path)
     if unknown:
         raise UsageError(f"unknown rule selector(s): {', '.join(unknown)} (see `isolint rules`)")
     paths = args.paths or ["."]
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    result = run(paths, settings, registry, stdin)
+    to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
+    with Progress(sys.stderr.isatty() and not args.quiet and to_stdout in (None, "text")):
+        result = run(paths, settings, registry, stdin)
     sources = {m.path: m.lines for m in result.models if m.lines}
-    report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
-                    color=args.format == "text" and _use_color(args.color))
-    sys.stdout.write(renderer(args.format)(report))
-    sys.stdout.flush()
+    if writing_baseline:
+        from .baseline import write_baseline
+
+        count = write_baseline(baseline_file, result.diagnostics, sources)
+        print(f"isolint: wrote {count} finding{'s' if count != 1 else ''} to {baseline_file}", file=sys.stderr)
+        return EXIT_CLEAN
+    for fmt, out in outputs:
+        report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
+                        color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
+                        hidden=(result.suppressed, result.baselined))
+        _write(renderer(fmt)(report), out)
     failing = any(d.severity >= settings.fail_on for d in result.diagnostics)
     return EXIT_FINDINGS if failing or result.errors else EXIT_CLEAN
+
+
+def _write(text: str, destination: str | None) -> None:
+    if destination in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(destination, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {destination}: {exc.strerror or exc}") from None
 
 
 def _rules() -> int:

@@ -14,6 +14,7 @@ from .model import FileModel, ParseError
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
+from .suppress import filter_findings
 from .trust import classify_workloads
 
 STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernetes": Kind.KUBERNETES}
@@ -27,6 +28,8 @@ class RunResult:
     rules: list[LoadedRule] = field(default_factory=list)
     files: int = 0
     context: Context | None = None  # classifications and cross-file facts, for the advisor
+    suppressed: int = 0  # silenced by suppressions and per-path ignores
+    baselined: int = 0  # known from the baseline
 
 
 def read_stdin(settings: Settings, data: bytes) -> FileModel:
@@ -53,6 +56,8 @@ def load_models(paths: Iterable[str], settings: Settings, stdin: bytes | None = 
     candidates: list[Candidate] = list(discover([p for p in paths if p != "-"], settings.exclude,
                                                 settings.gitignore, walk_errors))
     errors = [ParseError(path, message) for path, message in walk_errors]
+    if settings.only_files is not None:  # --changed-since
+        candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
     models = [load_file(c.path, c.kind, explicit=c.explicit, max_bytes=settings.max_file_size) for c in candidates]
     if stdin is not None:
         models.append(read_stdin(settings, stdin))
@@ -67,13 +72,15 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
     classify_workloads((w for m in models for w in m.workloads), ctx)
     outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
+    shown = filter_findings(outcome.diagnostics, models, rules, registry.rules, settings)
     for model in models:
         errors.extend(model.errors)
     errors.extend(outcome.errors)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     files = sum(1 for m in models if m.format is not None or m.errors)
-    return RunResult(outcome.diagnostics, errors, models, rules, files, ctx)
+    return RunResult(shown.diagnostics, errors, models, rules, files, ctx, suppressed=shown.suppressed,
+                     baselined=shown.baselined)
 
 
 def cpu_count() -> int:
