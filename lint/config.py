@@ -197,7 +197,8 @@ def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:
     for key, table in config.data.get("rules", {}).items():
         rule = next((r for r in rules if key.upper() == r.code or key.lower() == r.name), None)
         if rule is None:
-            raise ConfigError(f"{config.path}: unknown rule {_where(config, ['rules', key])} (see `isolint rules`)")
+            raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key])}: no such rule "
+                              "(see `isolint rules`)")
         declared = rule.meta.options
         for option, value in table.items():
             if option == "severity":
@@ -205,8 +206,8 @@ def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:
             name = _kebab_to_snake(option)
             if name not in declared:
                 known = ", ".join(k.replace("_", "-") for k in declared) or "none"
-                raise ConfigError(f"{config.path}: unknown option {_where(config, ['rules', key, option])} "
-                                  f"for {rule.code} (its options: {known})")
+                raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key, option])}: "
+                                  f"{rule.code} has no option {option!r} (its options: {known})")
             default = declared[name]
             if default is not None and not _same_kind(default, value):
                 raise ConfigError(f"{config.path}: invalid value for {_where(config, ['rules', key, option])}: "
