@@ -113,6 +113,37 @@ DANGEROUS_CAPABILITIES = frozenset({
 })
 
 
+# -- shell commands and Dockerfile contents (isolint.shell, isolint.images) ----------------------------
+from .images import (  # noqa: E402, F401  (re-exported: the public API of rules)
+    ImageReference,
+    add_sources,
+    build_stages,
+    dockerfile_of,
+    env_assignments,
+    image_mode_changes,
+    image_references,
+    image_stages,
+    instruction_flag,
+    instruction_node,
+    parse_image_reference,
+    run_data,
+    run_scripts,
+)
+from .shell import (  # noqa: E402, F401  (re-exported: the public API of rules)
+    Command,
+    ModeChange,
+    commands,
+    installed_packages,
+    mode_changes,
+    octal_mode,
+    package_verb,
+    pipelines,
+    shell_script_argument,
+    simple_command,
+    symbolic_clauses,
+    without_keywords,
+)
+
 # -- runtime isolation and trust (defined in isolint.trust, which builds on the helpers above) ---------
 from .trust import (  # noqa: E402, F401  (re-exported: the public API of rules)
     Access,

@@ -1,0 +1,132 @@
+"""## What it does
+Flags secrets passed through build arguments or environment variables. A name is a secret's
+name when one of its `_`-separated words is a BuildKit `SecretsUsedInArgOrEnv` token (`apikey`,
+`auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret`, `token`) and none is an
+allow token (`public`); option `extra_tokens` adds organisation-specific words.
+
+* Dockerfile `ARG`/`ENV` in the stages that end up in the image: a literal value is high, no
+  value or a value from another variable is medium (it still lands in the image or its history).
+* Compose `build.args`: literal high, interpolated (`${VAR}`) medium (it persists in the image
+  history); `environment`: literal high, interpolated not reported (that is the intended way).
+* Kubernetes `env[].value`: literal high (`valueFrom.secretKeyRef` is not reported).
+* Any of these values that looks like a credential whatever its name (a PEM private key, an AWS
+  access key id `AKIA...`, a GitHub or GitLab token) is high.
+
+Literal values that cannot be secrets are skipped: booleans, numbers, file paths and URLs
+without credentials (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
+`OAUTH_TOKEN_URL=https://...`). Names are judged like BuildKit judges them: `SSH_KEY_PATH` with a
+variable value is still reported, `KEYBOARD_LAYOUT` and `DB_PASS` are not.
+
+## Why is this bad?
+`ARG` and `ENV` values persist in image metadata and layer history, and environment variables
+are readable by every process in the container and by anyone who can inspect it. A leaked
+registry or cloud credential turns one compromised container into access far beyond its boundary.
+
+## Example
+```dockerfile
+FROM node:22-slim
+ARG NPM_TOKEN
+ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+```
+
+## Use instead
+```dockerfile
+FROM node:22-slim
+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
+    echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc
+```
+At run time use Compose `secrets:` or Kubernetes Secrets mounted as files.
+
+## References
+- BuildKit build check SecretsUsedInArgOrEnv
+- CIS Docker Benchmark 4.10 "Ensure secrets are not stored in Dockerfiles"
+- CIS Kubernetes Benchmark 5.4.1 "Prefer using Secrets as files over Secrets as environment variables"
+"""
+
+import re
+from collections.abc import Iterator
+
+from isolint import Container, Context, Finding, Format, KeyValue, Rule, Severity, Value, Workload
+from isolint.helpers import env_assignments, image_stages, instruction_node
+
+RULE = Rule(
+    code="SC006",
+    name="secret-in-arg-or-env",
+    severity=Severity.HIGH,
+    summary="A secret is passed as a build argument or environment variable",
+    references=("BuildKit SecretsUsedInArgOrEnv", "CIS Docker 4.10", "CIS Kubernetes 5.4.1"),
+    options={"tokens": ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd",
+                        "secret", "token"],
+             "allow_tokens": ["public"], "extra_tokens": []},
+)
+CREDENTIAL_VALUE = re.compile(
+    r"-----BEGIN ([A-Z]+ )*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b"
+    r"|\bgithub_pat_[A-Za-z0-9_]{40,}|\bglpat-[A-Za-z0-9_-]{20}\b")
+NOT_A_SECRET = re.compile(
+    r"(?i)^(true|false|yes|no|on|off|none|null|enabled?|disabled?|[-+]?[0-9][0-9._]*[a-z]{0,2}"
+    r"|\.{0,2}/\S*|[a-z][a-z0-9+.-]*://[^@\s/]*(/\S*)?)$")
+REFERENCE = re.compile(r"\$(\{|\(|[A-Za-z_])")
+
+
+def _secret_name(name: str, options: dict) -> bool:
+    words = {word.lower() for word in name.split("_")}
+    tokens = {*options["tokens"], *options["extra_tokens"]}
+    return bool(words & tokens) and not words & set(options["allow_tokens"])
+
+
+def _literal(value: str) -> bool:
+    """A value written in the file that could be a secret."""
+    value = value.strip()
+    return bool(value) and not REFERENCE.search(value) and not NOT_A_SECRET.match(value)
+
+
+def _dockerfile(workload: Workload, options: dict, container: Container | None) -> Iterator[Finding]:
+    for stage in image_stages(workload):
+        for instruction in stage.instructions:
+            if instruction.keyword not in ("ARG", "ENV"):
+                continue
+            node = instruction_node(workload, instruction)
+            for name, value in env_assignments(instruction):
+                if value is not None and CREDENTIAL_VALUE.search(value):
+                    yield Finding(node, f"{instruction.keyword} {name} holds a credential", container)
+                elif _secret_name(name, options):
+                    if value is not None and value.strip() and not REFERENCE.search(value):
+                        if _literal(value):
+                            yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
+                    else:
+                        yield Finding(node, f"{instruction.keyword} {name} passes a secret that persists in the "
+                                      "image or its history: use RUN --mount=type=secret", container,
+                                      severity=Severity.MEDIUM)
+
+
+def _interpolated(value: Value[str]) -> bool:
+    return not value.certain or (value.text is not None and "$" in value.text) or bool(REFERENCE.search(value.value))
+
+
+def _pair(pair: KeyValue, what: str, options: dict, interpolated: Severity | None,
+          container: Container | None) -> Iterator[Finding]:
+    name, value = pair.key.value, pair.value
+    if CREDENTIAL_VALUE.search(value.value):
+        yield Finding(pair.key, f"{what} {name} holds a credential", container)
+    elif _secret_name(name, options):
+        if _interpolated(value):
+            if interpolated is not None:
+                yield Finding(pair.key, f"{what} {name} passes a secret that persists in the image history",
+                              container, severity=interpolated)
+        elif _literal(value.value):
+            yield Finding(pair.key, f"{what} {name} has a literal secret value", container)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    options = dict(ctx.options)
+    main = workload.containers[0] if workload.containers else None
+    yield from _dockerfile(workload, options, main)
+    if workload.format is Format.DOCKERFILE:
+        return
+    if workload.build is not None:
+        for pair in workload.build.args:
+            yield from _pair(pair, "build arg", options, Severity.MEDIUM, main)
+    for container in workload.containers:
+        for pair in container.env:
+            yield from _pair(pair, "environment variable", options, None, container)

@@ -1,0 +1,120 @@
+"""## What it does
+Flags build steps that switch off TLS or signature verification, in any stage: `curl -k` /
+`--insecure`, `wget --no-check-certificate`, `pip --trusted-host`, `npm|yarn|pnpm config set
+strict-ssl false`, `git -c http.sslVerify=false`, `apk add --allow-untrusted`, `apt-get
+--allow-unauthenticated`, `[trusted=yes]` apt sources, `yum|dnf --nogpgcheck`, `rpm --nosignature`,
+`gpgcheck=0` / `sslverify=0`, and the variables `GIT_SSL_NO_VERIFY`, `PYTHONHTTPSVERIFY=0`,
+`NODE_TLS_REJECT_UNAUTHORIZED=0`, `PIP_TRUSTED_HOST`, `NPM_CONFIG_STRICT_SSL=false` set in `ENV`
+or on a command. `RUN` scripts (shell, exec, heredoc) and heredoc file contents are read; words in
+comments are not.
+
+## Why is this bad?
+Without verification a network attacker, a compromised mirror or a hijacked DNS name can
+substitute the packages and scripts that are then installed as root into the image, and the
+image carries that code into every environment it is deployed to.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+RUN pip install --trusted-host pypi.example.com internal-package
+RUN curl -k https://example.com/tool -o /usr/local/bin/tool
+```
+
+## Use instead
+Keep verification on and make it succeed: install the internal CA into the image's trust store
+(or mount it with `RUN --mount=type=secret`), import the repository's signing key, and pin
+package hashes (`pip install --require-hashes`).
+
+## References
+- CIS Docker Benchmark 4.11 "Ensure only verified packages are installed"
+"""
+
+import re
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
+from isolint.helpers import (
+    Command,
+    build_stages,
+    commands,
+    env_assignments,
+    instruction_node,
+    run_data,
+    run_scripts,
+    simple_command,
+)
+
+RULE = Rule(
+    code="SC007",
+    name="tls-verification-disabled",
+    severity=Severity.MEDIUM,
+    summary="A build step disables TLS certificate or package signature verification",
+    formats=(Format.DOCKERFILE, Format.COMPOSE),
+    references=("CIS Docker 4.11",),
+)
+INSECURE_VARIABLES = re.compile(
+    r"(?i)^(GIT_SSL_NO_VERIFY=(1|true|yes)|PYTHONHTTPSVERIFY=0|NODE_TLS_REJECT_UNAUTHORIZED=0"
+    r"|PIP_TRUSTED_HOST=.+|NPM_CONFIG_STRICT_SSL=false|YARN_STRICT_SSL=false|CURL_INSECURE=(1|true))$")
+INSECURE_OPTIONS = {
+    "wget": ("--no-check-certificate",),
+    "pip": ("--trusted-host",), "pip3": ("--trusted-host",), "uv": ("--trusted-host", "--allow-insecure-host"),
+    "apk": ("--allow-untrusted",),
+    "apt-get": ("--allow-unauthenticated", "--allow-insecure-repositories", "--force-yes"),
+    "apt": ("--allow-unauthenticated", "--allow-insecure-repositories"),
+    "yum": ("--nogpgcheck",), "dnf": ("--nogpgcheck",), "microdnf": ("--nogpgcheck",), "tdnf": ("--nogpgcheck",),
+    "zypper": ("--no-gpg-checks",), "rpm": ("--nosignature", "--nodigest"),
+}
+INSECURE_TEXT = re.compile(
+    r"(?i)\[\s*([^]]*\s)?trusted=yes\b|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
+    r"|Verify-Peer\s*=?\s*\"?false|AllowUnauthenticated\s*=?\s*\"?true", re.MULTILINE)
+STRICT_SSL_OFF = re.compile(r"(?i)\bconfig\s+set\s+strict-ssl\s+false\b|--strict-ssl=false\b")
+GIT_SSL_OFF = re.compile(r"(?i)\bhttp\.sslverify(=|\s+)(false|0)\b")
+
+
+def _command_problem(command: Command) -> str | None:
+    for word in command:
+        if INSECURE_VARIABLES.match(word):
+            return f"{word} turns verification off"
+    words = simple_command(command)
+    if not words:
+        return None
+    text = " ".join(words)
+    if words[0] == "curl" and any(w in ("-k", "--insecure") or (re.fullmatch(r"-[a-zA-Z]+", w) and "k" in w)
+                                  for w in words[1:]):
+        return "curl -k/--insecure skips certificate verification"
+    for option in INSECURE_OPTIONS.get(words[0], ()):
+        if any(word == option or word.startswith(option + "=") for word in words[1:]):
+            return f"{words[0]} {option} skips verification"
+    if words[0] in ("npm", "yarn", "pnpm") and STRICT_SSL_OFF.search(text):
+        return f"{words[0]} strict-ssl false skips certificate verification"
+    if words[0] == "git" and GIT_SSL_OFF.search(text):
+        return "git http.sslVerify=false skips certificate verification"
+    if INSECURE_TEXT.search(text):
+        return "the command switches off signature or certificate checks"
+    return None
+
+
+def _instruction_problem(instruction: Instruction) -> str | None:
+    if instruction.keyword == "ENV":
+        for name, value in env_assignments(instruction):
+            if INSECURE_VARIABLES.match(f"{name}={value or ''}"):
+                return f"ENV {name}={value} turns verification off for every later step"
+        return None
+    for script in run_scripts(instruction):
+        for command in commands(script):
+            problem = _command_problem(command)
+            if problem is not None:
+                return problem
+    if any(INSECURE_TEXT.search(body) for body in run_data(instruction)):
+        return "a repository definition written here switches off signature or certificate checks"
+    return None
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    container = workload.containers[0] if workload.containers else None
+    for stage in build_stages(workload):
+        for instruction in stage.instructions:
+            problem = _instruction_problem(instruction) if instruction.keyword in ("RUN", "ENV", "COPY", "ADD") \
+                else None
+            if problem is not None:
+                yield Finding(instruction_node(workload, instruction), problem, container)
