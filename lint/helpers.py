@@ -10,7 +10,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Container, Format, SecurityContext, Value, Workload
+from .model import Container, Format, Profile, SecurityContext, Value, Workload
 
 
 def user_is_root(user: Value[int | str] | None) -> bool:
@@ -96,6 +96,14 @@ def security_setters(workload: Workload) -> Iterator[tuple[SecurityContext, Cont
     yield workload.security, None
     for container in workload.containers:
         yield container.security, container
+
+
+def unconfined_profiles(workload: Workload, field: str) -> Iterator[tuple[Profile, Container | None]]:
+    """Every setter of ``field`` (``seccomp``, ``apparmor``) whose type is not RuntimeDefault or Localhost."""
+    for security, container in security_setters(workload):
+        profile = getattr(security, field)
+        if profile is not None and profile.type.value not in ("RuntimeDefault", "Localhost"):
+            yield profile, container
 
 
 def capability_name(raw: str) -> str:

@@ -33,7 +33,7 @@ securityContext:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import security_setters
+from isolint.helpers import unconfined_profiles
 
 RULE = Rule(
     code="MAC003",
@@ -44,7 +44,6 @@ RULE = Rule(
     profiles=("pss-baseline",),
     references=("PSS Baseline: AppArmor", "CIS Docker 5.2"),
 )
-CONFINED_TYPES = ("RuntimeDefault", "Localhost")
 ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 
 
@@ -53,13 +52,11 @@ def _confined_annotation(value: str) -> bool:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    for security, container in security_setters(workload):
-        profile = security.apparmor
-        if profile is not None and profile.type.value not in CONFINED_TYPES:
-            who = "pod" if container is None else f"container {container.display_name!r}"
-            spelling = profile.type.text or f"appArmorProfile.type: {profile.type.value}"
-            yield Finding(profile.type, f"{who} runs without AppArmor ({spelling})", container,
-                          certain=profile.type.certain)
+    for profile, container in unconfined_profiles(workload, "apparmor"):
+        who = "pod" if container is None else f"container {container.display_name!r}"
+        spelling = profile.type.text or f"appArmorProfile.type: {profile.type.value}"
+        yield Finding(profile.type, f"{who} runs without AppArmor ({spelling})", container,
+                      certain=profile.type.certain)
     if workload.format is not Format.KUBERNETES:
         return
     by_name = {c.display_name: c for c in workload.containers}

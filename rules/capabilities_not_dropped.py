@@ -4,7 +4,8 @@ the entry `ALL` on any container, init container or ephemeral container (Pod Sec
 Restricted, from 1.22; a pod with `spec.os.name: windows` is exempt from 1.25), Compose `cap_drop`
 without `ALL`. Under `--profile` the Kubernetes entry must be exactly `ALL`, as admission requires
 (`all` does not count); a plain run accepts any case, as containerd does. Compose findings are
-low severity (raised for untrusted workloads).
+low severity (raised for untrusted workloads). A privileged container has every capability
+whatever it drops: a plain run leaves it to `privileged-container`.
 
 ## Why is this bad?
 The default set still holds `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `MKNOD`, `NET_RAW` ...,
@@ -52,8 +53,12 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     kubernetes = workload.format is Format.KUBERNETES
     if kubernetes and (not ctx.at_least(1, 22) or windows_pod_exempt(workload, ctx.kubernetes_version)):
         return
-    exact = kubernetes and pss_profile(ctx.settings) is not None
+    profile = pss_profile(ctx.settings)
+    exact = kubernetes and profile is not None
     for container in workload.containers:
+        privileged = container.security.privileged
+        if profile is None and privileged is not None and privileged.value is True:
+            continue
         dropped = container.security.capabilities_drop
         if any((d.value if exact else capability_name(d.value)) == "ALL" for d in dropped):
             continue

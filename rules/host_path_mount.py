@@ -7,7 +7,9 @@ and every Compose bind mount (short syntax with a path source, long syntax `type
 Compose binds are graded by where they point and whether they are writable: an absolute path
 (`/srv/data`, `~/x`, `C:\\data`) or one leaving the project (`../x`) is medium when writable and low
 when read-only; a path inside the project directory (`./config`) is low when writable and info
-when read-only. Which host paths are sensitive is judged by the MNT rules that follow.
+when read-only. Read-only binds of the host's clock and time zone (option `benign_read_only_paths`:
+`/etc/localtime`, `/etc/timezone`) are info. Which host paths are sensitive is judged by the MNT
+rules that follow.
 
 ## Why is this bad?
 A host path is a hole in the mount namespace: the container reads and writes the node's real
@@ -34,7 +36,8 @@ read-only bind of a project directory.
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Mount, Rule, Severity, Workload
+from isolint import Container, Context, Finding, Format, Mount, Rule, Severity, Workload
+from isolint.helpers import canonical_host_path
 
 RULE = Rule(
     code="MNT001",
@@ -44,6 +47,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     profiles=("pss-baseline",),
     references=("PSS Baseline: HostPath Volumes", "CIS Kubernetes 5.2.11", "CIS Docker 5.6"),
+    options={"benign_read_only_paths": ["/etc/localtime", "/etc/timezone"]},
 )
 
 
@@ -52,11 +56,12 @@ def _inside_project(source: str) -> bool:
     return parts[0] == "." and ".." not in parts
 
 
-def _compose_severity(mount: Mount) -> Severity:
-    read_only = mount.read_only is not None and mount.read_only.value is True
-    if mount.source is not None and _inside_project(mount.source.value):
+def _compose_severity(source: str, read_only: bool, benign: list[str]) -> Severity:
+    if _inside_project(source):
         return Severity.INFO if read_only else Severity.LOW
-    return Severity.LOW if read_only else Severity.MEDIUM
+    if read_only:
+        return Severity.INFO if canonical_host_path(source) in benign else Severity.LOW
+    return Severity.MEDIUM
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
@@ -69,9 +74,14 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         return
     for container in workload.containers:
         for mount in container.mounts:
-            if mount.type.value not in ("bind", "npipe") or mount.source is None:
-                continue
-            mode = "read-only" if mount.read_only is not None and mount.read_only.value is True else "writable"
-            yield Finding(mount.source, f"service {container.display_name!r} bind-mounts host path "
-                          f"{mount.source.value} ({mode})", container, certain=mount.source.certain,
-                          severity=_compose_severity(mount))
+            if mount.type.value in ("bind", "npipe") and mount.source is not None:
+                yield _compose_finding(container, mount, ctx.options["benign_read_only_paths"])
+
+
+def _compose_finding(container: Container, mount: Mount, benign: list[str]) -> Finding:
+    source = mount.source.value if mount.source is not None else "?"
+    read_only = mount.read_only is not None and mount.read_only.value is True
+    return Finding(mount.source or mount, f"service {container.display_name!r} bind-mounts host path {source} "
+                   f"({'read-only' if read_only else 'writable'})", container,
+                   certain=mount.source is None or mount.source.certain,
+                   severity=_compose_severity(source, read_only, benign))

@@ -3,7 +3,9 @@ Flags a container that may gain privileges at `execve` (setuid binaries, file ca
 Kubernetes `allowPrivilegeEscalation` unset or `true` on any container, init container or
 ephemeral container (Pod Security Standards Restricted, from 1.8); a Compose service without
 `security_opt: [no-new-privileges:true]` (bare `no-new-privileges`, `=true`, `:1` ... count) or
-with it set to false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt.
+with it set to false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt. A
+privileged container always escalates (the API rejects `false` with `privileged: true`): a plain
+run leaves it to `privileged-container`, `--profile pss-restricted` reports it as admission does.
 
 ## Why is this bad?
 Without `no_new_privs`, a setuid-root binary in the image turns any non-root foothold into root
@@ -36,7 +38,7 @@ In Compose: `security_opt: ["no-new-privileges:true"]`.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import windows_pod_exempt
+from isolint.helpers import pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="PRV004",
@@ -53,12 +55,17 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES and (not ctx.at_least(1, 8)
                                                  or windows_pod_exempt(workload, ctx.kubernetes_version)):
         return
-    setting = "allowPrivilegeEscalation" if workload.format is Format.KUBERNETES else "no-new-privileges"
+    kubernetes = workload.format is Format.KUBERNETES
+    setting, noun = ("allowPrivilegeEscalation", "container") if kubernetes else ("no-new-privileges", "service")
+    leave_privileged = pss_profile(ctx.settings) is None
     for container in workload.containers:
+        privileged = container.security.privileged
+        if leave_privileged and privileged is not None and privileged.value is True:
+            continue
         allowed = container.security.allow_privilege_escalation
         if allowed is None:
-            yield Finding(container.name or container, f"container {container.display_name!r} does not set "
+            yield Finding(container.name or container, f"{noun} {container.display_name!r} does not set "
                           f"{setting}: setuid binaries can raise its privileges", container)
         elif allowed.value is True:
-            yield Finding(allowed, f"container {container.display_name!r} allows privilege escalation "
+            yield Finding(allowed, f"{noun} {container.display_name!r} allows privilege escalation "
                           f"({allowed.text or setting + ': true'})", container, certain=allowed.certain)

@@ -2,8 +2,9 @@
 Flags a container set to run as root: Kubernetes `runAsUser: 0` at the pod or a container level
 (as Pod Security admission judges it: any setter), Compose `user: root` / `user: "0"` /
 `"0:0"`, and a Dockerfile whose target stage ends with `USER root` or `USER 0`
-(inherited through `FROM <stage>` too). From Kubernetes 1.35 a pod with `hostUsers: false` is
-exempt, since its UID 0 maps to an unprivileged user on the node.
+(inherited through `FROM <stage>` too). Kubernetes pods are judged from 1.23, when admission
+started checking `runAsUser`; from 1.35 a pod with `hostUsers: false` is exempt, since its UID 0
+maps to an unprivileged user on the node.
 
 ## Why is this bad?
 Explicitly running as UID 0 gives every process in the container root's override of file
@@ -46,6 +47,8 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES:
+        if not ctx.at_least(1, 23):
+            return
         if ctx.at_least(1, 35) and workload.host_users is not None and workload.host_users.value is False:
             return
         if user_is_root(workload.security.run_as_user):

@@ -38,7 +38,7 @@ profile that allows the extra calls the workload needs.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import security_setters
+from isolint.helpers import unconfined_profiles
 
 RULE = Rule(
     code="MAC001",
@@ -49,7 +49,6 @@ RULE = Rule(
     profiles=("pss-baseline",),
     references=("PSS Baseline: Seccomp", "CIS Docker 5.22", "CIS Kubernetes 5.6.2"),
 )
-CONFINED_TYPES = ("RuntimeDefault", "Localhost")
 POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
 
@@ -74,10 +73,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES and not ctx.at_least(1, 19):
         yield from _annotations(workload)
         return
-    for security, container in security_setters(workload):
-        profile = security.seccomp
-        if profile is not None and profile.type.value not in CONFINED_TYPES:
-            who = "pod" if container is None else f"container {container.display_name!r}"
-            spelling = profile.type.text or f"seccompProfile.type: {profile.type.value}"
-            yield Finding(profile.type, f"{who} runs without seccomp ({spelling})", container,
-                          certain=profile.type.certain)
+    for profile, container in unconfined_profiles(workload, "seccomp"):
+        who = "pod" if container is None else f"container {container.display_name!r}"
+        spelling = profile.type.text or f"seccompProfile.type: {profile.type.value}"
+        yield Finding(profile.type, f"{who} runs without seccomp ({spelling})", container,
+                      certain=profile.type.certain)

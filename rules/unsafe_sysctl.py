@@ -2,7 +2,8 @@
 Flags a sysctl outside the Pod Security Standards' safe set: Kubernetes
 `spec.securityContext.sysctls[].name` and Compose `sysctls` keys. Names are compared exactly, as
 admission does, against the set of the target `--kubernetes-version` (it grew in 1.27, 1.29, 1.32
-and 1.37); Compose files are judged against the newest set.
+and 1.37). Compose `sysctls` are judged against the newest set but reported as info only:
+Docker accepts nothing but sysctls of the container's own network and IPC namespaces.
 
 ## Why is this bad?
 Sysctls outside the safe set are not (fully) namespaced: they change kernel behaviour for every
@@ -75,5 +76,5 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         for sysctl in container.security.sysctls:
             if not is_safe(sysctl.key.value, newest):
                 yield Finding(sysctl.key, f"service {container.display_name!r} sets sysctl {sysctl.key.value!r}, "
-                              "which is not namespaced safely", container, certain=sysctl.key.certain,
-                              severity=Severity.LOW)
+                              "outside the Kubernetes safe set (Docker confines it to the container's namespaces)",
+                              container, certain=sysctl.key.certain, severity=Severity.INFO)

@@ -289,3 +289,40 @@ def test_profile_runs_exactly_its_rules(tmp_path: Path) -> None:
     container(pod).update(volumeMounts=[{"name": "v", "mountPath": "/v"}])
     pod["spec"]["volumes"] = [{"name": "v", "emptyDir": {}}]
     assert judge(tmp_path, pod, "restricted") == set()
+
+
+def plain_run(tmp_path: Path, name: str, text: str) -> dict[tuple[str, int], str]:
+    """``(rule, line) -> severity`` of a plain run (no profile, every rule selected)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run([str(path)], Settings(select=["ALL"]))
+    return {(d.rule, d.location.line): d.severity.label for d in result.diagnostics}
+
+
+def test_compose_findings_are_graded(tmp_path: Path) -> None:
+    found = plain_run(tmp_path, "compose.yaml", """\
+services:
+  app:
+    image: nginx
+    sysctls:
+      net.core.somaxconn: 1024
+    volumes:
+      - ./conf:/conf:ro
+      - ./data:/data
+      - /etc/localtime:/etc/localtime:ro
+      - /srv/media:/media:ro
+      - /srv/db:/db
+""")
+    assert found[("NS013", 5)] == "info"
+    assert [found[("MNT001", line)] for line in range(7, 12)] == ["info", "low", "info", "low", "medium"]
+    assert found[("CAP004", 2)] == "low"
+    assert found[("PRV004", 2)] == "medium"
+
+
+def test_unmasked_proc_in_own_user_namespace_is_medium_in_a_plain_run(tmp_path: Path) -> None:
+    pod = baseline_base()
+    pod["spec"]["hostUsers"] = False
+    sc(container(pod)).update(procMount="Unmasked")
+    text = yaml.safe_dump(pod, sort_keys=False)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "procMount" in row)
+    assert plain_run(tmp_path, "pod.yaml", text)[("MAC005", line)] == "medium"
