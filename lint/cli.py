@@ -91,13 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("baseline", parents=[check], add_help=False, conflict_handler="resolve",
                    help="write the current findings to the baseline file (--baseline FILE, default "
                         ".isolint-baseline.json); later runs with --baseline report only new ones")
+    # shares check's options (--format here is table or markdown); must not redefine any of them:
+    # argparse would then strip the option from check's own parser as well
+    report = sub.add_parser("report", parents=[check], add_help=False,
+                            help="isolation advisor: per workload, its trust class, runtime and the boundary it "
+                                 "needs (--format table|markdown)")
+    report.add_argument("--max-rows", type=int, default=200, help="markdown: rows shown before summarising the rest")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0] not in ("check", "rules", "explain", "baseline") and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in ("check", "rules", "explain", "baseline", "report") and not argv[0].startswith("-")):
         argv.insert(0, "check")
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")
@@ -107,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules()
         if args.command == "explain":
             return _explain(args.rule)
+        if args.command == "report":
+            return _report(args)
         return _check(args)
     except (UsageError, ConfigError, BaselineError, GitError) as exc:
         print(f"isolint: error: {exc}", file=sys.stderr)
@@ -214,6 +222,32 @@ def _check(args: argparse.Namespace) -> int:
         _write(renderer(fmt)(report), out)
     failing = any(d.severity >= settings.fail_on for d in result.diagnostics)
     return EXIT_FINDINGS if failing or result.errors else EXIT_CLEAN
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``isolint report``: the advisor's verdict per workload. Exits 0 whatever it finds: it informs,
+    ``check`` gates."""
+    from .advisor import assess
+    from .registry import load_rules
+    from .reporters import advisor_markdown, advisor_table
+    from .runner import run
+
+    outputs = getattr(args, "outputs", None) or [["table", None]]
+    if len(outputs) != 1 or outputs[0][0] not in ("table", "markdown"):
+        raise UsageError("report takes one --format: table or markdown")
+    report_format, destination = outputs[0]
+    settings = _settings(args, _config(args))
+    paths = args.paths or ["."]
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    result = run(paths, settings, load_rules(settings.plugins), stdin)
+    assert result.context is not None
+    assessments = assess(result.models, result.diagnostics, result.context, settings.fail_on)
+    if report_format == "markdown":
+        text = advisor_markdown.render(assessments, len(result.errors), max_rows=args.max_rows)
+    else:
+        text = advisor_table.render(assessments, len(result.errors))
+    _write(text, destination)
+    return EXIT_CLEAN
 
 
 def _write(text: str, destination: str | None) -> None:

@@ -198,7 +198,7 @@ def _where(value: Value[str]) -> str:
 
 def _workload_marker(workload: Workload, key: str) -> Classification | None:
     sources: tuple[tuple[str, Iterable[KeyValue], str], ...] = (
-        ("pod template label", workload.labels, key), ("pod template annotation", workload.annotations, key),
+        ("label", workload.labels, key), ("annotation", workload.annotations, key),
         ("label", workload.object_labels, key), ("annotation", workload.object_annotations, key))
     if workload.format is Format.COMPOSE:
         sources = (("service label", workload.labels, key), ("extension", workload.extensions, MARKER_EXTENSION))

@@ -1,0 +1,46 @@
+"""``isolint report``: the isolation advisor as a terminal table, one row per workload."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..advisor import Assessment, Verdict, runtime_text
+from .text import safe
+
+COLUMNS = ("WORKLOAD", "TRUST", "RUNTIME", "VERDICT", "DRIVEN BY")
+WIDTHS = (48, 12, 34, 19, 40)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def workload_name(a: Assessment) -> str:
+    r = a.resource
+    return f"{r.kind}/{r.name}" + (f" ({r.namespace})" if r.namespace else "")
+
+
+def verdict_counts(assessments: Sequence[Assessment]) -> str:
+    counts = Counter(a.verdict for a in assessments)
+    return ", ".join(f"{counts[v]} {v.label}" for v in sorted(Verdict, reverse=True) if counts[v])
+
+
+def render(assessments: Sequence[Assessment], errors: int = 0) -> str:
+    rows = [COLUMNS]
+    notes: dict[int, list[str]] = {}
+    for a in assessments:
+        rows.append((workload_name(a), a.classification.trust.value, runtime_text(a.runtime), a.verdict.label,
+                     a.finding_summary() or "-"))
+        if a.verdict is not Verdict.FINE or a.classification.evidence:
+            notes[len(rows) - 1] = [f"{a.where}: {a.reason}", *(f"evidence: {e}" for e in a.classification.evidence)]
+    out = []
+    for index, row in enumerate(rows):
+        cells = [_cut(cell, width).ljust(width) for cell, width in zip(row, WIDTHS, strict=True)]
+        out.append(safe("  ".join(cells).rstrip()))
+        out.extend(safe(f"    {note}") for note in notes.get(index, ()))
+    summary = verdict_counts(assessments) or "no workloads"
+    out.append("")
+    tail = f"; {errors} file error{'s' if errors != 1 else ''} (see `isolint check`)" if errors else ""
+    out.append(f"{len(assessments)} workload{'s' if len(assessments) != 1 else ''}: {summary}{tail}")
+    return "\n".join(out) + "\n"
