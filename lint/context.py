@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Namespace, RuntimeClass, Workload
+from .model import Namespace, RuntimeClass, ServiceAccount, Workload
 
 
 class Trust(str, enum.Enum):
@@ -47,6 +47,8 @@ class Context:
     options: Mapping[str, Any] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
     classifications: dict[int, Classification] = field(default_factory=dict)
+    # ServiceAccount objects seen in the run, by (namespace or None, name)
+    service_accounts: Mapping[tuple[str | None, str], ServiceAccount] = field(default_factory=dict)
 
     def at_least(self, major: int, minor: int) -> bool:
         return self.kubernetes_version >= (major, minor)
@@ -60,3 +62,10 @@ class Context:
     def namespace_of(self, workload: Workload) -> Namespace | None:
         name = workload.resource.namespace
         return self.namespaces.get(name) if name else None
+
+    def service_account_of(self, workload: Workload) -> ServiceAccount | None:
+        """The ServiceAccount object the pod runs as (``default`` when none is named), if it was seen."""
+        name = workload.service_account.value if workload.service_account is not None else "default"
+        namespace = workload.resource.namespace
+        return self.service_accounts.get((namespace, name)) or (
+            self.service_accounts.get((None, name)) if namespace is None else None)

@@ -50,13 +50,16 @@ def build_context(models: Iterable[FileModel], kubernetes_version: tuple[int, in
                   settings: Mapping[str, Any]) -> Context:
     namespaces = {}
     runtime_classes = {}
+    service_accounts = {}
     for model in models:
         for ns in model.namespaces:
             namespaces[ns.name.value] = ns
         for rc in model.runtime_classes:
             runtime_classes[rc.name.value] = rc
+        for sa in model.service_accounts:
+            service_accounts[(sa.namespace, sa.name.value)] = sa
     return Context(kubernetes_version=kubernetes_version, namespaces=namespaces,
-                   runtime_classes=runtime_classes, settings=settings)
+                   runtime_classes=runtime_classes, settings=settings, service_accounts=service_accounts)
 
 
 def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,

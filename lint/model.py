@@ -425,6 +425,16 @@ class RuntimeClass:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    """A Kubernetes ServiceAccount object seen in the run (its token automount default)."""
+
+    loc: Location
+    name: Value[str]
+    namespace: str | None = None
+    automount_service_account_token: Value[bool] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """A file (or part of one) that could not be read; the run goes on without it."""
 
@@ -446,3 +456,4 @@ class FileModel:
     images: list[Image] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     lines: tuple[str, ...] = ()  # source lines, for code frames and inline comments
+    service_accounts: list[ServiceAccount] = field(default_factory=list)

@@ -3,7 +3,7 @@ Flags an image that never switches away from root: a Dockerfile whose target sta
 stages it is built `FROM`) has no `USER` instruction, and a Compose service that sets no `user:`
 while the image it builds has no non-root `USER` (reported on the service's `build:` key, with
 the Dockerfile as related information). A Compose service with neither `user:` nor `build:` runs
-whatever user its image declares, which the linter cannot see: it is reported with low
+whatever user its image declares, which the linter cannot see: it is reported as info, with low
 confidence. Base images known to default to a non-root user (option `known_nonroot_images`:
 `*:nonroot` tags, Chainguard images) count as setting one.
 
@@ -83,4 +83,4 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             if not image_matches(container.image.value, ctx.options["known_nonroot_images"]):
                 yield Finding(container.image, f"service {container.display_name!r} sets no user: it runs as "
                               "whatever user the image declares, often root", container, certain=False,
-                              severity=Severity.LOW)
+                              severity=Severity.INFO)

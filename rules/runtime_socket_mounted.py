@@ -1,10 +1,12 @@
 r"""## What it does
 Flags a container runtime API socket mounted into a container: the Docker socket
-(`/var/run/docker.sock`, `\\.\pipe\docker_engine`), containerd, CRI-O, Podman and BuildKit
-sockets, or any host directory that contains one (mounting `/var/run` or `/run` exposes them
-all). Covers Kubernetes hostPath volumes (any `type`, `Socket` included), Compose binds in
-short and long syntax, named volumes that are binds in disguise, `npipe` mounts and Compose
-`use_api_socket: true`. Paths are canonicalised first (`/var/run` is `/run`, `//`, `..`).
+(`/var/run/docker.sock`, `\\.\pipe\docker_engine`), containerd (also k3s, k0s, MicroK8s and
+rootless), CRI-O, Podman and BuildKit sockets, any file named like one wherever it lives
+(`~/.docker/run/docker.sock` of Docker Desktop), or any host directory that contains one
+(mounting `/var/run` or `/run` exposes them all; mounting `/` is reported as the whole host
+filesystem by `sensitive-host-path`). Covers Kubernetes hostPath volumes (any `type`, `Socket`
+included), Compose binds in short and long syntax, named volumes that are binds in disguise,
+`npipe` mounts and Compose `use_api_socket: true`. Paths are canonicalised first (`/var/run` is `/run`, `//`, `..`).
 
 ## Why is this bad?
 Whoever can talk to the runtime API can start a privileged container with the host's root
@@ -31,7 +33,7 @@ proxy that allows only the calls needed, or run such tooling in a dedicated VM.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import canonical_host_path, path_overlaps
+from isolint.helpers import RUNTIME_SOCKETS, exposed_runtime_socket, host_mount_report
 
 RULE = Rule(
     code="MNT002",
@@ -40,22 +42,8 @@ RULE = Rule(
     summary="A container runtime API socket (Docker, containerd, CRI-O, Podman) is mounted",
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.32", "PSS Baseline: HostPath Volumes"),
-    options={"sockets": ["/run/docker.sock", "/run/containerd/containerd.sock", "/run/crio/crio.sock",
-                         "/run/podman/podman.sock", "/run/buildkit/buildkitd.sock", "/run/dockershim.sock",
-                         "/run/cri-dockerd.sock", "/run/k3s/containerd/containerd.sock",
-                         "/run/user/*/docker.sock", "/run/user/*/podman/podman.sock"]},
+    options={"sockets": list(RUNTIME_SOCKETS)},
 )
-WINDOWS_PIPES = ("//./pipe/docker_engine", "//./pipe/containerd-containerd")
-
-
-def _socket_in(path: str, sockets: list[str]) -> str | None:
-    """The runtime socket that mounting ``path`` exposes (the path is the socket, or contains it)."""
-    if path.replace("\\", "/").lower() in WINDOWS_PIPES:
-        return path
-    canonical = canonical_host_path(path)
-    if not canonical.startswith("/"):
-        return None
-    return next((socket for socket in sockets if path_overlaps(canonical, socket)), None)
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
@@ -65,17 +53,18 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
                       certain=workload.use_api_socket.certain)
     for volume in workload.volumes:
         if volume.host_path is not None and workload.format is Format.KUBERNETES:
-            socket = _socket_in(volume.host_path.value, sockets)
+            socket = exposed_runtime_socket(volume.host_path.value, sockets)
             if socket is not None:
                 yield Finding(volume.host_path, f"hostPath volume {volume.name.value!r} exposes the runtime socket "
-                              f"{socket}")
+                              f"{socket}", certain=volume.host_path.certain)
     if workload.format is not Format.COMPOSE:
         return
     for container in workload.containers:
         for mount in container.mounts:
             if mount.type.value not in ("bind", "npipe") or mount.source is None:
                 continue
-            socket = _socket_in(mount.source.value, sockets)
+            socket = exposed_runtime_socket(mount.source.value, sockets)
             if socket is not None:
-                yield Finding(mount.source, f"bind mount of {mount.source.value} exposes the runtime socket {socket}",
-                              container, certain=mount.source.certain)
+                node, related = host_mount_report(workload, mount)
+                yield Finding(node, f"bind mount of {mount.source.value} exposes the runtime socket {socket}",
+                              container, related=related, certain=mount.source.certain)

@@ -3,7 +3,8 @@
 Pod specs are found where the Pod Security admission controller finds them (Pod, PodTemplate,
 ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, CronJob) and, beyond
 it, in any object with a ``spec.template.spec`` holding containers (OpenShift DeploymentConfig,
-Argo Rollout, operators). Namespace and RuntimeClass objects are kept for cross-file reasoning.
+Argo Rollout, operators). Namespace, RuntimeClass and ServiceAccount objects are kept for cross-file
+reasoning.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..model import (
     RuntimeClass,
     SecurityContext,
     SELinux,
+    ServiceAccount,
     Value,
     Volume,
     Workload,
@@ -55,7 +57,7 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 LIFECYCLE_HOOKS = ("postStart", "preStop")
 HOST_HANDLERS = ("httpGet", "tcpSocket")
 # A document that is neither of these is not ours (CRDs, ConfigMaps, Services ...)
-KEPT_KINDS = frozenset(TEMPLATE_PATHS) | {"Namespace", "RuntimeClass", "List"}
+KEPT_KINDS = frozenset(TEMPLATE_PATHS) | {"Namespace", "RuntimeClass", "ServiceAccount", "List"}
 
 
 def looks_like_kubernetes(doc: Any) -> bool:
@@ -92,12 +94,15 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
     kind = obj["kind"]
     if kind not in KEPT_KINDS and not _has_generic_template(obj):
         return
-    _check_duplicates(reader, obj, where)
     if kind == "List":
+        for key, pos in obj.duplicates:
+            reader.error(f"{where}.{key}", f"duplicate key {str(key)!r} (Kubernetes rejects duplicate keys)",
+                         reader.loc(pos))
         items = reader.sequence(obj, "items", where)
         for i, item in enumerate(items or ()):
             _parse_object(reader, model, item, f"{where}.items[{i}]")
         return
+    _check_duplicates(reader, obj, kind)
     metadata = reader.mapping(obj, "metadata", kind) or YMap()
     name = reader.string(metadata, "name", "metadata") or reader.string(metadata, "generateName", "metadata")
     loc = reader.loc(obj.pos)
@@ -109,6 +114,13 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
     if kind == "RuntimeClass":
         if name is not None:
             model.runtime_classes.append(RuntimeClass(loc, name, reader.string(obj, "handler", kind)))
+        return
+    if kind == "ServiceAccount":
+        if name is not None:
+            namespace = reader.string(metadata, "namespace", "metadata")
+            model.service_accounts.append(ServiceAccount(
+                loc, name, namespace.value if namespace else None,
+                reader.boolean(obj, "automountServiceAccountToken", kind)))
         return
     path = TEMPLATE_PATHS.get(kind, ("spec", "template"))
     template: Any = obj
@@ -135,20 +147,23 @@ def _has_generic_template(obj: YMap) -> bool:
     return isinstance(pod, YMap) and isinstance(pod.get("containers"), YSeq)
 
 
-def _check_duplicates(reader: Reader, node: Any, where: str, depth: int = 0) -> None:
-    """Report duplicate keys anywhere in the object (the API server rejects them)."""
-    if depth > 64:
-        return
-    if isinstance(node, YMap):
-        for key, pos in node.duplicates:
-            reader.error(where, f"duplicate key {key!r} (Kubernetes rejects duplicate keys)", reader.loc(pos))
-        for value in node.values():
-            if isinstance(value, (YMap, YSeq)):
-                _check_duplicates(reader, value, where, depth + 1)
-    elif isinstance(node, YSeq):
-        for value in node:
-            if isinstance(value, (YMap, YSeq)):
-                _check_duplicates(reader, value, where, depth + 1)
+def _check_duplicates(reader: Reader, obj: YMap, root: str) -> None:
+    """Report duplicate keys anywhere in the object: the API server rejects them (the last value is
+    still read, so nothing goes unjudged). Aliased nodes are visited once, so a shared DAG is cheap."""
+    seen: set[int] = set()
+    stack: list[tuple[YMap | YSeq, str]] = [(obj, root)]
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            for key, pos in node.duplicates:
+                reader.error(f"{where}.{key}", f"duplicate key {str(key)!r} (Kubernetes rejects duplicate keys)",
+                             reader.loc(pos))
+            stack.extend((v, f"{where}.{k}") for k, v in node.items() if isinstance(v, (YMap, YSeq)))
+        else:
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(node) if isinstance(v, (YMap, YSeq)))
 
 
 def _workload(reader: Reader, resource: Resource, loc: Location, metadata: YMap, pod_meta: YMap, spec: YMap,

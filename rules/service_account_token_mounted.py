@@ -1,0 +1,67 @@
+"""## What it does
+Flags a Kubernetes pod that gets an API token mounted automatically: neither the pod nor its
+ServiceAccount (when that object is among the linted files) sets
+`automountServiceAccountToken: false`; a pod-level `true` wins over the ServiceAccount. Low for
+a pod that names its own service account or asks for the token explicitly (such accounts
+usually carry RBAC rights); info for the namespace's `default` account, which has no rights
+unless someone granted them.
+
+## Why is this bad?
+Every container of the pod finds a bearer token for the API server at a well-known path. A
+compromised container can use the account's RBAC rights at once; in shared clusters that token
+is the bridge from a container compromise to the cluster or to other tenants.
+
+## Example
+```yaml
+spec:
+  serviceAccountName: deployer
+  containers:
+    - name: app
+      image: registry.example/app:1.4
+```
+
+## Use instead
+```yaml
+spec:
+  serviceAccountName: deployer
+  automountServiceAccountToken: false
+```
+Mount a token (a projected `serviceAccountToken` volume) only into the pods that call the API.
+
+## References
+- CIS Kubernetes Benchmark 5.1.6 "Ensure that Service Account Tokens are only mounted where necessary"
+- Kubernetes: "Configure Service Accounts for Pods", opt out of API credential automounting
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+
+RULE = Rule(
+    code="MNT009",
+    name="service-account-token-mounted",
+    severity=Severity.LOW,
+    summary="Pod gets a service-account API token mounted automatically",
+    formats=(Format.KUBERNETES,),
+    references=("CIS Kubernetes 5.1.6",),
+)
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    pod = workload.automount_service_account_token
+    if pod is not None and pod.value is False:
+        return
+    account = ctx.service_account_of(workload)
+    if pod is None and account is not None and account.automount_service_account_token is not None \
+            and account.automount_service_account_token.value is False:
+        return
+    name = workload.service_account.value if workload.service_account is not None else "default"
+    if pod is not None:
+        yield Finding(pod, f"pod asks for the API token of service account {name!r} in every container",
+                      certain=pod.certain)
+    elif name != "default":
+        yield Finding(workload.service_account, f"every container gets the API token of service account {name!r}: "
+                      "set automountServiceAccountToken: false unless it calls the API")
+    else:
+        yield Finding(workload, "every container gets the API token of the default service account: set "
+                      "automountServiceAccountToken: false unless it calls the API", severity=Severity.INFO)

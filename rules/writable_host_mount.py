@@ -1,0 +1,73 @@
+"""## What it does
+Flags a host path mounted writable: a Kubernetes hostPath volume mounted without
+`readOnly: true`, a Compose bind without `:ro` (short syntax) or `read_only: true` (long
+syntax). Medium for absolute host paths, info for project-relative binds (`./data`), which
+are usually the service's own data; time-zone files are not reported. Mounts already reported
+as a runtime socket, a device or a sensitive host path are not reported again (those rules
+weigh the write access).
+
+## Why is this bad?
+Writes to a host path outlive the container and reach whatever else on the host reads that
+directory: other services, backup jobs, scripts run by root. An attacker in the container can
+plant files there, fill the host's disk, or tamper with data other workloads trust.
+
+## Example
+```yaml
+services:
+  app:
+    volumes:
+      - /srv/shared:/shared
+```
+
+## Use instead
+```yaml
+services:
+  app:
+    volumes:
+      - /srv/shared:/shared:ro
+```
+Or use a named volume for data only the service writes.
+
+## References
+- CIS Docker Benchmark 5.6 "Ensure sensitive host system directories are not mounted on containers" (read-write)
+- Kubernetes Pod Security Standards, Baseline: "HostPath Volumes"
+"""
+
+from collections.abc import Iterator
+
+from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import (
+    HARMLESS_HOST_PATHS,
+    exposed_runtime_socket,
+    host_mounts,
+    host_path_key,
+    is_device_path,
+    mount_writable,
+    sensitive_host_paths,
+)
+
+RULE = Rule(
+    code="MNT004",
+    name="writable-host-mount",
+    severity=Severity.MEDIUM,
+    summary="A host path is mounted writable",
+    formats=(Format.KUBERNETES, Format.COMPOSE),
+    references=("CIS Docker 5.6", "PSS Baseline: HostPath Volumes"),
+)
+
+
+def _reported_elsewhere(path: str) -> bool:
+    return exposed_runtime_socket(path) is not None or is_device_path(path) or bool(sensitive_host_paths(path, True)[0])
+
+
+def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    for container, mount in host_mounts(workload):
+        source = mount.source.value
+        key = host_path_key(source)
+        if not mount_writable(mount) or mount.type.value == "npipe" or _reported_elsewhere(source) \
+                or any(key == tz or key.startswith(tz + "/") for tz in HARMLESS_HOST_PATHS):
+            continue
+        absolute = key.startswith(("/", "c:/"))
+        node = mount.read_only if mount.read_only is not None else mount
+        yield Finding(node, f"container {container.display_name!r} can write to host path {source}", container,
+                      certain=mount.source.certain, severity=None if absolute else Severity.INFO)
