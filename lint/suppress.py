@@ -109,10 +109,13 @@ class _Index:
 
 
 def _resource_at(model: FileModel, line: int) -> Resource:
+    """The workload a comment sits in: by its line range, else the last one starting above the comment."""
     for workload in model.workloads:
-        first, last = workload.source_lines or (workload.loc.line, workload.loc.line)
-        if first <= line <= last:
+        if workload.source_lines and workload.source_lines[0] <= line <= workload.source_lines[1]:
             return workload.resource
+    above = [w for w in model.workloads if w.source_lines is None and w.loc.line <= line]
+    if above:
+        return max(above, key=lambda w: w.loc.line).resource
     return Resource("File", os.path.basename(model.path))
 
 
@@ -223,7 +226,7 @@ def _meta_findings(suppressions: list[Suppression], ran: Sequence[LoadedRule], k
         if missing_reason is not None and not sup.reason:
             yield _meta(missing_reason, sup, severity,
                         f"suppression of {', '.join(sup.rules) or 'nothing'} gives no reason; write why, "
-                        f"e.g. {sup.form}")
+                        f"e.g. `{sup.form}`")
         if unused is None:
             continue
         if not sup.rules:

@@ -6,6 +6,7 @@ critical and high are errors, medium and low warnings, info notices.
 
 from __future__ import annotations
 
+from ..baseline import normalise_path
 from ..rule import Severity
 from . import Report
 
@@ -23,7 +24,7 @@ def escape_property(text: str) -> str:
 
 def command(kind: str, message: str, path: str, line: int | None = None, column: int | None = None,
             title: str | None = None) -> str:
-    props = [f"file={escape_property(path)}"]
+    props = [f"file={escape_property(normalise_path(path))}"]
     if line is not None:
         props.append(f"line={line}")
         if column is not None:

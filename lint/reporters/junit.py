@@ -29,13 +29,14 @@ def render(report: Report) -> str:
         where = f"{normalise_path(loc.path)}:{loc.line}" + (f":{loc.column}" if loc.column is not None else "")
         who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
         case = ET.SubElement(suite, "testcase", classname=_clean(normalise_path(loc.path)),
-                             name=_clean(f"{d.rule} {d.name} {who} at line {loc.line}"), file=_clean(loc.path),
+                             name=_clean(f"{d.rule} {d.name} {who} at line {loc.line}"),
+                             file=_clean(normalise_path(loc.path)),
                              line=str(loc.line))
         failure = ET.SubElement(case, "failure", message=_clean(d.message), type=d.severity.label)
         failure.text = _clean(f"{where}: {d.rule} {d.name} [{d.severity.label}] {d.message} ({who})")
     for e in report.errors:
         case = ET.SubElement(suite, "testcase", classname=_clean(normalise_path(e.path)), name="lint file",
-                             file=_clean(e.path))
+                             file=_clean(normalise_path(e.path)))
         error = ET.SubElement(case, "error", message=_clean(e.message), type="error")
         error.text = _clean(f"{e.path}" + (f":{e.line}" if e.line else "") + f": {e.message}")
     if not report.diagnostics and not report.errors:

@@ -44,6 +44,12 @@ def physical_location(loc: Location) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": artifact_uri(loc.path), "region": region}}
 
 
+def _what_it_does(doc: str) -> str:
+    """The ``## What it does`` section of a rule's documentation, as one paragraph."""
+    section = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
+    return " ".join(section.split())
+
+
 def rule_descriptor(rule: LoadedRule) -> dict[str, Any]:
     meta = rule.meta
     tags = ["security", "containers", *(f.value for f in meta.formats), *meta.profiles]
@@ -51,7 +57,7 @@ def rule_descriptor(rule: LoadedRule) -> dict[str, Any]:
         "id": meta.code,
         "name": meta.name,
         "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": meta.summary},
+        "fullDescription": {"text": _what_it_does(rule.doc) or meta.summary},
         "helpUri": f"{RULE_DOCS}{meta.code}.md",
         "help": {"text": rule.doc or meta.summary, "markdown": rule.doc or meta.summary},
         "defaultConfiguration": {"level": LEVELS[meta.severity], "enabled": meta.default},

@@ -1,0 +1,197 @@
+"""Output formats: a golden file per format, schema validation (SARIF 2.1.0, GitLab Code Quality),
+JUnit structure, GitHub workflow-command escaping, and several --format/--output pairs in one run.
+
+Regenerate the golden files after an intended change with ``ISOLINT_UPDATE_GOLDEN=1 pytest``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+import pytest
+from jsonschema import Draft4Validator, Draft202012Validator
+
+from isolint.cli import main
+from isolint.registry import load_rules
+from isolint.reporters.github import command
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+INPUT = GOLDEN / "input"
+SELECT = ("--select", "PRV001,NS002,USR002,SUP")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+
+def render(capsys, monkeypatch, fmt: str, *extra: str) -> tuple[int, str]:
+    monkeypatch.chdir(INPUT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    capsys.readouterr()
+    code = main(["check", "--format", fmt, *SELECT, *extra, "."])
+    return code, capsys.readouterr().out
+
+
+def normalised(fmt: str, text: str) -> str:
+    """Run-specific values (working directory, version) and the rules' own documentation (checked
+    separately, owned by each rule) replaced by placeholders."""
+    if fmt != "sarif":
+        return text
+    sarif = json.loads(text)
+    run = sarif["runs"][0]
+    run["originalUriBaseIds"]["SRCROOT"]["uri"] = run["originalUriBaseIds"]["SRCROOT"]["uri"].replace(
+        "file://" + quote(str(INPUT)) + "/", "file:///SRCROOT/")
+    driver = run["tool"]["driver"]
+    driver["version"] = driver["semanticVersion"] = "VERSION"
+    docs = {r.code: r.doc for r in load_rules(plugins=False).rules}
+    for rule in driver["rules"]:
+        assert rule["help"] == {"text": docs[rule["id"]], "markdown": docs[rule["id"]]}
+        assert rule["fullDescription"]["text"] and "\n" not in rule["fullDescription"]["text"]
+        rule["help"] = rule["fullDescription"] = "<the rule's documentation>"
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden(capsys, monkeypatch, fmt):
+    code, out = render(capsys, monkeypatch, fmt)
+    assert code == 1
+    golden = GOLDEN / f"report.{fmt}"
+    text = normalised(fmt, out)
+    if os.environ.get("ISOLINT_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_sarif_validates_against_the_sarif_schema(capsys, monkeypatch):
+    _, out = render(capsys, monkeypatch, "sarif")
+    sarif = json.loads(out)
+    schema = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    errors = list(Draft4Validator(schema).iter_errors(sarif))
+    assert not errors, [e.message for e in errors[:5]]
+    run = sarif["runs"][0]
+    results = run["results"]
+    assert {r["ruleId"] for r in results} == {"PRV001", "NS002", "USR002", "SUP001"}
+    rules = run["tool"]["driver"]["rules"]
+    for result in results:
+        rule = rules[result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert not result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(("/", "."))
+    prv = next(r for r in rules if r["id"] == "PRV001")
+    assert prv["properties"]["security-severity"] == "9.5" and prv["defaultConfiguration"]["level"] == "error"
+    prints = [r["partialFingerprints"]["isolint/v1"] for r in results]
+    assert len(set(prints)) == len(prints)
+
+
+def test_sarif_fingerprints_survive_line_shifts(capsys, monkeypatch, tmp_path):
+    pod = tmp_path / "pod.yaml"
+    body = (INPUT / "k8s" / "agent.yaml").read_text()
+    pod.write_text(body)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "sarif", *SELECT, "pod.yaml"])
+    before = {r["ruleId"]: r["partialFingerprints"] for r in json.loads(capsys.readouterr().out)["runs"][0]["results"]}
+    pod.write_text("# moved\n# down\n" + body)
+    main(["check", "--format", "sarif", *SELECT, "pod.yaml"])
+    after = {r["ruleId"]: r["partialFingerprints"] for r in json.loads(capsys.readouterr().out)["runs"][0]["results"]}
+    assert before == after and before
+
+
+def test_junit_has_one_failure_per_finding(capsys, monkeypatch):
+    _, findings = render(capsys, monkeypatch, "json")
+    count = len(json.loads(findings)["findings"])
+    _, out = render(capsys, monkeypatch, "junit")
+    root = ET.fromstring(out.encode("utf-8"))
+    suite = root.find("testsuite")
+    assert suite is not None
+    failures = suite.findall("testcase/failure")
+    assert len(failures) == count == int(suite.get("failures", "-1")) and count > 0
+    assert int(suite.get("tests", "0")) == len(suite.findall("testcase"))
+
+
+def test_junit_of_a_clean_run_is_one_passing_case(capsys, monkeypatch, tmp_path):
+    (tmp_path / "empty.yaml").write_text("a: 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--format", "junit", "."]) == 0
+    suite = ET.fromstring(capsys.readouterr().out.encode()).find("testsuite")
+    assert suite is not None and suite.get("failures") == "0" and len(suite.findall("testcase")) == 1
+
+
+def test_gitlab_validates_against_the_documented_shape(capsys, monkeypatch):
+    _, out = render(capsys, monkeypatch, "gitlab")
+    issues = json.loads(out)
+    schema = json.loads((HERE / "data" / "gitlab-codequality.schema.json").read_text(encoding="utf-8"))
+    errors = list(Draft202012Validator(schema).iter_errors(issues))
+    assert not errors, [e.message for e in errors[:5]]
+    assert len({i["fingerprint"] for i in issues}) == len(issues) > 0
+    assert {i["severity"] for i in issues} == {"blocker", "critical", "minor"}
+
+
+def test_github_workflow_commands(capsys, monkeypatch):
+    _, out = render(capsys, monkeypatch, "github")
+    commands = [line for line in out.splitlines() if line.startswith("::")]
+    pattern = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[^:,]+::.+$")
+    assert commands and all(pattern.match(c) for c in commands), commands
+    assert "::error file=compose.yaml,line=6,col=5,title=PRV001 privileged-container::" in out
+
+
+def test_github_escaping():
+    line = command("error", "50% done\nnext", "a,b:c.yaml", 3, None, "T: x, y")
+    assert line == "::error file=a%2Cb%3Ac.yaml,line=3,title=T%3A x%2C y::50%25 done%0Anext"
+
+
+def test_several_formats_and_outputs_in_one_run(capsys, monkeypatch, tmp_path):
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    monkeypatch.chdir(INPUT)
+    code = main(["check", *SELECT, "--format", "sarif", "--output", str(sarif), "--format", "junit", "--output",
+                 str(junit), "--format", "text", "--color", "never", "."])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert ET.fromstring(junit.read_bytes()).tag == "testsuites"
+    assert "PRV001 privileged-container" in out and not out.lstrip().startswith(("{", "<"))
+
+
+def test_comma_separated_formats_need_outputs(capsys, monkeypatch):
+    monkeypatch.chdir(INPUT)
+    assert main(["check", "--format", "json,sarif", "."]) == 2
+    assert "several formats would write to stdout" in capsys.readouterr().err
+    assert main(["check", "--format", "yaml", "."]) == 2
+    assert "unknown format 'yaml'" in capsys.readouterr().err
+
+
+def test_quiet_prints_findings_only(capsys, monkeypatch):
+    code, out = render(capsys, monkeypatch, "text", "--quiet")
+    lines = out.splitlines()
+    assert code == 1 and lines and all(re.match(r"^\./\S+:\d+:\d+: [A-Z]+\d+ ", line) for line in lines)
+
+
+def test_no_color_is_respected_even_when_forced_auto(capsys, monkeypatch):
+    _, out = render(capsys, monkeypatch, "text")
+    assert "\x1b[" not in out
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(capsys, monkeypatch):
+    render(capsys, monkeypatch, "text")
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_line_is_drawn_and_cleared():
+    import io
+    import time
+
+    from isolint.progress import Progress
+
+    stream = io.StringIO()
+    with Progress(True, stream, delay=0.0, interval=0.01):
+        time.sleep(0.05)
+    text = stream.getvalue()
+    assert "isolint: linting..." in text and text.endswith("\r\x1b[2K")
+    silent = io.StringIO()
+    with Progress(False, silent, delay=0.0):
+        time.sleep(0.02)
+    assert silent.getvalue() == ""
