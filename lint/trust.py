@@ -266,8 +266,7 @@ def _heuristics(workload: Workload, ctx: Context) -> Classification | None:
     for image in images:
         pattern = _image_pattern(image.value, trust_setting(ctx, "untrusted_images"))
         if pattern is not None:
-            evidence.append(f"image {image.value} matches {pattern} ({_describe_pattern(pattern, ctx)}, "
-                            f"{_where(image)})")
+            evidence.append(f"image {image.value} matches {pattern} ({_describe_pattern(pattern, ctx)})")
     wanted = {tuple(item.split("=", 1)) for item in trust_setting(ctx, "untrusted_labels") if "=" in item}
     evidence += [f"label {kv.key.value}={kv.value.value} ({_where(kv.key)})"
                  for kv in workload.labels if (kv.key.value, kv.value.value) in wanted]

@@ -96,5 +96,5 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
                           "dedicated node pool or a VM (e.g. a Kata GPU runtime class), since namespaces cannot "
                           "isolate kernel-level access", severity=Severity.HIGH)
         else:
-            yield Finding(node, f"workload {what}: namespaces cannot isolate this, so keep it a trusted node "
-                          "component on a dedicated node pool")
+            yield Finding(node, f"workload {what}: namespaces cannot isolate this, so run only trusted code "
+                          "here and keep it on dedicated nodes")

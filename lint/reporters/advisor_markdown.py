@@ -1,7 +1,7 @@
 """``isolint report --format markdown``: the isolation advisor as a pull-request comment.
 
-Workloads that need a stronger boundary come first; the table stops at ``max_rows`` (a GitHub
-comment holds 65,536 characters) and says how many rows it left out.
+Workloads that need a stronger boundary come first; the table stops at ``max_rows`` or before the
+text outgrows a GitHub comment (65,536 characters), and says how many rows it left out.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from ..advisor import Assessment, Verdict, runtime_text
 from .advisor_table import verdict_counts, workload_name
 from .text import safe
 
+COMMENT_BUDGET = 60_000  # characters, leaving room for the summary lines
 ICONS = {Verdict.VM: "🔴", Verdict.SANDBOX: "🟠", Verdict.HARDEN: "🟡", Verdict.FINE: "🟢"}
 
 
@@ -30,6 +31,7 @@ def render(assessments: Sequence[Assessment], errors: int = 0, max_rows: int = 2
         return "\n".join(out) + "\n"
     out.append("| Verdict | Workload | Trust (evidence) | Runtime | Why | Findings |")
     out.append("|---|---|---|---|---|---|")
+    shown = 0
     for a in assessments[:max_rows]:
         trust = a.classification.trust.value
         if a.classification.evidence:
@@ -37,8 +39,11 @@ def render(assessments: Sequence[Assessment], errors: int = 0, max_rows: int = 2
         out.append(f"| {ICONS[a.verdict]} {a.verdict.label} | {cell(workload_name(a))}<br>{cell(a.where)} | "
                    f"{cell(trust)} | {cell(runtime_text(a.runtime))} | {cell(a.reason)} | "
                    f"{cell(a.finding_summary()) or '-'} |")
-    if len(assessments) > max_rows:
-        hidden = assessments[max_rows:]
+        shown += 1
+        if sum(len(line) + 1 for line in out) > COMMENT_BUDGET:
+            break
+    if len(assessments) > shown:
+        hidden = assessments[shown:]
         out.append("")
         out.append(f"_{len(hidden)} more workload{'s' if len(hidden) != 1 else ''} not shown "
                    f"({verdict_counts(hidden)})._")
