@@ -7,6 +7,7 @@ classified by content when they are loaded (:mod:`isolint.loader`).
 from __future__ import annotations
 
 import enum
+import errno
 import fnmatch
 import os
 import stat
@@ -50,6 +51,38 @@ def kind_from_name(path: str) -> Kind | None:
     return None
 
 
+def _read_small_file(path: str, limit: int = 1 << 20) -> str | None:
+    """A regular file's text, or None: never blocks on a FIFO, never reads past ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, limit).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def not_a_file_reason(path: str) -> str:
+    """Why ``path``, named like a lintable file, is not read: a broken or looping symlink, a FIFO ..."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (too many levels of symbolic links); skipped"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return f"broken symlink: its target {os.readlink(path)!r} does not exist; skipped"
+        return f"cannot read: {exc.strerror or exc}"
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"))
+    what = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"not a regular file ({what}); never opened, skipped"
+
+
 class _GitIgnore:
     """The ``.gitignore`` files met on the way down, each matching relative to its own folder."""
 
@@ -57,12 +90,10 @@ class _GitIgnore:
         self._specs: list[tuple[str, object]] = []
 
     def enter(self, directory: str) -> int:
-        path = os.path.join(directory, ".gitignore")
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
+        text = _read_small_file(os.path.join(directory, ".gitignore"))
+        if text is None:
             return 0
+        lines = text.splitlines()
         import pathspec
 
         self._specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
@@ -105,8 +136,8 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
     for path in paths:
         try:
             st = os.stat(path)
-        except OSError as exc:
-            errors.append((path, f"cannot read: {exc.strerror or exc}"))
+        except OSError:
+            errors.append((path, not_a_file_reason(path)))
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk(path, path, excludes, _GitIgnore() if gitignore else None, errors)
@@ -114,7 +145,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
             kind = kind_from_name(path) or Kind.YAML
             yield Candidate(path, kind, explicit=True)
         else:
-            errors.append((path, "not a regular file or directory; skipped"))
+            errors.append((path, not_a_file_reason(path)))
 
 
 def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgnore | None,
@@ -133,7 +164,7 @@ def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgno
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_file = entry.is_file(follow_symlinks=True)
             except OSError:
-                continue
+                is_dir = is_file = False
             if is_dir:
                 if entry.name in SKIPPED_DIRS or (excludes and _excluded(path, root, excludes)):
                     continue
@@ -149,6 +180,20 @@ def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgno
                 if ignore is not None and ignore.ignored(path, False):
                     continue
                 yield Candidate(path, kind)
+            elif kind_from_name(entry.name) is not None and not _is_dir_symlink(entry):
+                # named like a lintable file but not one (FIFO, socket, broken or looping symlink):
+                # say so, the user expects it linted
+                if (excludes and _excluded(path, root, excludes)) or \
+                        (ignore is not None and ignore.ignored(path, False)):
+                    continue
+                errors.append((path, not_a_file_reason(path)))
     finally:
         if ignore is not None:
             ignore.leave(pushed)
+
+
+def _is_dir_symlink(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False

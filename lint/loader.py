@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from collections.abc import Mapping
 
 from .discovery import Kind
@@ -38,8 +39,11 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
     try:
-        if not _is_regular(fd):
-            raise ReadError("not a regular file; skipped")
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("not a regular file; never read, skipped")
+        if st.st_size > max_bytes:
+            raise ReadError(_too_large(max_bytes))
         data = os.read(fd, max_bytes + 1)
         chunks = [data]
         while data and sum(map(len, chunks)) <= max_bytes:
@@ -51,14 +55,13 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         os.close(fd)
     raw = b"".join(chunks)
     if len(raw) > max_bytes:
-        raise ReadError(f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit (--max-file-size); skipped")
+        raise ReadError(_too_large(max_bytes))  # it grew while being read
     return decode(raw)
 
 
-def _is_regular(fd: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(os.fstat(fd).st_mode)
+def _too_large(max_bytes: int) -> str:
+    limit = f"{max_bytes / (1024 * 1024):g} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes:,} bytes"
+    return f"file is larger than the {limit} limit; skipped (raise it with --max-file-size BYTES)"
 
 
 def decode(raw: bytes) -> str:

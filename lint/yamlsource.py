@@ -8,13 +8,22 @@ into ``dict``/``list`` subclasses carrying 1-based line and column for every key
 
 Merge keys (``<<: *anchor``) are resolved as YAML 1.1 says (explicit keys win, earlier merged
 mappings win over later ones); merged keys keep the location they were written at, inside the
-anchor. Aliases are converted once and shared, so an alias bomb costs no memory here; the
-expansion budget bounds what merge keys copy. Only safe tags are constructed.
+anchor. Only safe tags are constructed.
+
+Limits on hostile input (each refused with a :class:`YamlError` for that document or file):
+
+* nesting deeper than ``MAX_DEPTH`` (1000) levels, as libyaml ≥ 0.2.6 itself refuses;
+* aliases are converted once and shared, so an alias bomb costs no memory here, but a document
+  whose aliases *expand* past go-yaml's ratio (99% of at most 400,000 nodes, falling to 10% from
+  4,000,000) is refused as "excessive aliasing", as Kubernetes and Compose refuse it: a parser
+  walking the shared graph then meets at most a few million nodes;
+* an alias to a collection that contains it (a cycle);
+* merge keys (``<<``) copying more than ``MAX_MERGE_COPIES`` keys in one document.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +35,17 @@ try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+
+def _libyaml_version() -> tuple[int, ...]:
+    try:
+        from yaml._yaml import get_version
+
+        return tuple(get_version())
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        return ()
+
 
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -86,11 +106,25 @@ def _pos(node: Node) -> Pos:
     return (mark.line + 1, mark.column + 1)
 
 
+ALIAS_RATIO_LOW, ALIAS_RATIO_HIGH = 400_000, 4_000_000  # go-yaml's alias_ratio_range
+
+
+def _allowed_alias_ratio(decoded: int) -> float:
+    if decoded <= ALIAS_RATIO_LOW:
+        return 0.99
+    if decoded >= ALIAS_RATIO_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW)
+
+
 class _Converter:
     def __init__(self) -> None:
         self.constructor = SafeConstructor()
         self.memo: dict[int, Any] = {}
         self.copies = 0
+        self.open: set[int] = set()  # collections being converted: an alias to one is a cycle
+        self.sizes: dict[int, int] = {}  # id of a converted collection -> nodes once aliases expanded
+        self.written = 0  # nodes converted once each (aliases not expanded)
 
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag == STR_TAG:
@@ -108,53 +142,93 @@ class _Converter:
 
     def convert(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
+            self.written += 1
             return self.scalar(node)
         key = id(node)
         if key in self.memo:
+            if key in self.open:
+                raise YamlError("an alias refers to a collection that contains it (a recursive alias); "
+                                "Kubernetes and Compose reject it", *_pos(node))
             return self.memo[key]
         if depth > MAX_DEPTH:
             line, column = _pos(node)
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+        self.written += 1
+        self.open.add(key)
         if isinstance(node, SequenceNode):
-            seq = YSeq()
-            seq.pos = _pos(node)
-            self.memo[key] = seq
-            for item in node.value:
-                seq.item_pos.append(_pos(item))
-                seq.append(self.convert(item, depth + 1))
-            return seq
-        if isinstance(node, MappingNode):
-            mapping = YMap()
-            mapping.pos = _pos(node)
-            self.memo[key] = mapping
-            merges: list[YMap] = []
-            for key_node, value_node in node.value:
-                if key_node.tag == MERGE_TAG:
-                    merges.extend(self._merge_sources(value_node, depth))
-                    continue
-                k = self.convert(key_node, depth + 1) if isinstance(key_node, ScalarNode) else None
-                if k is None and not isinstance(key_node, ScalarNode):
-                    continue  # complex keys never occur in manifests
-                if isinstance(k, (list, dict)):
-                    continue
-                if k in mapping:
-                    mapping.duplicates.append((k, _pos(key_node)))
-                mapping[k] = self.convert(value_node, depth + 1)
-                mapping.key_pos[k] = _pos(key_node)
-                if value_node.tag in MERGE_DIRECTIVE_TAGS:
-                    mapping.tags[k] = value_node.tag
-            for source in merges:
-                for k, v in source.items():
-                    if k not in mapping:
-                        self.copies += 1
-                        mapping[k] = v
-                        mapping.key_pos[k] = source.pos_of(k)
-                        if k in source.tags:
-                            mapping.tags[k] = source.tags[k]
-                if self.copies > MAX_MERGE_COPIES:
-                    raise YamlError("merge keys expand past the limit", *mapping.pos)
-            return mapping
-        raise YamlError(f"unsupported YAML node {type(node).__name__}", *_pos(node))
+            value = self._sequence(node, key, depth)
+        elif isinstance(node, MappingNode):
+            value = self._mapping(node, key, depth)
+        else:
+            raise YamlError(f"unsupported YAML node {type(node).__name__}", *_pos(node))
+        self.open.discard(key)
+        return value
+
+    def _size(self, value: Any) -> int:
+        return self.sizes.get(id(value), 1)
+
+    def _sequence(self, node: SequenceNode, key: int, depth: int) -> YSeq:
+        seq = YSeq()
+        seq.pos = _pos(node)
+        self.memo[key] = seq
+        size = 1
+        for item in node.value:
+            seq.item_pos.append(_pos(item))
+            value = self.convert(item, depth + 1)
+            seq.append(value)
+            size += self._size(value)
+        self.sizes[id(seq)] = size
+        return seq
+
+    def _mapping(self, node: MappingNode, key: int, depth: int) -> YMap:
+        mapping = YMap()
+        mapping.pos = _pos(node)
+        self.memo[key] = mapping
+        merges: list[YMap] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                merges.extend(self._merge_sources(value_node, depth))
+                continue
+            k = self.convert(key_node, depth + 1) if isinstance(key_node, ScalarNode) else None
+            if k is None and not isinstance(key_node, ScalarNode):
+                continue  # complex keys never occur in manifests
+            if isinstance(k, (list, dict)):
+                continue
+            if k in mapping:
+                mapping.duplicates.append((k, _pos(key_node)))
+            mapping[k] = self.convert(value_node, depth + 1)
+            mapping.key_pos[k] = _pos(key_node)
+            if value_node.tag in MERGE_DIRECTIVE_TAGS:
+                mapping.tags[k] = value_node.tag
+        for source in merges:
+            for k, v in source.items():
+                if k not in mapping:
+                    self.copies += 1
+                    mapping[k] = v
+                    mapping.key_pos[k] = source.pos_of(k)
+                    if k in source.tags:
+                        mapping.tags[k] = source.tags[k]
+            if self.copies > MAX_MERGE_COPIES:
+                raise YamlError(f"merge keys (<<) copy more than {MAX_MERGE_COPIES:,} keys; refused as a "
+                                "merge-key bomb", *mapping.pos)
+        self.sizes[id(mapping)] = 1 + sum(1 + self._size(v) for v in mapping.values())
+        return mapping
+
+    def check_aliasing(self, root: Any, node: Node) -> None:
+        """Refuse a document whose aliases expand too far, by the rule Kubernetes and Compose apply.
+
+        Both decode YAML with go-yaml, which fails a document with "excessive aliasing" once the
+        share of nodes reached through aliases passes a ratio that falls from 99% (up to 400,000
+        decoded nodes) to 10% (from 4,000,000). Aliases are shared here, never copied, so this
+        bounds what a parser walking the document may meet, not the memory of loading it.
+        """
+        expanded = self._size(root)
+        aliased = expanded - self.written
+        if aliased > 100 and expanded > 1000 and aliased / expanded > _allowed_alias_ratio(expanded):
+            shown = f"{expanded:,}" if expanded < 10**15 else f"about 10^{len(str(expanded)) - 1}"
+            raise YamlError(f"excessive aliasing: aliases expand this document to {shown} nodes from "
+                            f"{self.written:,} written (an alias bomb?); refused as Kubernetes and Compose "
+                            "refuse it", *_pos(node))
 
     def _merge_sources(self, node: Node, depth: int) -> list[YMap]:
         value = self.convert(node, depth + 1)
@@ -166,29 +240,74 @@ class _Converter:
         raise YamlError("a merge key (<<) must refer to a mapping or a list of mappings", line, column)
 
 
-def _mark_error(exc: yaml.YAMLError) -> YamlError:
+def _mark_error(exc: yaml.YAMLError, text: str = "") -> YamlError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
-    if mark is not None:
-        return YamlError(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
-    return YamlError(f"invalid YAML: {message}")
+    if mark is None:
+        return YamlError(f"invalid YAML: {message}")
+    if _char_at(text, mark.line, mark.column) == "\t":
+        message = "a tab character where YAML allows only spaces (indent with spaces)"
+    return YamlError(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
 
 
-_BRACKETS = re.compile(r"[\[{]")
+def _char_at(text: str, line: int, column: int) -> str:
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start + column:start + column + 1]
+
+
+def json_tabs_as_spaces(text: str) -> str:
+    """A JSON document indented with tabs, made readable to YAML without moving anything.
+
+    YAML forbids tabs outside flow collections (before the first ``{``, after the last ``}``),
+    JSON allows them as whitespace. Strict JSON has no raw tab inside a string, so once the
+    text parses as JSON every tab is whitespace, and a space in its place keeps every position.
+    """
+    if "\t" not in text or text.lstrip()[:1] not in ("{", "["):
+        return text
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+    return text.replace("\t", " ")
+
+
+# libyaml 0.2.6 refuses nesting past 1000 levels itself (yaml/libyaml#287); older releases do not
+_CSAFE = getattr(_Loader, "__module__", "") == "yaml.cyaml"
+LIBYAML_LIMITS_NESTING = _CSAFE and _libyaml_version() >= (0, 2, 6)
+# every collection starts with one of these: `[` `{` (flow), `-` (block sequence), `?` or `:` (mappings)
+_COLLECTION_INDICATORS = "[{-?:"
+
+
+def may_nest_deeper_than(text: str, depth: int) -> bool:
+    """A cheap, sound test: False only when ``text`` cannot hold collections nested ``depth`` deep."""
+    return sum(text.count(c) for c in _COLLECTION_INDICATORS) > depth
 
 
 def _check_nesting(text: str) -> None:
-    """Refuse input nested deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+    """Refuse input nested deeper than MAX_DEPTH before an old libyaml's recursive composer sees it.
 
-    The C composer recurses once per level and overflows the C stack on very deep input
-    (a segmentation fault, not an exception), so depth is measured first with the
-    non-recursive event parser. Ordinary files are recognised cheaply and skip the scan.
+    libyaml before 0.2.6 composes recursively, once per level, and overflows the C stack on very
+    deep input (a segmentation fault, not an exception); its event parser is not recursive, so
+    depth is measured with it first. Newer libyaml refuses deep input itself, and the pure-Python
+    composer raises RecursionError, which is caught.
     """
-    if len(_BRACKETS.findall(text, 0, 1 << 22)) < MAX_DEPTH and text.count("- ") < MAX_DEPTH \
-            and text.count(":") < MAX_DEPTH * 4:
+    if LIBYAML_LIMITS_NESTING or not _CSAFE or not may_nest_deeper_than(text, MAX_DEPTH):
         return
+    scan_depth(text)
+
+
+def scan_depth(text: str) -> None:
+    """Raise :class:`YamlError` at the first collection nested deeper than MAX_DEPTH.
+
+    A syntax error ends the scan quietly: the composer stops at the same place, before any depth
+    the scan did not see.
+    """
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -199,8 +318,8 @@ def _check_nesting(text: str) -> None:
                     raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError as exc:
-        raise _mark_error(exc) from None
+    except yaml.YAMLError:
+        return
 
 
 def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
@@ -213,6 +332,7 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
     except YamlError as exc:
         yield None, exc
         return
+    text = json_tabs_as_spaces(text)
     loader = _Loader(text)
     try:
         while True:
@@ -221,15 +341,25 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
                     break
                 node = loader.get_node()
             except yaml.YAMLError as exc:
-                yield None, _mark_error(exc)
+                yield None, _mark_error(exc, text)
+                return
+            except RecursionError:  # the pure-Python composer (PyYAML without libyaml)
+                yield None, YamlError(f"nesting deeper than {MAX_DEPTH} levels")
                 return
             if node is None:
                 continue
-            try:
-                yield _Converter().convert(node), None
-            except YamlError as exc:
-                yield None, exc
-            except RecursionError:
-                yield None, YamlError("document nested too deeply", *_pos(node))
+            yield _convert_document(node)
     finally:
         loader.dispose()
+
+
+def _convert_document(node: Node) -> tuple[Any, YamlError | None]:
+    converter = _Converter()
+    try:
+        document = converter.convert(node)
+        converter.check_aliasing(document, node)
+    except YamlError as exc:
+        return None, exc
+    except RecursionError:
+        return None, YamlError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
+    return document, None

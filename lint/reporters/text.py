@@ -8,7 +8,8 @@ from ..engine import Diagnostic
 from ..rule import Severity
 from . import Report
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 (but tab) incl. newline, DEL, C1, and the bidi/line-separator characters that reorder or break lines
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 COLORS = {Severity.CRITICAL: "1;31", Severity.HIGH: "31", Severity.MEDIUM: "33", Severity.LOW: "36",
           Severity.INFO: "2"}
 
@@ -40,13 +41,13 @@ def format_line(d: Diagnostic, color: bool = False) -> str:
     loc = d.location
     where = f"{loc.path}:{loc.line}" + (f":{loc.column}" if loc.column is not None else "")
     who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
-    tag = _paint(f"{d.rule} {d.name}", COLORS[d.severity], color)
+    tag = _paint(f"{d.rule} {d.name}", COLORS[d.severity], color)  # painted after escaping what came from files
     extra = ""
     if d.escalated_from is not None:
         extra += f" (raised from {d.escalated_from.label}: untrusted or multi-tenant workload)"
     if not d.certain:
         extra += " (low confidence)"
-    return safe(f"{where}: {tag} {d.message} [{d.severity.label}] ({who}){extra}")
+    return f"{safe(where)}: {tag} {safe(d.message)} [{d.severity.label}] ({safe(who)}){extra}"
 
 
 def render(report: Report) -> str:
