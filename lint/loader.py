@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
@@ -84,15 +84,32 @@ def looks_templated(text: str) -> bool:
     return _TEMPLATE.search(text) is not None
 
 
+def overrides_with_base(paths: Iterable[str]) -> set[str]:
+    """The Compose override files among ``paths`` (``compose.override.yaml`` ...) whose base file is
+    among them too. The Compose parser merges an override into its base, so such an override is
+    linted there, as Compose runs it; an override without its base in the run is linted as itself."""
+    from .parsers.compose import base_file_for
+
+    paths = list(paths)
+    present = {os.path.realpath(p) for p in paths}
+    return {p for p in paths if (base := base_file_for(p)) is not None and os.path.realpath(base) in present}
+
+
 def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[str, str] | None = None,
-              explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
-    """Parse one file into its model; errors land in ``FileModel.errors``, never raised."""
+              explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, merged_into_base: bool = False) -> FileModel:
+    """Parse one file into its model; errors land in ``FileModel.errors``, never raised.
+
+    ``merged_into_base``: a Compose override file linted as part of its base (see
+    :func:`overrides_with_base`); only its lines are kept, for code frames and inline suppressions.
+    """
     if text is None:
         try:
             text = read_text(path, max_bytes)
         except ReadError as exc:
             fmt = Format.DOCKERFILE if kind is Kind.DOCKERFILE else None
             return FileModel(path, fmt, errors=[ParseError(path, exc.message, exc.line)])
+    if merged_into_base:
+        return FileModel(path, Format.COMPOSE, lines=tuple(text.splitlines()))
     if kind is Kind.DOCKERFILE:
         from .parsers.dockerfile import parse_dockerfile
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .context import Context
 from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, build_context, run_rules
-from .loader import ReadError, decode, load_file
+from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
@@ -58,7 +58,9 @@ def load_models(paths: Iterable[str], settings: Settings, stdin: bytes | None = 
     errors = [ParseError(path, message) for path, message in walk_errors]
     if settings.only_files is not None:  # --changed-since
         candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
-    models = [load_file(c.path, c.kind, explicit=c.explicit, max_bytes=settings.max_file_size) for c in candidates]
+    merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
+    models = [load_file(c.path, c.kind, explicit=c.explicit, max_bytes=settings.max_file_size,
+                        merged_into_base=c.path in merged) for c in candidates]
     if stdin is not None:
         models.append(read_stdin(settings, stdin))
     return models, errors

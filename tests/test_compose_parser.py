@@ -995,6 +995,80 @@ def test_build_inline_dockerfile_errors_are_shifted_to_compose_lines() -> None:
         (5, True)]
 
 
+def test_build_inline_dockerfile_positions_point_into_the_compose_file() -> None:
+    model = parse("""
+        services:
+          a:
+            build:
+              dockerfile_inline: |
+                FROM alpine:3.20
+
+                USER root
+        """)
+    stage = service(model, "a").target_stage
+    assert stage is not None and stage.loc == Location(PATH, 5, 9)
+    assert stage.user is not None and at(stage.user) == (7, 9)
+    user = stage.instructions[-1]
+    assert (user.keyword, user.loc.line, user.end_line) == ("USER", 7, 7)
+
+
+def test_build_inline_dockerfile_not_in_a_literal_block_points_at_its_key() -> None:
+    model = parse("""
+        services:
+          a:
+            build: {dockerfile_inline: "FROM alpine\\nUSER root\\n"}
+        """)
+    stage = service(model, "a").target_stage
+    assert stage is not None and stage.loc == Location(PATH, 3, 13)
+    assert stage.user is not None and stage.user.value == "root" and at(stage.user) == (3, 13)
+
+
+# -- lifecycle hooks -----------------------------------------------------------------------------
+def test_lifecycle_hooks() -> None:
+    model = parse("""
+        services:
+          a:
+            image: x
+            post_start:
+              - command: ./init.sh --fast
+                privileged: "yes"
+                user: "0:0"
+              - {command: [chown, -R, app, /data], user: app}
+            pre_stop:
+              - command: ./drain.sh
+                privileged: ${HOOK_PRIVILEGED:-false}
+            pre_start:
+              - command: ./migrate.sh
+                user: 0
+        """)
+    assert model.errors == []
+    hooks = container(model, "a").hooks
+    assert [(h.kind, at(h)) for h in hooks] == [
+        ("pre_start", (13, 9)), ("post_start", (5, 9)), ("post_start", (8, 9)), ("pre_stop", (10, 9))]
+    pre_start, first, second, pre_stop = hooks
+    assert pre_start.user is not None and pre_start.user.value == 0
+    assert first.privileged is not None and first.privileged.value is True and at(first.privileged) == (6, 9)
+    assert first.user is not None and first.user.value == 0 and first.user.text == "0:0"
+    assert [w.value for w in first.command] == ["./init.sh", "--fast"]
+    assert second.privileged is None and second.user is not None and second.user.value == "app"
+    assert [w.value for w in second.command] == ["chown", "-R", "app", "/data"]
+    assert pre_stop.privileged is not None and pre_stop.privileged.value is False
+    assert pre_stop.privileged.certain is False
+
+
+def test_lifecycle_hook_that_is_not_a_mapping_is_an_error() -> None:
+    model = parse("""
+        services:
+          a:
+            image: x
+            post_start: [./init.sh]
+            pre_stop: {command: x}
+        """)
+    assert container(model, "a").hooks == ()
+    assert [(line, text.split(": ", 2)[1]) for line, _, text in messages(model)] == [
+        (4, "services.a.post_start[0]"), (5, "services.a.pre_stop")]
+
+
 # -- extends -----------------------------------------------------------------------------------
 def test_extends_same_file() -> None:
     model = parse("""
@@ -1020,11 +1094,12 @@ def test_extends_same_file() -> None:
     web = container(model, "web")
     assert web.image is not None and web.image.value == "web" and at(web.image) == (11, 5)
     assert web.security.privileged is not None and at(web.security.privileged) == (4, 5)
+    # merged in first-appearance order; a repeated entry takes the later position
     assert [(v.value, at(v)) for v in web.security.capabilities_add] == [
-        ("SYS_ADMIN", (12, 15)), ("NET_ADMIN", (12, 26))]
+        ("NET_ADMIN", (12, 26)), ("SYS_ADMIN", (12, 15))]
     assert [(kv.key.value, kv.value.value) for kv in web.env] == [("A", "1"), ("B", "3")]
     assert [(m.source.value, m.target.value) for m in web.mounts] == [  # type: ignore[union-attr]
-        ("/logs", "/logs"), ("/b", "/data")]
+        ("/b", "/data"), ("/logs", "/logs")]
     assert [v.value for v in web.args] == ["web"]
     api = container(model, "api")
     assert api.security.privileged is not None and api.security.privileged.value is True

@@ -29,7 +29,9 @@ from ..model import (
     Device,
     FileModel,
     Format,
+    Hook,
     Image,
+    Instruction,
     KeyValue,
     Location,
     Mount,
@@ -46,12 +48,27 @@ from ..model import (
     Workload,
 )
 from ..yamlsource import YMap, YSeq, load_all
+from .compose_interpolation import (
+    Interpolated,
+    InterpolationError,
+    Lookup,
+    interpolate,
+    read_dotenv,
+)
+from .compose_merge import RESET, merge_projects, merge_services
+from .compose_syntax import is_host_path, parse_port_range, split_port, split_volume
 from .dockerfile import parse_dockerfile
 from .fields import BOOL_WORDS, Reader, _describe
 
 MAX_READ_BYTES = 4 * 1024 * 1024
 MAX_EXTENDS_DEPTH = 32
 PSEUDO_FILESYSTEMS = ("/proc/", "/sys/", "/dev/")
+
+# Compose's implicit files, in its order of preference: the first base found is the project, and the
+# first override found beside it is merged into it (compose-go cli.DefaultFileNames).
+DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+DEFAULT_OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+                          "docker-compose.override.yaml")
 
 TOP_LEVEL_KEYS = frozenset({"version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
                             "models"})
@@ -61,176 +78,12 @@ GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True":
             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
 
 PROPAGATIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate"})
+HOOK_KEYS = ("pre_start", "post_start", "pre_stop")  # pre_start: in the spec's prose, not yet its schema
 NAMESPACE_KEYS = {"network": "network_mode", "pid": "pid", "ipc": "ipc"}
 URL_CONTEXT = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)")
 CDI_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=\S+$")
-VARIABLE = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
-DOTENV_KEY = re.compile(r"[_A-Za-z][_A-Za-z0-9.-]*")
 # YAML 1.1 reads unquoted 22:22 as the base-60 integer 1342; Compose (YAML 1.2) keeps the text.
 SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+")
-
-
-# -- interpolation -------------------------------------------------------------------------------
-
-class InterpolationError(ValueError):
-    pass
-
-
-class Interpolated(str):
-    """A string produced by interpolation; ``raw`` is the source text, ``certain`` is False when an
-    unset variable was used (its default taken, or nothing)."""
-
-    raw: str
-    certain: bool
-
-    def __new__(cls, value: str, raw: str, certain: bool) -> Interpolated:
-        obj = super().__new__(cls, value)
-        obj.raw = raw
-        obj.certain = certain
-        return obj
-
-
-Lookup = Callable[[str], "str | None"]
-
-
-def interpolate(text: str, lookup: Lookup) -> tuple[str, bool]:
-    """Substitute ``$VAR``/``${VAR...}`` in ``text``; return the result and whether every variable
-    it used was set. Raises :class:`InterpolationError` on a malformed ``${...}``."""
-    out, certain, _ = _interpolate_until(text, 0, lookup, closing=False)
-    return out, certain
-
-
-def _interpolate_until(text: str, start: int, lookup: Lookup, closing: bool) -> tuple[str, bool, int]:
-    """Scan from ``start``; when ``closing``, stop at the ``}`` that ends the enclosing ``${``."""
-    out: list[str] = []
-    certain = True
-    i = start
-    while i < len(text):
-        char = text[i]
-        if closing and char == "}":
-            return "".join(out), certain, i
-        if char != "$":
-            out.append(char)
-            i += 1
-            continue
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if nxt == "$":
-            out.append("$")
-            i += 2
-        elif nxt == "{":
-            value, ok, i = _braced(text, i + 2, lookup)
-            out.append(value)
-            certain = certain and ok
-        else:
-            match = VARIABLE.match(text, i + 1)
-            if match is None:  # a lone "$" stays as written, as in compose-go
-                out.append("$")
-                i += 1
-                continue
-            value = lookup(match.group())
-            certain = certain and value is not None
-            out.append(value or "")
-            i = match.end()
-    if closing:
-        raise InterpolationError("unterminated '${'")
-    return "".join(out), certain, i
-
-
-def _braced(text: str, start: int, lookup: Lookup) -> tuple[str, bool, int]:
-    """Evaluate ``${...}`` whose name starts at ``start``; return value, certainty, index after ``}``."""
-    match = VARIABLE.match(text, start)
-    if match is None:
-        raise InterpolationError(f"invalid variable name in '${{{text[start:start + 20]}'")
-    name = match.group()
-    i = match.end()
-    value = lookup(name)
-    is_set = value is not None
-    if i < len(text) and text[i] == "}":
-        return value or "", is_set, i + 1
-    operator = ""
-    if text.startswith(":", i):
-        operator, i = ":", i + 1
-    if i >= len(text) or text[i] not in "-?+":
-        raise InterpolationError(f"invalid interpolation format for '${{{name}'")
-    operator += text[i]
-    word_start = i + 1
-    # Only the branch taken is evaluated, so only its variables count towards certainty.
-    empty = not value
-    use_word = {":-": empty, "-": not is_set, ":+": not empty, "+": is_set}.get(operator, False)
-    if operator in (":?", "?"):
-        missing = empty if operator == ":?" else not is_set
-        _, _, end = _interpolate_until(text, word_start, lookup, closing=True)
-        # A required variable that is unset makes Compose fail; without it the value is unknown.
-        return ("" if missing else value or ""), is_set and not missing, end + 1
-    word, word_certain, end = _interpolate_until(text, word_start, lookup, closing=True)
-    if use_word:
-        return word, is_set and word_certain, end + 1
-    result = "" if operator in (":+", "+") else value or ""
-    return result, is_set, end + 1
-
-
-def read_dotenv(text: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """``KEY=VALUE`` lines of a ``.env`` file (comments, ``export``, quotes, ``${VAR}`` in values)."""
-    values: dict[str, str] = {}
-
-    def lookup(name: str) -> str | None:
-        return environ[name] if name in environ else values.get(name)
-
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        line = lines[index].strip()
-        index += 1
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export "):].lstrip()
-        key, sep, rest = line.partition("=")
-        key = key.strip()
-        if not sep or not DOTENV_KEY.fullmatch(key):
-            continue
-        rest = rest.strip()
-        if rest[:1] in ("'", '"'):
-            quote = rest[0]
-            body = rest[1:]
-            while _closing_quote(body, quote) < 0 and index < len(lines):
-                body += "\n" + lines[index]
-                index += 1
-            close = _closing_quote(body, quote)
-            body = body[:close] if close >= 0 else body
-            if quote == '"':
-                body = _unescape(body)
-                body = _expand_quietly(body, lookup)
-            values[key] = body
-        else:
-            comment = rest.find(" #")
-            body = (rest[:comment] if comment >= 0 else rest).strip()
-            values[key] = _expand_quietly(body, lookup)
-    return values
-
-
-def _closing_quote(body: str, quote: str) -> int:
-    i = 0
-    while i < len(body):
-        if body[i] == "\\" and quote == '"':
-            i += 2
-            continue
-        if body[i] == quote:
-            return i
-        i += 1
-    return -1
-
-
-def _unescape(body: str) -> str:
-    replacements = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$$"}
-    return re.sub(r"\\(.)", lambda m: replacements.get(m.group(1), m.group(0)), body)
-
-
-def _expand_quietly(body: str, lookup: Lookup) -> str:
-    try:
-        return interpolate(body, lookup)[0]
-    except InterpolationError:
-        return body
 
 
 # -- positioned tree with interpolated values ------------------------------------------------------
@@ -271,12 +124,15 @@ class _TreeCopier:
             return seq
         mapping = YMap()
         mapping.pos = self.pos(node.pos)
+        mapping.tags = dict(node.tags)
         self.memo[id(node)] = mapping
         for key, pos_of_dup in node.duplicates:
             self.report(f"{where}.{key}" if where else str(key),
                         f"duplicate key '{key}' (Compose rejects duplicate keys)",
                         self.pos(pos_of_dup))
         for key, value in node.items():
+            if node.tags.get(key) == RESET:  # only the tag matters: the key is cleared when files merge
+                continue
             key_pos = self.pos(node.pos_of(key))
             mapping.key_pos[key] = key_pos
             mapping[key] = self.copy(value, f"{where}.{key}" if where else str(key), key_pos)
@@ -505,9 +361,12 @@ class ComposeParser:
         model = FileModel(self.path, Format.COMPOSE, lines=self.lines)
         documents = self._documents(model)
         boundaries = sorted(_entry_lines(documents))
-        for root in documents:
+        for index, root in enumerate(documents):
             try:
-                model.workloads.extend(self._workloads(root, boundaries))
+                project = self._with_extends(root, self.path)
+                if index == 0:
+                    project = self._with_override(project)
+                model.workloads.extend(self._workloads(project, boundaries))
             except Exception as exc:  # a parser bug must not stop the run
                 self.reader.error("services", f"could not be read ({type(exc).__name__}: {exc})",
                                   self.reader.loc(root.pos))
@@ -543,14 +402,52 @@ class ComposeParser:
         text = _read_local(os.path.join(self.directory, ".env"))
         return read_dotenv(text, shell) if text is not None else {}
 
+    # -- the implicit override file ---------------------------------------------------------------
+    def _with_override(self, project: YMap) -> YMap:
+        """The project with the sibling override file merged in, when Compose would merge one."""
+        override_path = override_file_for(self.path)
+        if override_path is None:
+            return project
+        text = _read_local(override_path)
+        if text is None:
+            return project
+        self.reader.lines[override_path] = tuple(text.splitlines())
+        for document, error in load_all(text):
+            if error is not None:
+                self.reader.errors.append(ParseError(override_path, f"invalid Compose file: {error.message}",
+                                                     error.line, error.column))
+                return project
+            if isinstance(document, YMap):
+                override = self._with_extends(self._copy(document, override_path), override_path,
+                                              self._service_maps(project) or {})
+                return merge_projects(project, override)
+        return project
+
     # -- services -----------------------------------------------------------------------------
-    def _workloads(self, root: YMap, boundaries: list[int]) -> list[Workload]:
+    def _with_extends(self, root: YMap, path: str,
+                      fallback: Mapping[str, tuple[YMap, Location]] | None = None) -> YMap:
+        """The root with every service's ``extends`` merged in. ``fallback``: services an override
+        file may extend without defining them (those of the file it overrides)."""
         services = self._service_maps(root)
         if services is None:
+            return root
+        known = {**(fallback or {}), **services}
+        resolved = YMap()
+        resolved.pos = root["services"].pos
+        resolved.tags = dict(root["services"].tags)
+        for name, (svc, _) in services.items():
+            resolved[name] = self._extended(name, svc, known, path, ())
+            resolved.key_pos[name] = root["services"].pos_of(name)
+        project = _without(root, "services")
+        project["services"] = resolved
+        project.key_pos["services"] = root.pos_of("services")
+        return project
+
+    def _workloads(self, root: YMap, boundaries: list[int]) -> list[Workload]:
+        resolved = self._service_maps(root)
+        if resolved is None:
             return []
         volumes = self._top_level_volumes(root)
-        resolved = {name: (self._extended(name, svc, services, self.path, ()), loc)
-                    for name, (svc, loc) in services.items()}
         document = _Document(root, resolved, volumes)
         modes = {name: self._namespace_modes(name, svc) for name, (svc, _) in resolved.items()}
         workloads = []
@@ -597,6 +494,7 @@ class ComposeParser:
             env=r.key_values(svc, "environment", where, bare=self.env.get),
             limits=self._resources(svc, where, "limits"),
             requests=self._resources(svc, where, "reservations"),
+            hooks=self._hooks(svc, where),
         )
         build = self._build(svc, where)
         image = self._linked_image(build) if build is not None else None
@@ -1041,6 +939,19 @@ class ComposeParser:
             return tuple(dataclasses.replace(value, value=w, text=value.text or value.value) for w in words)
         return self.reader.texts(svc, key, where)
 
+    def _hooks(self, svc: YMap, where: str) -> tuple[Hook, ...]:
+        hooks = []
+        for kind in HOOK_KEYS:
+            for i, (item, loc, _) in enumerate(self.reader.items(svc, kind, where)):
+                hook_where = f"{where}.{kind}[{i}]"
+                if not isinstance(item, YMap):
+                    self.reader.error(hook_where, f"expected a hook mapping with a command, got {_describe(item)}", loc)
+                    continue
+                user, _ = self._user(item, hook_where)
+                hooks.append(Hook(loc, kind, privileged=self.reader.flag(item, "privileged", hook_where), user=user,
+                                  command=self._command(item, "command", hook_where)))
+        return tuple(hooks)
+
     def _healthcheck_test(self, svc: YMap, where: str) -> Value[str] | None:
         check = self.reader.mapping(svc, "healthcheck", where)
         if check is None or check.get("test") is None:
@@ -1136,18 +1047,19 @@ class ComposeParser:
         """The Dockerfile the service builds, parsed, when it is inline or a local file.
 
         A file's own problems are reported when that Dockerfile is linted itself; an inline
-        Dockerfile's are reported here. Positions inside an inline Dockerfile count from its first
-        line, not from the Compose file's (errors are shifted to Compose lines, the image is not).
+        Dockerfile's are reported here. Positions inside an inline Dockerfile are moved into the
+        Compose file (see :meth:`_inline_position`), its errors too.
         """
         args = {kv.key.value: kv.value.value for kv in build.args if kv.value.certain or kv.value.value}
         inline = build.dockerfile_inline
         if inline is not None:
             parsed = parse_dockerfile(self.path, inline.value, args)
+            move = self._inline_position(inline)
             for error in parsed.errors:
-                line = inline.loc.line + error.line if error.line is not None else inline.loc.line
+                at = move(Location(inline.loc.path, error.line or 1, error.column))
                 self.reader.errors.append(ParseError(
-                    inline.loc.path, f"invalid Compose file: dockerfile_inline: {error.message}", line, None))
-            return parsed.images[0] if parsed.images else None
+                    inline.loc.path, f"invalid Compose file: dockerfile_inline: {error.message}", at.line, at.column))
+            return _relocated(parsed.images[0], move) if parsed.images else None
         dockerfile_path = self._dockerfile_path(build)
         if dockerfile_path is None:
             return None
@@ -1156,6 +1068,28 @@ class ComposeParser:
             return None
         parsed = parse_dockerfile(dockerfile_path, text, args)
         return parsed.images[0] if parsed.images else None
+
+    def _inline_position(self, inline: Value[str]) -> Callable[[Location], Location]:
+        """Maps a position in an inline Dockerfile to the Compose file.
+
+        A literal block scalar (``dockerfile_inline: |``) holds the Dockerfile line for line from the
+        line after the key, indented; any other spelling (quoted, folded) cannot be mapped line by
+        line, so every position becomes the key's.
+        """
+        lines = self.reader.lines.get(inline.loc.path, ())
+        key_line = inline.loc.line
+        after_key = lines[key_line - 1][(inline.loc.column or 1) - 1:].partition(":")[2].strip() \
+            if 0 < key_line <= len(lines) else ""
+        if not after_key.startswith("|"):
+            return lambda _: inline.loc
+        body = [line for line in lines[key_line:] if line.strip()]
+        indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0
+
+        def move(loc: Location) -> Location:
+            column = indent + loc.column if loc.column is not None else None
+            return Location(inline.loc.path, key_line + loc.line, column)
+
+        return move
 
     def _dockerfile_path(self, build: Build) -> str | None:
         context = build.context.value if build.context is not None else "."
@@ -1200,6 +1134,7 @@ def _entry_lines(documents: Iterable[YMap]) -> set[int]:
 def _without(mapping: YMap, key: str) -> YMap:
     copy = YMap()
     copy.pos = mapping.pos
+    copy.tags = dict(mapping.tags)
     for k, v in mapping.items():
         if k != key:
             copy[k] = v
@@ -1207,79 +1142,18 @@ def _without(mapping: YMap, key: str) -> YMap:
     return copy
 
 
-def split_port(spec: str) -> tuple[str | None, str | None, str, str | None]:
-    """``[[IP:]HOST:]CONTAINER[/PROTO]`` as Docker splits it: ``(ip, host, container, protocol)``."""
-    spec = spec.strip()
-    body, sep, protocol = spec.rpartition("/")
-    if not sep:
-        body, protocol = spec, ""
-    parts = body.split(":")
-    container = parts[-1]
-    if len(parts) == 1:
-        ip, host = "", ""
-    elif len(parts) == 2:
-        ip, host = "", parts[0]
-    else:
-        ip, host = ":".join(parts[:-2]), parts[-2]
-    if ip.startswith("[") and ip.endswith("]"):
-        ip = ip[1:-1]
-    if not container:
-        raise ValueError("no container port")
-    return ip or None, host or None, container, protocol or None
-
-
-def parse_port_range(text: str) -> tuple[int, int]:
-    text = text.strip()
-    first, sep, last = text.partition("-")
-    if not first.isdigit() or (sep and not last.isdigit()):
-        raise ValueError(f"invalid port {text!r}")
-    start, end = int(first), int(last) if sep else int(first)
-    if not 0 <= start <= 65535 or not 0 <= end <= 65535 or end < start:
-        raise ValueError(f"port out of range {text!r}")
-    return start, end
-
-
-def _is_windows_drive(buffer: str, char: str) -> bool:
-    return char == ":" and len(buffer) == 1 and buffer.isalpha()
-
-
-def split_volume(spec: str) -> tuple[str | None, str, list[str]]:
-    """``SRC:DST[:OPTS]`` split as compose-go splits it (a drive letter's colon is not a separator).
-
-    Returns ``(source, target, options)``; source is None for an anonymous volume.
-    """
-    if not spec:
-        raise ValueError("empty volume")
-    if len(spec) <= 2:
-        return None, spec, []
-    fields: list[str] = []
-    buffer = ""
-    for char in spec:
-        if _is_windows_drive(buffer, char) or char != ":":
-            buffer += char
-            continue
-        if not buffer:
-            raise ValueError("empty section between colons")
-        fields.append(buffer)
-        buffer = ""
-    if not buffer:
-        raise ValueError("empty section between colons")
-    fields.append(buffer)
-    if len(fields) == 1:
-        return None, fields[0], []
-    if len(fields) > 3:
-        raise ValueError("too many colons")
-    options = fields[2].split(",") if len(fields) == 3 else []
-    return fields[0], fields[1], options
-
-
-def is_host_path(source: str) -> bool:
-    """A short-syntax source that is a host path (bind) rather than a volume name."""
-    if not source:
-        return False
-    if source[0] in "./~" or source.startswith("\\\\"):
-        return True
-    return len(source) >= 2 and _is_windows_drive(source[0], source[1])
+def _relocated(node: Any, move: Callable[[Location], Location]) -> Any:
+    """A copy of a model node (an inline Dockerfile's :class:`Image`) with every location moved."""
+    if isinstance(node, Location):
+        return move(node)
+    if isinstance(node, tuple):
+        return tuple(_relocated(item, move) for item in node)
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes = {f.name: _relocated(getattr(node, f.name), move) for f in dataclasses.fields(node)}
+    if isinstance(node, Instruction) and node.end_line is not None:
+        changes["end_line"] = move(Location(node.loc.path, node.end_line)).line
+    return dataclasses.replace(node, **changes)
 
 
 def _link_volume(mount: Mount, volumes: Mapping[str, Volume]) -> Mount:
@@ -1307,130 +1181,26 @@ def _short_device(spec: Value[str]) -> Device:
                   permissions=made(permissions) if permissions else None)
 
 
-# -- extends merging ---------------------------------------------------------------------------------
+# -- implicit files -----------------------------------------------------------------------------------
 
-OVERRIDDEN = frozenset({"command", "entrypoint", "healthcheck.test"})
-LIST_OR_DICT = frozenset({"environment", "labels", "sysctls", "annotations", "build.args", "build.labels",
-                          "deploy.labels"})
-STRING_OR_LIST = frozenset({"tmpfs", "dns", "dns_search", "env_file"})
+def _first_existing(directory: str, names: tuple[str, ...]) -> str | None:
+    return next((os.path.join(directory, n) for n in names if os.path.isfile(os.path.join(directory, n))), None)
 
 
-def merge_services(base: YMap, main: YMap) -> YMap:
-    """Compose's ``extends`` merge: mappings merged (main wins), sequences concatenated
-    (referenced first, duplicates dropped; volumes and ports unique by target), scalars main wins."""
-    return _merge_mapping(_normalised(base, ""), _normalised(main, ""), "")
+def override_file_for(path: str) -> str | None:
+    """The override file Compose merges into ``path`` when run in its directory without ``-f``, or None."""
+    directory, name = os.path.split(path)
+    if name not in DEFAULT_FILE_NAMES or _first_existing(directory, DEFAULT_FILE_NAMES) != path:
+        return None
+    return _first_existing(directory, DEFAULT_OVERRIDE_NAMES)
 
 
-def _normalised(node: YMap, path: str) -> YMap:
-    """Forms Compose treats as equal made equal: ``build: ctx`` is ``{context: ctx}``,
-    ``"k=v"`` lists are mappings, a lone string is a list of one."""
-    out = YMap()
-    out.pos = node.pos
-    for key, value in node.items():
-        child = f"{path}.{key}" if path else str(key)
-        pos = node.pos_of(key)
-        if child == "build" and isinstance(value, str):
-            build = YMap()
-            build.pos = pos
-            build["context"] = value
-            build.key_pos["context"] = pos
-            value = build
-        elif child in LIST_OR_DICT and isinstance(value, YSeq):
-            value = _list_to_mapping(value)
-        elif child in STRING_OR_LIST and isinstance(value, str):
-            seq = YSeq()
-            seq.pos = pos
-            seq.append(value)
-            seq.item_pos.append(pos)
-            value = seq
-        if isinstance(value, YMap) and child in ("build", "deploy"):
-            value = _normalised(value, child)
-        out[key] = value
-        out.key_pos[key] = pos
-    return out
-
-
-def _list_to_mapping(seq: YSeq) -> YMap | YSeq:
-    mapping = YMap()
-    mapping.pos = seq.pos
-    for i, item in enumerate(seq):
-        if not isinstance(item, str):
-            return seq
-        key, sep, value = item.partition("=")
-        mapping[key] = _keep_origin(item, value) if sep else None
-        mapping.key_pos[key] = seq.pos_of(i)
-    return mapping
-
-
-def _keep_origin(item: str, value: str) -> str:
-    if isinstance(item, Interpolated):
-        return Interpolated(value, item.raw, item.certain)
-    return value
-
-
-def _merge_mapping(base: YMap, main: YMap, path: str) -> YMap:
-    out = YMap()
-    out.pos = main.pos
-    for key in base:
-        out[key] = base[key]
-        out.key_pos[key] = base.pos_of(key)
-    for key, value in main.items():
-        child = f"{path}.{key}" if path else str(key)
-        if key in out and child not in OVERRIDDEN:
-            value = _merge_value(out[key], value, child)
-        out[key] = value
-        out.key_pos[key] = main.pos_of(key)
-    return out
-
-
-def _merge_value(base: Any, main: Any, path: str) -> Any:
-    if isinstance(base, YMap) and isinstance(main, YMap):
-        return _merge_mapping(base, main, path)
-    if isinstance(base, YSeq) and isinstance(main, YSeq):
-        return _concatenated(base, main, _identity_for(path))
-    return main
-
-
-def _identity_for(path: str) -> Callable[[Any], Any]:
-    if path == "volumes":
-        return _volume_target
-    return _hashable
-
-
-def _volume_target(item: Any) -> Any:
-    if isinstance(item, YMap):
-        return ("target", item.get("target"))
-    if isinstance(item, str):
-        try:
-            return ("target", split_volume(item)[1])
-        except ValueError:
-            return item
-    return _hashable(item)
-
-
-def _hashable(item: Any) -> Any:
-    if isinstance(item, YMap):
-        return tuple(sorted((str(k), _hashable(v)) for k, v in item.items()))
-    if isinstance(item, YSeq):
-        return tuple(_hashable(v) for v in item)
-    return item
-
-
-def _concatenated(base: YSeq, main: YSeq, identity: Callable[[Any], Any]) -> YSeq:
-    """Base then main items; an item of main replaces a base item with the same identity."""
-    main_ids = {identity(item) for item in main}
-    out = YSeq()
-    out.pos = main.pos
-    seen: set[Any] = set()
-    for seq, is_main in ((base, False), (main, True)):
-        for i, item in enumerate(seq):
-            ident = identity(item)
-            if (not is_main and ident in main_ids) or ident in seen:
-                continue
-            seen.add(ident)
-            out.append(item)
-            out.item_pos.append(seq.pos_of(i))
-    return out
+def base_file_for(path: str) -> str | None:
+    """The base file Compose merges the override file ``path`` into, or None."""
+    directory, name = os.path.split(path)
+    if name not in DEFAULT_OVERRIDE_NAMES or _first_existing(directory, DEFAULT_OVERRIDE_NAMES) != path:
+        return None
+    return _first_existing(directory, DEFAULT_FILE_NAMES)
 
 
 # -- public API ---------------------------------------------------------------------------------------
