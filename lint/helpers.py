@@ -144,23 +144,33 @@ RUNTIME_PIPES = frozenset({"//./pipe/docker_engine", "//./pipe/containerd-contai
 @dataclass(frozen=True, slots=True)
 class SensitivePath:
     """A host path whose mount is a risk. ``ancestors_only``: flagged when the mount is the path or
-    contains it, not when it lies below it (``/var/lib/mysql`` is not ``/var/lib``)."""
+    contains it, not when it lies below it (``/var/lib/mysql`` is not ``/var/lib``); ``always_critical``:
+    even read-only access is host root (a root-equivalent socket)."""
 
     pattern: str
     critical_when_writable: bool = True
     ancestors_only: bool = False
+    always_critical: bool = False
 
 
 # Catalogue Appendix E.2 (CIS Docker 5.6 list and additions), canonical; ``/dev`` belongs to the
-# host-device rule and the runtime sockets to runtime-socket-mounted.
+# host-device rule and the runtime sockets to runtime-socket-mounted. The whole of ``/etc``, ``/run``
+# and ``/usr`` is critical when writable; below them only what the host executes or trusts as root
+# is (an application's own directory in ``/etc`` or ``/run``, or ``/usr/share/...``, is high or not
+# sensitive at all).
 SENSITIVE_HOST_PATHS = (
-    *(SensitivePath(p) for p in ("/etc", "/proc", "/sys", "/boot", "/run", "/usr", "/lib", "/lib64", "/bin",
-                                 "/sbin", "/lib/modules", "/var/lib/kubelet", "/etc/kubernetes", "/var/lib/docker",
-                                 "/var/lib/containerd", "/var/lib/etcd", "/root/.ssh", "/root/.docker",
-                                 "/root/.kube", "/root/.aws", "/home/*/.ssh", "/home/*/.docker", "/home/*/.kube",
-                                 "/home/*/.aws", "/home/*/.gnupg", "/home/*/.config/gcloud")),
-    *(SensitivePath(p, critical_when_writable=False) for p in ("/var/log/pods", "/var/log/containers", "/dev/shm")),
-    *(SensitivePath(p, ancestors_only=True) for p in ("/root", "/home/*")),
+    *(SensitivePath(p) for p in (
+        "/proc", "/sys", "/boot", "/lib", "/lib64", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
+        "/usr/libexec", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/var/lib/kubelet", "/etc/kubernetes",
+        "/var/lib/docker", "/var/lib/containerd", "/var/lib/etcd", "/etc/cron*", "/etc/systemd", "/etc/sudoers*",
+        "/etc/ssh", "/etc/profile.d", "/etc/ld.so.*", "/etc/init.d", "/etc/rc*", "/etc/shadow", "/etc/passwd",
+        "/etc/udev", "/etc/modprobe.d", "/etc/modules-load.d", "/root/.ssh", "/root/.docker", "/root/.kube",
+        "/root/.aws", "/home/*/.ssh", "/home/*/.docker", "/home/*/.kube", "/home/*/.aws", "/home/*/.gnupg",
+        "/home/*/.config/gcloud")),
+    *(SensitivePath(p, ancestors_only=True) for p in ("/etc", "/run", "/usr", "/root", "/home/*")),
+    *(SensitivePath(p, critical_when_writable=False) for p in ("/etc", "/run", "/var/log/pods", "/var/log/containers",
+                                                              "/dev/shm")),
+    *(SensitivePath(p, always_critical=True) for p in ("/run/dbus", "/run/systemd")),
     *(SensitivePath(p, critical_when_writable=False, ancestors_only=True) for p in ("/var/log", "/var/lib")),
     *(SensitivePath(p) for p in ("c:/windows", "c:/programdata/docker", "c:/var/lib/kubelet", "c:/etc/kubernetes")),
 )
@@ -170,7 +180,7 @@ HARMLESS_HOST_PATHS = ("/etc/localtime", "/etc/timezone", "/usr/share/zoneinfo")
 # Shared read-only they leak nothing secret; writable they let the container redirect the host.
 HARMLESS_READ_ONLY_HOST_PATHS = ("/etc/ssl/certs", "/etc/pki/ca-trust", "/etc/ca-certificates",
                                  "/usr/share/ca-certificates", "/etc/hosts", "/etc/resolv.conf", "/etc/os-release",
-                                 "/usr/lib/os-release", "/etc/machine-id", "/etc/hostname")
+                                 "/usr/lib/os-release", "/etc/machine-id", "/etc/hostname", "/run/utmp")
 DEVICE_NON_DEVICES = ("/dev/shm", "/dev/mqueue")
 
 
@@ -231,7 +241,8 @@ def sensitive_host_paths(path: str, writable: bool) -> tuple[list[str], bool]:
     depth = len([part for part in key.split("/") if part])
     hits = [entry for entry in SENSITIVE_HOST_PATHS if path_overlaps(key, entry.pattern)
             and not (entry.ancestors_only and depth > len([part for part in entry.pattern.split("/") if part]))]
-    return [entry.pattern for entry in hits], writable and any(entry.critical_when_writable for entry in hits)
+    critical = any(entry.always_critical or (writable and entry.critical_when_writable) for entry in hits)
+    return list(dict.fromkeys(entry.pattern for entry in hits)), critical
 
 
 def host_mounts(workload: Workload) -> Iterator[tuple[Container, Mount]]:
