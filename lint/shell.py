@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 Command = tuple[str, ...]
 Pipeline = tuple[Command, ...]
@@ -270,11 +271,13 @@ def installed_packages(command: Command) -> list[str]:
 # ------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ModeChange:
-    """A permission change a command makes: ``chmod -R 777 /app`` -> ``("777", ("/app",), True)``."""
+    """A permission change a command makes: ``chmod -R 777 /app`` -> ``("777", ("/app",), True)``.
+    ``directory``: the paths are known to be directories (``install -d``, ``mkdir -m``)."""
 
     mode: str
     paths: tuple[str, ...]
     recursive: bool = False
+    directory: bool = False
 
 
 _SYMBOLIC_MODE = re.compile(r"[ugoa]*([-+=][rwxXstugo]*)+(,[ugoa]*([-+=][rwxXstugo]*)+)*")
@@ -286,7 +289,7 @@ def is_mode(text: str) -> bool:
 
 
 def mode_changes(command: Command) -> list[ModeChange]:
-    """The permission changes of ``chmod``, ``install -m`` and ``find ... -exec chmod`` commands."""
+    """The permission changes of ``chmod``, ``install -m``, ``mkdir -m`` and ``find ... -exec chmod``."""
     words = simple_command(command)
     if not words:
         return []
@@ -294,7 +297,7 @@ def mode_changes(command: Command) -> list[ModeChange]:
         return _find_exec_changes(words)
     if words[0] == "chmod":
         return _chmod_change(words)
-    if words[0] == "install":
+    if words[0] in ("install", "mkdir"):
         return _install_change(words)
     return []
 
@@ -316,8 +319,10 @@ def _chmod_change(words: Command) -> list[ModeChange]:
 
 
 def _install_change(words: Command) -> list[ModeChange]:
+    """``install -m MODE`` and ``mkdir -m MODE`` (``install -d`` and ``mkdir`` make directories)."""
     mode: str | None = None
     paths: list[str] = []
+    directory = words[0] == "mkdir"
     index = 1
     while index < len(words):
         word = words[index]
@@ -331,10 +336,12 @@ def _install_change(words: Command) -> list[ModeChange]:
             mode = word[2:]
         elif word in ("-o", "-g", "-t", "--owner", "--group", "--target-directory"):
             index += 1
+        elif word == "--directory" or (word.startswith("-") and not word.startswith("--") and "d" in word):
+            directory = True
         elif not word.startswith("-"):
             paths.append(word)
         index += 1
-    return [ModeChange(mode, tuple(paths))] if mode is not None and is_mode(mode) else []
+    return [ModeChange(mode, tuple(paths), directory=directory)] if mode is not None and is_mode(mode) else []
 
 
 def _find_exec_changes(words: Command) -> list[ModeChange]:
@@ -343,8 +350,9 @@ def _find_exec_changes(words: Command) -> list[ModeChange]:
     for index, word in enumerate(words):
         if word in ("-exec", "-execdir"):
             end = next((i for i in range(index + 1, len(words)) if words[i] in (";", "+", "\\;")), len(words))
+            directories = any(a == "-type" and b == "d" for a, b in pairwise(words))
             for change in mode_changes(words[index + 1:end]):
-                changes.append(ModeChange(change.mode, roots, True))
+                changes.append(ModeChange(change.mode, roots, True, directories))
     return changes
 
 

@@ -12,10 +12,13 @@ allow token (`public`); option `extra_tokens` adds organisation-specific words.
 * Any of these values that looks like a credential whatever its name (a PEM private key, an AWS
   access key id `AKIA...`, a GitHub or GitLab token) is high.
 
-Literal values that cannot be secrets are skipped: booleans, numbers, file paths and URLs
-without credentials (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
-`OAUTH_TOKEN_URL=https://...`). Names are judged like BuildKit judges them: `SSH_KEY_PATH` with a
-variable value is still reported, `KEYBOARD_LAYOUT` and `DB_PASS` are not.
+Literal values that cannot be secrets are skipped: booleans, numbers, file paths, URLs without
+credentials and placeholders (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
+`TOKEN=<your token>`, `API_KEY=GOOGLE_API_KEY_VAL`). Beyond BuildKit's regex, a name whose last
+word describes a secret rather than holding it (option `descriptor_words`: `SECRET_NAME`,
+`SSH_KEY_PATH`, `AUTH_TYPE`, `POSTGRES_HOST_AUTH_METHOD`, `BASIC_AUTH_USERNAME`, `AWS_ACCESS_KEY_ID`)
+is not reported: on real Compose files these were all false positives. As in BuildKit,
+`KEYBOARD_LAYOUT` and `DB_PASS` do not match (tokens are whole `_`-separated words).
 
 ## Why is this bad?
 `ARG` and `ENV` values persist in image metadata and layer history, and environment variables
@@ -58,7 +61,10 @@ RULE = Rule(
     references=("BuildKit SecretsUsedInArgOrEnv", "CIS Docker 4.10", "CIS Kubernetes 5.4.1"),
     options={"tokens": ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd",
                         "secret", "token"],
-             "allow_tokens": ["public"], "extra_tokens": []},
+             "allow_tokens": ["public"], "extra_tokens": [],
+             "descriptor_words": ["name", "username", "user", "method", "type", "path", "file", "dir", "url", "uri",
+                                  "host", "port", "id", "language", "enabled", "mode", "provider", "ttl", "length",
+                                  "expiry", "timeout", "header", "algorithm", "issuer", "location", "version"]},
 )
 CREDENTIAL_VALUE = re.compile(
     r"-----BEGIN ([A-Z]+ )*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b"
@@ -67,18 +73,23 @@ NOT_A_SECRET = re.compile(
     r"(?i)^(true|false|yes|no|on|off|none|null|enabled?|disabled?|[-+]?[0-9][0-9._]*[a-z]{0,2}"
     r"|\.{0,2}/\S*|[a-z][a-z0-9+.-]*://[^@\s/]*(/\S*)?)$")
 REFERENCE = re.compile(r"\$(\{|\(|[A-Za-z_])")
+PLACEHOLDER = re.compile(r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|x{3,}|\*+)$")
+FILE_PATH = re.compile(r"(?i)^\S*/\S+\.(pem|key|crt|cert|json|txt|p12|pfx|jks|asc|gpg|pub)$")
 
 
 def _secret_name(name: str, options: dict) -> bool:
-    words = {word.lower() for word in name.split("_")}
+    words = [word.lower() for word in name.split("_") if word]
     tokens = {*options["tokens"], *options["extra_tokens"]}
-    return bool(words & tokens) and not words & set(options["allow_tokens"])
+    if not set(words) & tokens or set(words) & set(options["allow_tokens"]):
+        return False
+    return words[-1] not in options["descriptor_words"]  # SECRET_NAME names a secret, it does not hold one
 
 
 def _literal(value: str) -> bool:
     """A value written in the file that could be a secret."""
     value = value.strip()
-    return bool(value) and not REFERENCE.search(value) and not NOT_A_SECRET.match(value)
+    return bool(value) and not any(pattern.search(value) for pattern in (REFERENCE, NOT_A_SECRET, PLACEHOLDER,
+                                                                          FILE_PATH))
 
 
 def _dockerfile(workload: Workload, options: dict, container: Container | None) -> Iterator[Finding]:

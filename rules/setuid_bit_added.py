@@ -2,7 +2,9 @@
 Flags setuid or setgid bits added in the image: `chmod` with a symbolic mode that adds `s`
 (`u+s`, `g+s`, `+s`, `u=rwxs`) or an octal mode whose special digit sets them (`4755`, `2755`,
 `6755`, `04755`), `install -m 4755`, `find ... -exec chmod u+s`, and `COPY --chmod=4755` /
-`ADD --chmod=4755`. Shell-form, exec-form and heredoc `RUN` scripts are read. Only the stages
+`ADD --chmod=4755`. setgid on a known directory (`install -d -m 2775`, `mkdir -m 2775`,
+`find -type d -exec chmod g+s`, a path ending in `/`) is not reported: it only makes new files
+inherit the directory's group. Shell-form, exec-form and heredoc `RUN` scripts are read. Only the stages
 that end up in the image (the target stage and the stages it is built `FROM`) are judged.
 
 ## Why is this bad?
@@ -76,5 +78,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
     for node, change in image_mode_changes(workload):
         bits = special_bits(change.mode)
+        if change.directory or any(path.endswith("/") for path in change.paths):
+            bits.discard("setgid")  # on a directory it only makes new files inherit the group
         if bits:
             yield Finding(node, _message(change, bits), container)

@@ -6,7 +6,8 @@ strict-ssl false`, `git -c http.sslVerify=false`, `apk add --allow-untrusted`, `
 `gpgcheck=0` / `sslverify=0`, and the variables `GIT_SSL_NO_VERIFY`, `PYTHONHTTPSVERIFY=0`,
 `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PIP_TRUSTED_HOST`, `NPM_CONFIG_STRICT_SSL=false` set in `ENV`
 or on a command. `RUN` scripts (shell, exec, heredoc) and heredoc file contents are read; words in
-comments are not.
+comments are not. A `[trusted=yes]` source for a local `file:` repository (built in the same
+step, as the official `postgres` image does) is not reported: no network is involved.
 
 ## Why is this bad?
 Without verification a network attacker, a compromised mirror or a hijacked DNS name can
@@ -65,7 +66,7 @@ INSECURE_OPTIONS = {
     "zypper": ("--no-gpg-checks",), "rpm": ("--nosignature", "--nodigest"),
 }
 INSECURE_TEXT = re.compile(
-    r"(?i)\[\s*([^]]*\s)?trusted=yes\b|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
+    r"(?i)\[([^]]*[\s\[])?trusted=yes\b[^]]*\](?!\s*(file|copy|cdrom):)|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
     r"|Verify-Peer\s*=?\s*\"?false|AllowUnauthenticated\s*=?\s*\"?true", re.MULTILINE)
 STRICT_SSL_OFF = re.compile(r"(?i)\bconfig\s+set\s+strict-ssl\s+false\b|--strict-ssl=false\b")
 GIT_SSL_OFF = re.compile(r"(?i)\bhttp\.sslverify(=|\s+)(false|0)\b")

@@ -1,11 +1,13 @@
 """## What it does
-Flags world-writable permissions set in the image: `chmod` with an octal mode that gives others
-write access (`777`, `666`, `0777`, `1777` except on a temporary directory), a symbolic mode
-that does (`o+w`, `a+w`, `a=rwx`, `ugo+rwx`), the same through `find ... -exec chmod`, and
-`COPY --chmod=777` / `ADD --chmod=777`. A recursive change on a system or application tree
-(`/`, `/usr`, `/etc`, `/bin`, `/lib`, `/app` ...) is medium, anything else low. `chmod +w`
-without a `who` is not reported: the default umask keeps others from getting write access.
-Only the stages that end up in the image are judged.
+Flags world-writable permissions set in the image: `chmod`, `install -m` or `mkdir -m` with an
+octal mode that gives others write access (`777`, `666`, `0777`), a symbolic mode that does
+(`o+w`, `a+w`, `a=rwx`, `ugo+rwx`), the same through `find ... -exec chmod`, and
+`COPY --chmod=777` / `ADD --chmod=777`. A mode with the sticky bit (`1777`, `3777`, `+t`) is not
+reported: like `/tmp`, such a directory lets everyone add files but nobody replace another
+user's (the official `postgres` image uses it for its data and socket directories). A recursive
+change on a system or application tree (`/`, `/usr`, `/etc`, `/bin`, `/lib`, `/app` ...) is
+medium, anything else low. `chmod +w` without a `who` is not reported: the default umask keeps
+others from getting write access. Only the stages that end up in the image are judged.
 
 ## Why is this bad?
 World-writable binaries, libraries or configuration let any user in the container, or a process
@@ -26,7 +28,7 @@ COPY --chown=node:node . /app
 RUN chmod -R u=rwX,go=rX /app
 ```
 Give the runtime user ownership of the few paths it must write; `chmod 1777` is fine for a
-temporary directory (sticky bit).
+shared directory (sticky bit).
 
 ## References
 - CIS Docker Benchmark 4.8 (file permissions in images, analogue)
@@ -35,7 +37,6 @@ temporary directory (sticky bit).
 
 import posixpath
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
 from isolint.helpers import ModeChange, image_mode_changes, octal_mode, symbolic_clauses
@@ -48,7 +49,6 @@ RULE = Rule(
     formats=(Format.DOCKERFILE, Format.COMPOSE),
     references=("CIS Docker 4.8 (analogue)", "CWE-732"),
     options={
-        "temporary_directories": ["/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "*/tmp", "*/temp"],
         "system_trees": ["/", "/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/usr/local", "/opt", "/app",
                          "/srv", "/var/www"],
     },
@@ -71,11 +71,6 @@ def _others_can_write(mode: str) -> tuple[bool, bool]:
     return writable, sticky
 
 
-def _is_temporary(paths: tuple[str, ...], patterns: list[str]) -> bool:
-    normal = [posixpath.normpath(path) for path in paths]
-    return bool(normal) and all(any(fnmatchcase(path, pattern) for pattern in patterns) for path in normal)
-
-
 def _severity(change: ModeChange, trees: list[str]) -> Severity:
     if change.recursive and any(posixpath.normpath(path) in trees for path in change.paths):
         return Severity.MEDIUM
@@ -86,7 +81,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
     for node, change in image_mode_changes(workload):
         writable, sticky = _others_can_write(change.mode)
-        if not writable or (sticky and _is_temporary(change.paths, ctx.options["temporary_directories"])):
+        if not writable or sticky:
             continue
         where = f" {' '.join(change.paths)}" if change.paths else ""
         recursive = " recursively" if change.recursive else ""
