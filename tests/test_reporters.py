@@ -10,6 +10,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -65,12 +66,18 @@ def test_golden(capsys, monkeypatch, fmt):
     assert text == golden.read_text(encoding="utf-8")
 
 
-def test_sarif_validates_against_the_sarif_schema(capsys, monkeypatch):
-    _, out = render(capsys, monkeypatch, "sarif")
-    sarif = json.loads(out)
-    schema = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    errors = list(Draft4Validator(schema).iter_errors(sarif))
+def validated(capsys, monkeypatch, fmt: str, schema_file: str, validator: type) -> Any:
+    """The format's output on the golden input, asserted valid against a schema in tests/data."""
+    _, out = render(capsys, monkeypatch, fmt)
+    document = json.loads(out)
+    schema = json.loads((HERE / "data" / schema_file).read_text(encoding="utf-8"))
+    errors = list(validator(schema).iter_errors(document))
     assert not errors, [e.message for e in errors[:5]]
+    return document
+
+
+def test_sarif_validates_against_the_sarif_schema(capsys, monkeypatch):
+    sarif = validated(capsys, monkeypatch, "sarif", "sarif-schema-2.1.0.json", Draft4Validator)
     run = sarif["runs"][0]
     results = run["results"]
     assert {r["ruleId"] for r in results} == {"PRV001", "NS002", "USR002", "SUP001"}
@@ -122,11 +129,7 @@ def test_junit_of_a_clean_run_is_one_passing_case(capsys, monkeypatch, tmp_path)
 
 
 def test_gitlab_validates_against_the_documented_shape(capsys, monkeypatch):
-    _, out = render(capsys, monkeypatch, "gitlab")
-    issues = json.loads(out)
-    schema = json.loads((HERE / "data" / "gitlab-codequality.schema.json").read_text(encoding="utf-8"))
-    errors = list(Draft202012Validator(schema).iter_errors(issues))
-    assert not errors, [e.message for e in errors[:5]]
+    issues = validated(capsys, monkeypatch, "gitlab", "gitlab-codequality.schema.json", Draft202012Validator)
     assert len({i["fingerprint"] for i in issues}) == len(issues) > 0
     assert {i["severity"] for i in issues} == {"blocker", "critical", "minor"}
 

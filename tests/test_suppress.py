@@ -229,3 +229,19 @@ def test_dockerfile_trailing_text_is_not_a_comment(capsys, tmp_path):
 ])
 def test_parse_entries(text, entries):
     assert parse_entries(text) == entries
+
+
+def test_namespace_annotation_covers_the_namespace_findings(capsys, tmp_path):
+    write(tmp_path, "ns.yaml", """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: tenant-a
+          labels:
+            capsule.clastix.io/tenant: a
+          annotations:
+            isolint.io/ignore: "RI005: PSA enforced by the cluster admission configuration (SEC-9)"
+        """)
+    _, shown = run_json(capsys, "--select", "RI005,SUP", "--no-suppressions", str(tmp_path))
+    _, silenced = run_json(capsys, "--select", "RI005,SUP", str(tmp_path))
+    assert found(shown) == [("RI005", 4)] and found(silenced) == []
