@@ -9,44 +9,22 @@ linted again on its own; alone, it is linted as itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
 from isolint.cli import _settings as settings_from_args
 from isolint.cli import build_parser
 from isolint.loader import overrides_with_base
-from isolint.model import Container, FileModel, Location, Workload
+from isolint.model import FileModel, Location
 from isolint.parsers import compose
 from isolint.parsers.compose import base_file_for, override_file_for, parse_compose
 from isolint.runner import RunResult, run
 
 from .fixture_harness import FIXTURES
+from .test_compose_parser import container, parse_file, service, write
 
 E13 = FIXTURES / "compose-merge" / "e13"
-
-
-def write(directory: Path, name: str, text: str) -> Path:
-    target = directory / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dedent(text).lstrip("\n"))
-    return target
-
-
-def parse_file(path: Path, env: Mapping[str, str] | None = None) -> FileModel:
-    return parse_compose(str(path), path.read_text(), {} if env is None else env)
-
-
-def service(model: FileModel, name: str) -> Workload:
-    matches = [w for w in model.workloads if w.resource.name == name]
-    assert len(matches) == 1, [w.resource.name for w in model.workloads]
-    return matches[0]
-
-
-def container(model: FileModel, name: str) -> Container:
-    return service(model, name).containers[0]
 
 
 def lint(*paths: Path, args: tuple[str, ...] = ()) -> RunResult:

@@ -7,8 +7,21 @@ The loading pipeline follows the rule catalogue (§2.2), in this order:
 2. Interpolation of values (never keys) from the environment over the ``.env`` file next to the
    Compose file. A value that used an unset variable is kept with ``certain=False``.
 3. ``extends`` (same file or a local ``file:``), merged as Compose merges it.
-4. Normalisation of each service onto the model; ``service:`` namespace joins resolved
-   transitively; ``build`` linked to its Dockerfile when that file is on disk.
+4. The implicit override file: a base file Compose would load without ``-f`` (``compose.yaml``,
+   ``docker-compose.yml`` ..., the first found in its folder) is merged with the override file
+   Compose would merge into it (``compose.override.yml`` ..., the first found beside it), read
+   here as data with the same environment. Merge rules, ``!reset`` and ``!override``:
+   :mod:`.compose_merge`. Every value keeps the file it was written in, so a finding caused by the
+   override points into the override. The loader does not lint such an override again on its own
+   when its base is in the same run (:func:`isolint.loader.overrides_with_base`); alone, it is
+   linted as itself. Explicit ``-f`` stacks and ``COMPOSE_FILE`` are not modelled.
+5. ``include`` is not followed: each included file is its own Compose project and is linted on
+   its own where it lies (when it is under a linted path). Nothing is ever fetched (``oci://``,
+   ``git`` includes, remote ``build`` contexts).
+6. Normalisation of each service onto the model; ``service:`` namespace joins resolved
+   transitively; lifecycle hooks (``post_start``, ``pre_stop``, ``pre_start``) kept with their own
+   ``privileged``/``user``; ``build`` linked to its Dockerfile when that file is on disk or inline
+   (an inline Dockerfile's positions are moved into the Compose file).
 
 Nothing here raises on bad input: every problem becomes a :class:`ParseError` and whatever can
 still be read is read. Files are only ever read as data.
@@ -409,19 +422,24 @@ class ComposeParser:
         if override_path is None:
             return project
         text = _read_local(override_path)
-        if text is None:
+        root = self._foreign_root(override_path, text) if text is not None else None
+        if root is None:
             return project
-        self.reader.lines[override_path] = tuple(text.splitlines())
+        override = self._with_extends(root, override_path, self._service_maps(project) or {})
+        return merge_projects(project, override)
+
+    def _foreign_root(self, path: str, text: str) -> YMap | None:
+        """Another local Compose file's first mapping document (empty when it has none), interpolated
+        with this project's environment and positioned in its own file; None when it is broken."""
+        self.reader.lines[path] = tuple(text.splitlines())
         for document, error in load_all(text):
             if error is not None:
-                self.reader.errors.append(ParseError(override_path, f"invalid Compose file: {error.message}",
+                self.reader.errors.append(ParseError(path, f"invalid Compose file: {error.message}",
                                                      error.line, error.column))
-                return project
+                return None
             if isinstance(document, YMap):
-                override = self._with_extends(self._copy(document, override_path), override_path,
-                                              self._service_maps(project) or {})
-                return merge_projects(project, override)
-        return project
+                return self._copy(document, path)
+        return YMap()
 
     # -- services -----------------------------------------------------------------------------
     def _with_extends(self, root: YMap, path: str,
@@ -588,20 +606,13 @@ class ComposeParser:
         if text is None:
             self.reader.error(where, f"cannot read {path}", loc)
             return None
-        self.reader.lines[path] = tuple(text.splitlines())
-        for document, error in load_all(text):
-            if error is not None:
-                self.reader.errors.append(ParseError(path, f"invalid Compose file: {error.message}",
-                                                     error.line, error.column))
-                return None
-            if isinstance(document, YMap):
-                root = self._copy(document, path)
-                services = root.get("services")
-                if not isinstance(services, YMap):
-                    return {}
-                return {str(k): (v, self.reader.key_loc(services, k)) for k, v in services.items()
-                        if isinstance(v, YMap)}
-        return {}
+        root = self._foreign_root(path, text)
+        if root is None:
+            return None
+        services = root.get("services")
+        if not isinstance(services, YMap):
+            return {}
+        return {str(k): (v, self.reader.key_loc(services, k)) for k, v in services.items() if isinstance(v, YMap)}
 
     # -- top-level volumes --------------------------------------------------------------------
     def _top_level_volumes(self, root: YMap) -> dict[str, Volume]:
