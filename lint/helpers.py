@@ -292,6 +292,7 @@ from .images import (  # noqa: E402, F401  (re-exported: the public API of rules
     image_stages,
     instruction_flag,
     instruction_node,
+    instructions,
     parse_image_reference,
     run_data,
     run_scripts,

@@ -27,6 +27,7 @@ __all__ = [
     "image_stages",
     "instruction_flag",
     "instruction_node",
+    "instructions",
     "parse_image_reference",
     "run_data",
     "run_scripts",
@@ -97,21 +98,28 @@ def image_stages(workload: Workload) -> tuple[Stage, ...]:
     return tuple(reversed(chain))
 
 
+def instructions(stages: tuple[Stage, ...], *keywords: str) -> Iterator[Instruction]:
+    """The instructions of ``stages`` in order; only those with one of ``keywords`` when given."""
+    for stage in stages:
+        for instruction in stage.instructions:
+            if not keywords or instruction.keyword in keywords:
+                yield instruction
+
+
 def image_mode_changes(workload: Workload) -> Iterator[tuple[Instruction | Value[str], ModeChange]]:
     """Permission changes made in the stages that end up in the image: ``chmod``/``install -m``
     in ``RUN`` scripts and ``COPY``/``ADD --chmod``, with the node to report them at."""
-    for stage in image_stages(workload):
-        for instruction in stage.instructions:
-            node = instruction_node(workload, instruction)
-            if instruction.keyword in ("COPY", "ADD"):
-                chmod = instruction_flag(instruction, "chmod")
-                if chmod is not None:
-                    destination = _split(instruction.arguments[0])[-1:] if instruction.arguments else []
-                    yield node, ModeChange(chmod.value, tuple(destination))
-            for script in run_scripts(instruction):
-                for command in commands(script):
-                    for change in mode_changes(command):
-                        yield node, change
+    for instruction in instructions(image_stages(workload)):
+        node = instruction_node(workload, instruction)
+        if instruction.keyword in ("COPY", "ADD"):
+            chmod = instruction_flag(instruction, "chmod")
+            if chmod is not None:
+                destination = _split(instruction.arguments[0])[-1:] if instruction.arguments else []
+                yield node, ModeChange(chmod.value, tuple(destination))
+        for script in run_scripts(instruction):
+            for command in commands(script):
+                for change in mode_changes(command):
+                    yield node, change
 
 
 def add_sources(instruction: Instruction) -> list[str]:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import add_sources, build_stages, instruction_node
+from isolint.helpers import add_sources, build_stages, instruction_node, instructions
 
 RULE = Rule(
     code="SC004",
@@ -46,13 +46,10 @@ ARCHIVE = re.compile(r"(?i)\.(tar|tar\.\w+|tgz|tbz2?|txz|tzst)$")
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
-    for stage in build_stages(workload):
-        for instruction in stage.instructions:
-            if instruction.keyword != "ADD":
-                continue
-            sources = add_sources(instruction)
-            if not sources or any(REMOTE.match(source) for source in sources):
-                continue
-            archive = " (it unpacks the archive)" if any(ARCHIVE.search(s) for s in sources) else ""
-            yield Finding(instruction_node(workload, instruction),
-                          f"ADD of local {', '.join(sources)}{archive}: use COPY", container)
+    for instruction in instructions(build_stages(workload), "ADD"):
+        sources = add_sources(instruction)
+        if not sources or any(REMOTE.match(source) for source in sources):
+            continue
+        archive = " (it unpacks the archive)" if any(ARCHIVE.search(s) for s in sources) else ""
+        yield Finding(instruction_node(workload, instruction),
+                      f"ADD of local {', '.join(sources)}{archive}: use COPY", container)

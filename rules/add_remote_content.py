@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
-from isolint.helpers import add_sources, build_stages, instruction_flag, instruction_node
+from isolint.helpers import add_sources, build_stages, instruction_flag, instruction_node, instructions
 
 RULE = Rule(
     code="SC003",
@@ -60,11 +60,8 @@ def _problem(source: str, instruction: Instruction) -> str | None:
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
-    for stage in build_stages(workload):
-        for instruction in stage.instructions:
-            if instruction.keyword != "ADD":
-                continue
-            for source in add_sources(instruction):
-                problem = _problem(source, instruction)
-                if problem is not None:
-                    yield Finding(instruction_node(workload, instruction), problem, container)
+    for instruction in instructions(build_stages(workload), "ADD"):
+        for source in add_sources(instruction):
+            problem = _problem(source, instruction)
+            if problem is not None:
+                yield Finding(instruction_node(workload, instruction), problem, container)

@@ -31,7 +31,7 @@ RUN apt-get update \
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import build_stages, commands, instruction_node, package_verb, run_scripts
+from isolint.helpers import build_stages, commands, instruction_node, instructions, package_verb, run_scripts
 
 RULE = Rule(
     code="SC009",
@@ -50,13 +50,12 @@ INSTALLS = {"install", "upgrade", "dist-upgrade", "full-upgrade", "add", "update
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
-    for stage in build_stages(workload):
-        for instruction in stage.instructions:
-            verbs = [verb for script in run_scripts(instruction) for command in commands(script)
-                     if (verb := package_verb(command)) is not None]
-            updates = [verb for verb in verbs if verb in UPDATES]
-            if updates and not any(verb not in UPDATES and verb[1] in INSTALLS for verb in verbs):
-                manager, verb = updates[0]
-                yield Finding(instruction_node(workload, instruction),
-                              f"{manager} {verb} without an install in the same RUN leaves a stale index layer",
-                              container)
+    for instruction in instructions(build_stages(workload), "RUN"):
+        verbs = [verb for script in run_scripts(instruction) for command in commands(script)
+                 if (verb := package_verb(command)) is not None]
+        updates = [verb for verb in verbs if verb in UPDATES]
+        if updates and not any(verb not in UPDATES and verb[1] in INSTALLS for verb in verbs):
+            manager, verb = updates[0]
+            yield Finding(instruction_node(workload, instruction),
+                          f"{manager} {verb} without an install in the same RUN leaves a stale index layer",
+                          container)

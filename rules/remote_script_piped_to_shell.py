@@ -39,6 +39,7 @@ from isolint.helpers import (
     Command,
     build_stages,
     instruction_node,
+    instructions,
     pipelines,
     run_scripts,
     shell_script_argument,
@@ -112,11 +113,10 @@ def _container_problem(container: Container) -> str | None:
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     main = workload.containers[0] if workload.containers else None
-    for stage in build_stages(workload):
-        for instruction in stage.instructions:
-            problem = next(filter(None, map(script_problem, run_scripts(instruction))), None)
-            if problem is not None:
-                yield Finding(instruction_node(workload, instruction), problem, main)
+    for instruction in instructions(build_stages(workload), "RUN"):
+        problem = next(filter(None, map(script_problem, run_scripts(instruction))), None)
+        if problem is not None:
+            yield Finding(instruction_node(workload, instruction), problem, main)
     for container in workload.containers:
         problem = _container_problem(container)
         if problem is not None:

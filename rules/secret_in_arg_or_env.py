@@ -51,7 +51,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, KeyValue, Rule, Severity, Value, Workload
-from isolint.helpers import env_assignments, image_stages, instruction_node
+from isolint.helpers import env_assignments, image_stages, instruction_node, instructions
 
 RULE = Rule(
     code="SC006",
@@ -93,22 +93,19 @@ def _literal(value: str) -> bool:
 
 
 def _dockerfile(workload: Workload, options: dict, container: Container | None) -> Iterator[Finding]:
-    for stage in image_stages(workload):
-        for instruction in stage.instructions:
-            if instruction.keyword not in ("ARG", "ENV"):
-                continue
-            node = instruction_node(workload, instruction)
-            for name, value in env_assignments(instruction):
-                if value is not None and CREDENTIAL_VALUE.search(value):
-                    yield Finding(node, f"{instruction.keyword} {name} holds a credential", container)
-                elif _secret_name(name, options):
-                    if value is not None and value.strip() and not REFERENCE.search(value):
-                        if _literal(value):
-                            yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
-                    else:
-                        yield Finding(node, f"{instruction.keyword} {name} passes a secret that persists in the "
-                                      "image or its history: use RUN --mount=type=secret", container,
-                                      severity=Severity.MEDIUM)
+    for instruction in instructions(image_stages(workload), "ARG", "ENV"):
+        node = instruction_node(workload, instruction)
+        for name, value in env_assignments(instruction):
+            if value is not None and CREDENTIAL_VALUE.search(value):
+                yield Finding(node, f"{instruction.keyword} {name} holds a credential", container)
+            elif _secret_name(name, options):
+                if value is not None and value.strip() and not REFERENCE.search(value):
+                    if _literal(value):
+                        yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
+                else:
+                    yield Finding(node, f"{instruction.keyword} {name} passes a secret that persists in the "
+                                  "image or its history: use RUN --mount=type=secret", container,
+                                  severity=Severity.MEDIUM)
 
 
 def _interpolated(value: Value[str]) -> bool:

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from isolint import Container, Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import commands, image_stages, installed_packages, instruction_node, run_scripts
+from isolint.helpers import commands, image_stages, installed_packages, instruction_node, instructions, run_scripts
 
 RULE = Rule(
     code="PRV006",
@@ -49,17 +49,16 @@ Evidence = tuple[Any, str]  # a model node with a location, and what it shows
 
 
 def _dockerfile_evidence(workload: Workload, packages: set[str]) -> Iterator[Evidence]:
-    for stage in image_stages(workload):
-        for instruction in stage.instructions:
-            node = instruction_node(workload, instruction)
-            if instruction.keyword == "RUN":
-                found = {p for s in run_scripts(instruction) for c in commands(s) for p in installed_packages(c)}
-                for package in sorted(found & packages):
-                    yield node, f"the image installs {package}"
-            elif instruction.keyword in ("CMD", "ENTRYPOINT") and any(SSHD.search(a) for a in instruction.arguments):
-                yield node, f"{instruction.keyword} starts an SSH daemon"
-            elif instruction.keyword == "EXPOSE" and re.search(r"(^|\s)22(/tcp)?(\s|$)", instruction.value):
-                yield node, "the image exposes the SSH port 22"
+    for instruction in instructions(image_stages(workload)):
+        node = instruction_node(workload, instruction)
+        if instruction.keyword == "RUN":
+            found = {p for s in run_scripts(instruction) for c in commands(s) for p in installed_packages(c)}
+            for package in sorted(found & packages):
+                yield node, f"the image installs {package}"
+        elif instruction.keyword in ("CMD", "ENTRYPOINT") and any(SSHD.search(a) for a in instruction.arguments):
+            yield node, f"{instruction.keyword} starts an SSH daemon"
+        elif instruction.keyword == "EXPOSE" and re.search(r"(^|\s)22(/tcp)?(\s|$)", instruction.value):
+            yield node, "the image exposes the SSH port 22"
 
 
 def _container_evidence(container: Container) -> Iterator[Evidence]:

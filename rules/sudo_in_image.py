@@ -29,7 +29,15 @@ Run the steps that need root before switching `USER`, and drop privileges at sta
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
-from isolint.helpers import commands, image_stages, installed_packages, instruction_node, run_scripts, without_keywords
+from isolint.helpers import (
+    commands,
+    image_stages,
+    installed_packages,
+    instruction_node,
+    instructions,
+    run_scripts,
+    without_keywords,
+)
 
 RULE = Rule(
     code="USR005",
@@ -57,8 +65,7 @@ def _reason(instruction: Instruction, packages: set[str]) -> str | None:
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
     packages = set(ctx.options["packages"])
-    for stage in image_stages(workload):
-        for instruction in stage.instructions:
-            reason = _reason(instruction, packages) if instruction.keyword == "RUN" else None
-            if reason is not None:
-                yield Finding(instruction_node(workload, instruction), reason, container)
+    for instruction in instructions(image_stages(workload), "RUN"):
+        reason = _reason(instruction, packages)
+        if reason is not None:
+            yield Finding(instruction_node(workload, instruction), reason, container)

@@ -40,6 +40,7 @@ from isolint.helpers import (
     commands,
     env_assignments,
     instruction_node,
+    instructions,
     run_data,
     run_scripts,
     simple_command,
@@ -113,9 +114,7 @@ def _instruction_problem(instruction: Instruction) -> str | None:
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
-    for stage in build_stages(workload):
-        for instruction in stage.instructions:
-            problem = _instruction_problem(instruction) if instruction.keyword in ("RUN", "ENV", "COPY", "ADD") \
-                else None
-            if problem is not None:
-                yield Finding(instruction_node(workload, instruction), problem, container)
+    for instruction in instructions(build_stages(workload), "RUN", "ENV", "COPY", "ADD"):
+        problem = _instruction_problem(instruction)
+        if problem is not None:
+            yield Finding(instruction_node(workload, instruction), problem, container)
