@@ -84,11 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="ignore inline comments, annotations and x-isolint: show everything")
     check.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
     check.add_argument("-q", "--quiet", action="store_true", help="findings only: no code frames, summary or progress")
+    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="parse files in N processes (default: one per core)")
+    check.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", help="rule code or name")
-    sub.add_parser("baseline", parents=[check], add_help=False, conflict_handler="resolve",
+    sub.add_parser("baseline", parents=[check], add_help=False,
                    help="write the current findings to the baseline file (--baseline FILE, default "
                         ".isolint-baseline.json); later runs with --baseline report only new ones")
     # shares check's options (--format here is table or markdown); must not redefine any of them:
@@ -160,6 +163,11 @@ def _settings(args: argparse.Namespace, config: Config | None = None):
         raise UsageError(str(exc)) from None
     if args.max_file_size is not None:
         settings.max_file_size = args.max_file_size
+    if getattr(args, "jobs", None) is not None:
+        if args.jobs < 0:
+            raise UsageError("--jobs must be 0 (one per core) or more")
+        settings.jobs = args.jobs
+    settings.exhaustive = getattr(args, "exhaustive", False)
     return settings
 
 

@@ -19,8 +19,9 @@ from .cli_helpers import write
 ROOT = Path(__file__).resolve().parent.parent
 PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or not os.path.exists(PRE_COMMIT),
-                                reason="needs git and pre-commit (the test extra installs pre-commit)")
+pytestmark = pytest.mark.skipif(shutil.which("git") is None or not os.path.exists(PRE_COMMIT)
+                                or not (ROOT / ".git").exists(),
+                                reason="needs git, pre-commit (the test extra installs it) and a git checkout")
 
 PRIVILEGED = """
 apiVersion: v1
@@ -67,14 +68,22 @@ def _git(repo: Path, *args: str) -> None:
                    check=True, capture_output=True)
 
 
-def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+def _hook_repo(tmp_path: Path) -> Path:
+    """A clone of this checkout's HEAD: what a user's pre-commit would fetch (and, locally, free of
+    other people's uncommitted work)."""
+    clone = tmp_path / "isolint"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, capture_output=True)
+    return clone
+
+
+def _try_repo(hook_repo: Path, repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
-    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "isolint", "--all-files", "--color", "never"],
+    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), "isolint", "--all-files", "--color", "never"],
                           cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
 def test_pre_commit_hook_fails_a_privileged_manifest_and_passes_a_clean_one(tmp_path):
-    repo, home = tmp_path / "repo", tmp_path / "pre-commit-home"
+    repo, home, hook_repo = tmp_path / "repo", tmp_path / "pre-commit-home", _hook_repo(tmp_path)
     repo.mkdir()
     _git(repo, "init", "-q")
     write(repo, "README.md", "not linted\n")
@@ -82,7 +91,7 @@ def test_pre_commit_hook_fails_a_privileged_manifest_and_passes_a_clean_one(tmp_
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "privileged")
 
-    failing = _try_repo(repo, home)
+    failing = _try_repo(hook_repo, repo, home)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "PRV001 privileged-container" in failing.stdout and "k8s/debug.yaml:10:9" in failing.stdout
 
@@ -91,6 +100,6 @@ def test_pre_commit_hook_fails_a_privileged_manifest_and_passes_a_clean_one(tmp_
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "hardened")
 
-    passing = _try_repo(repo, home)
+    passing = _try_repo(hook_repo, repo, home)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
