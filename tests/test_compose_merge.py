@@ -252,6 +252,13 @@ def test_override_extends_its_own_services_and_the_base_file_services(tmp_path: 
     assert [v.value for v in tool.security.capabilities_drop] == ["ALL"]
 
 
+def test_an_empty_service_in_the_override_changes_nothing(tmp_path: Path) -> None:
+    model = merged_pair(tmp_path, "services:\n  a: {image: x, privileged: true}\n", "services:\n  a:\n")
+    assert container(model, "a").security.privileged is not None
+    # the schema wants a mapping: reported where it is written, as for a single file
+    assert [(e.path, e.line) for e in model.errors] == [(str(tmp_path / "compose.override.yaml"), 2)]
+
+
 def test_override_is_interpolated_with_the_project_environment(tmp_path: Path) -> None:
     write(tmp_path, ".env", "PRIV=true\n")
     model = merged_pair(tmp_path, "services:\n  a: {image: x}\n", "services:\n  a: {privileged: '${PRIV}'}\n")

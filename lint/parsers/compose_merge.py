@@ -63,6 +63,8 @@ def _merge_service_maps(base: YMap, override: YMap) -> YMap:
     for name, svc in override.items():
         if isinstance(out.get(name), YMap) and isinstance(svc, YMap):
             out[name] = merge_services(out[name], svc)
+        elif svc is None and name in out:  # ``web:`` with nothing under it changes nothing
+            continue
         else:
             out[name] = svc
             out.key_pos[name] = override.pos_of(name)
