@@ -107,7 +107,7 @@ def _diagnostic(rule: LoadedRule, override: Severity | None, finding: Finding, r
     base = override if override is not None else finding.severity if finding.severity is not None \
         else rule.meta.severity
     severity = base.raised() if escalate else base
-    container = finding.container.display_name if finding.container is not None else None
+    container = finding.container.name.value if finding.container is not None and finding.container.name else None
     return Diagnostic(
         rule=rule.code,
         name=rule.name,
