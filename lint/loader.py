@@ -11,17 +11,21 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
-from .yamlsource import load_all
+from .yamlsource import YMap, YSeq, load_all
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # ``{{ ... }}`` not preceded by ``$`` (GitHub Actions' ``${{ }}`` is plain YAML text)
 _TEMPLATE = re.compile(r"(?<!\$)\{\{-?\s*[-.$\w(\"'/]|\{%-?\s")
+# a string that is only a template expression: `"{{ .Values.image }}"`, `'{% raw %}'`
+_WHOLE_TEMPLATE = re.compile(r"\s*(?:\{\{.*\}\}|\{%.*%\})\s*", re.S)
+_COMMENT_BEFORE = re.compile(r"(?:^|[ \t])#")
 _HELM_HINT = ("looks like an unrendered Helm/Go or Jinja template; render it first, "
               "e.g. `helm template <chart> | isolint check -`")
 
@@ -115,7 +119,7 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
 
         return parse_dockerfile(path, text)
     if kind is Kind.COMPOSE:
-        if looks_templated(text):
+        if looks_templated(text) and _template_line(text, _loaded_or_none(text)) is not None:
             return _template_error(path, text, Format.COMPOSE)
         from .parsers.compose import parse_compose
 
@@ -124,9 +128,53 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
 
 
 def _template_error(path: str, text: str, fmt: Format | None) -> FileModel:
-    match = _TEMPLATE.search(text)
-    line = text.count("\n", 0, match.start()) + 1 if match else None
-    return FileModel(path, fmt, errors=[ParseError(path, _HELM_HINT, line)])
+    return FileModel(path, fmt, errors=[ParseError(path, _HELM_HINT, _template_line(text, None))])
+
+
+def _template_line(text: str, judged: list[Any] | None) -> int | None:
+    """The line showing that ``text`` is an unrendered template, or None.
+
+    A template marker that breaks YAML (``judged`` is None) is one, unless it is in a comment.
+    In valid YAML, ``{{ }}`` is usually data (Argo CD ApplicationSets, alerting rules, ``--format``
+    flags): only a mapping used as a key (``name: {{ .Release.Name }}`` reads as one) or a string
+    that is nothing but a template expression, in a ``judged`` document, is one.
+    """
+    if judged is None:
+        return next(_marker_lines(text), None)
+    return next((line for doc in judged for line in _templated_nodes(doc)), None)
+
+
+def _marker_lines(text: str) -> Iterator[int]:
+    for match in _TEMPLATE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if not _COMMENT_BEFORE.search(text[start:match.start()]):
+            yield text.count("\n", 0, start) + 1
+
+
+def _templated_nodes(document: Any) -> Iterator[int]:
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            yield from (pos[0] for pos in node.complex_keys)
+        entries = node.items() if isinstance(node, YMap) else enumerate(node)
+        for key, value in entries:
+            if isinstance(value, str) and _WHOLE_TEMPLATE.fullmatch(value):
+                yield node.pos_of(key)[0]
+            stack.append(value)
+
+
+def _loaded_or_none(text: str) -> list[Any] | None:
+    docs = []
+    for doc, error in load_all(text):
+        if error is not None:
+            return None
+        docs.append(doc)
+    return docs
 
 
 def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | None, explicit: bool) -> FileModel:
@@ -138,20 +186,22 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
         docs = []
         for index, (doc, error) in enumerate(load_all(text)):
             if error is not None:
-                if looks_templated(text):
-                    return _template_error(path, text, Format.KUBERNETES)
                 if not docs and not _mentions_kubernetes(text) and not explicit:
                     return FileModel(path, None)  # some other broken YAML: not ours
+                if looks_templated(text) and _template_line(text, None) is not None:
+                    return _template_error(path, text, Format.KUBERNETES)
                 model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
                 model.errors.append(ParseError(path, error.message, error.line, error.column))
                 _parse_kubernetes_docs(path, model, docs)
                 return model
             docs.append((index, doc))
         if any(kubernetes.looks_like_kubernetes(doc) for _, doc in docs):
-            if looks_templated(text):
-                return _template_error(path, text, Format.KUBERNETES)
             model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
             _parse_kubernetes_docs(path, model, docs)
+            if looks_templated(text):
+                judged = kubernetes.judged_documents(doc for _, doc in docs)
+                if (line := _template_line(text, judged)) is not None:
+                    model.errors.append(ParseError(path, _HELM_HINT, line))  # what it could read is judged
             return model
         from .parsers.compose import looks_like_compose
 

@@ -24,6 +24,7 @@ Limits on hostile input (each refused with a :class:`YamlError` for that documen
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,7 +75,7 @@ class YMap(dict):
     Compose merges honour them; the value itself is read as if untagged.
     """
 
-    __slots__ = ("duplicates", "key_pos", "pos", "tags")
+    __slots__ = ("complex_keys", "duplicates", "key_pos", "pos", "tags")
 
     def __init__(self) -> None:
         super().__init__()
@@ -82,6 +83,7 @@ class YMap(dict):
         self.key_pos: dict[Any, Pos] = {}
         self.duplicates: list[tuple[Any, Pos]] = []
         self.tags: dict[Any, str] = {}
+        self.complex_keys: tuple[Pos, ...] = ()  # a mapping or list as a key: `{{ x }}` unrendered
 
     def pos_of(self, key: Any) -> Pos:
         return self.key_pos.get(key, self.pos)
@@ -191,7 +193,8 @@ class _Converter:
                 continue
             k = self.convert(key_node, depth + 1) if isinstance(key_node, ScalarNode) else None
             if k is None and not isinstance(key_node, ScalarNode):
-                continue  # complex keys never occur in manifests
+                mapping.complex_keys += (_pos(key_node),)  # never in manifests; left out
+                continue
             if isinstance(k, (list, dict)):
                 continue
             if k in mapping:
@@ -249,6 +252,8 @@ def _mark_error(exc: yaml.YAMLError, text: str = "") -> YamlError:
         return YamlError(f"invalid YAML: {message}")
     if _char_at(text, mark.line, mark.column) == "\t":
         message = "a tab character where YAML allows only spaces (indent with spaces)"
+    elif "maximum nesting depth" in message:  # libyaml >= 0.2.6
+        message = f"nesting deeper than {MAX_DEPTH} levels"
     return YamlError(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
 
 
@@ -261,20 +266,28 @@ def _char_at(text: str, line: int, column: int) -> str:
     return text[start + column:start + column + 1]
 
 
-def json_tabs_as_spaces(text: str) -> str:
-    """A JSON document indented with tabs, made readable to YAML without moving anything.
+_WHITESPACE = re.compile(r"\s*")
 
-    YAML forbids tabs outside flow collections (before the first ``{``, after the last ``}``),
-    JSON allows them as whitespace. Strict JSON has no raw tab inside a string, so once the
-    text parses as JSON every tab is whitespace, and a space in its place keeps every position.
+
+def json_values(text: str) -> list[tuple[int, int]] | None:
+    """The spans of the JSON values ``text`` holds, one after another, or None if it is not JSON.
+
+    Kubernetes reads a file starting with ``{`` as a stream of JSON objects (``kubectl`` accepts
+    several in a row), which is not YAML: each is then read on its own.
     """
-    if "\t" not in text or text.lstrip()[:1] not in ("{", "["):
-        return text
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+    index = _WHITESPACE.match(text).end()
     try:
-        json.loads(text)
+        while index < len(text):
+            _, end = decoder.raw_decode(text, index)
+            spans.append((index, end))
+            index = _WHITESPACE.match(text, end).end()
     except (ValueError, RecursionError):
-        return text
-    return text.replace("\t", " ")
+        return None
+    return spans
 
 
 # libyaml 0.2.6 refuses nesting past 1000 levels itself (yaml/libyaml#287); older releases do not
@@ -332,7 +345,24 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
     except YamlError as exc:
         yield None, exc
         return
-    text = json_tabs_as_spaces(text)
+    spans = json_values(text)
+    if spans:
+        # YAML forbids tabs outside flow collections, JSON allows them as whitespace; strict JSON
+        # has no raw tab inside a string, so each is whitespace and a space keeps every position
+        text = text.replace("\t", " ")
+    if spans is None or len(spans) == 1:
+        yield from _load_stream(text)
+        return
+    line, counted = 0, 0
+    for start, end in spans:
+        line += text.count("\n", counted, start)
+        counted = start
+        column = start - (text.rfind("\n", 0, start) + 1)
+        for document, error in _load_stream(text[start:end]):
+            yield _shifted(document, line, column), _shifted_error(error, line, column)
+
+
+def _load_stream(text: str) -> Iterator[tuple[Any, YamlError | None]]:
     loader = _Loader(text)
     try:
         while True:
@@ -351,6 +381,38 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
             yield _convert_document(node)
     finally:
         loader.dispose()
+
+
+def _shift(pos: Pos, line: int, column: int) -> Pos:
+    return (pos[0] + line, pos[1] + column if pos[0] == 1 else pos[1])
+
+
+def _shifted(document: Any, line: int, column: int) -> Any:
+    """Move the positions of a document read from a slice of the file to where the slice starts."""
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            node.key_pos = {k: _shift(p, line, column) for k, p in node.key_pos.items()}
+            node.duplicates = [(k, _shift(p, line, column)) for k, p in node.duplicates]
+            node.complex_keys = tuple(_shift(p, line, column) for p in node.complex_keys)
+            stack.extend(node.values())
+        else:
+            node.item_pos = [_shift(p, line, column) for p in node.item_pos]
+            stack.extend(node)
+        node.pos = _shift(node.pos, line, column)
+    return document
+
+
+def _shifted_error(error: YamlError | None, line: int, column: int) -> YamlError | None:
+    if error is None or error.line is None:
+        return error
+    shifted = _shift((error.line, error.column or 1), line, column)
+    return YamlError(error.message, shifted[0], shifted[1] if error.column is not None else None)
 
 
 def _convert_document(node: Node) -> tuple[Any, YamlError | None]:

@@ -9,6 +9,7 @@ reasoning.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import (
@@ -62,6 +63,26 @@ KEPT_KINDS = frozenset(TEMPLATE_PATHS) | {"Namespace", "RuntimeClass", "ServiceA
 
 def looks_like_kubernetes(doc: Any) -> bool:
     return isinstance(doc, YMap) and isinstance(doc.get("apiVersion"), str) and isinstance(doc.get("kind"), str)
+
+
+def judged_documents(docs: Iterable[Any]) -> list[YMap]:
+    """The objects the parser reads a workload, Namespace or RuntimeClass from (List items too)."""
+    out: list[YMap] = []
+    stack = list(docs)
+    seen: set[int] = set()
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if not looks_like_kubernetes(obj) or (obj["kind"] not in KEPT_KINDS and not _has_generic_template(obj)):
+            continue
+        if obj["kind"] == "List":
+            items = obj.get("items")
+            stack.extend(items if isinstance(items, YSeq) else ())
+        else:
+            out.append(obj)
+    return out
 
 
 def parse_kubernetes(path: str, text: str) -> FileModel:
