@@ -16,6 +16,7 @@ from typing import Any
 
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
+from .prescan import load_documents
 from .yamlsource import YMap, YSeq, load_all
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -100,11 +101,14 @@ def overrides_with_base(paths: Iterable[str]) -> set[str]:
 
 
 def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[str, str] | None = None,
-              explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, merged_into_base: bool = False) -> FileModel:
+              explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, merged_into_base: bool = False,
+              exhaustive: bool = False) -> FileModel:
     """Parse one file into its model; errors land in ``FileModel.errors``, never raised.
 
     ``merged_into_base``: a Compose override file linted as part of its base (see
     :func:`overrides_with_base`); only its lines are kept, for code frames and inline suppressions.
+    ``exhaustive``: build every YAML document instead of skipping those that cannot matter
+    (:mod:`isolint.prescan`); the results are the same, only slower.
     """
     if text is None:
         try:
@@ -124,7 +128,7 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
         from .parsers.compose import parse_compose
 
         return parse_compose(path, text, environ)
-    return _load_yaml(path, text, kind, environ, explicit)
+    return _load_yaml(path, text, kind, environ, explicit, exhaustive)
 
 
 def _template_error(path: str, text: str, fmt: Format | None) -> FileModel:
@@ -177,14 +181,15 @@ def _loaded_or_none(text: str) -> list[Any] | None:
     return docs
 
 
-def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | None, explicit: bool) -> FileModel:
+def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | None, explicit: bool,
+               exhaustive: bool = False) -> FileModel:
     """A YAML/JSON file: Kubernetes if any document has apiVersion and kind, Compose if its top
     level is a Compose project, else not ours (ignored silently)."""
     from .parsers import kubernetes
 
     if kind is Kind.KUBERNETES or kind is Kind.YAML:
         docs = []
-        for index, (doc, error) in enumerate(load_all(text)):
+        for index, (doc, error) in enumerate(load_documents(text, kubernetes.KEPT_KINDS, exhaustive)):
             if error is not None:
                 if not docs and not _mentions_kubernetes(text) and not explicit:
                     return FileModel(path, None)  # some other broken YAML: not ours

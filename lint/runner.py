@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .discovery import Candidate, Kind, discover
-from .engine import Diagnostic, build_context, run_rules
+from .engine import Diagnostic, build_context
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
+from .parallel import LoadTask, cpu_count, load_files, run_rules_in_parallel  # noqa: F401 (cpu_count: API)
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
@@ -59,8 +60,8 @@ def load_models(paths: Iterable[str], settings: Settings, stdin: bytes | None = 
     if settings.only_files is not None:  # --changed-since
         candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
     merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
-    models = [load_file(c.path, c.kind, explicit=c.explicit, max_bytes=settings.max_file_size,
-                        merged_into_base=c.path in merged) for c in candidates]
+    models = load_files([LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged,
+                                  settings.exhaustive) for c in candidates], settings.jobs)
     if stdin is not None:
         models.append(read_stdin(settings, stdin))
     return models, errors
@@ -73,7 +74,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     models, errors = load_models(paths, settings, stdin)
     ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
     classify_workloads((w for m in models for w in m.workloads), ctx)
-    outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
+    outcome = run_rules_in_parallel(rules, models, ctx, settings.severity, settings.rule_options, settings.jobs)
     shown = filter_findings(outcome.diagnostics, models, rules, registry.rules, settings)
     for model in models:
         errors.extend(model.errors)
@@ -84,6 +85,3 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     return RunResult(shown.diagnostics, errors, models, rules, files, ctx, suppressed=shown.suppressed,
                      baselined=shown.baselined)
 
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

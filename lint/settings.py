@@ -39,6 +39,7 @@ class Settings:
     trust: dict[str, Any] = field(default_factory=dict)  # trust-classification patterns
     max_file_size: int = DEFAULT_MAX_BYTES
     jobs: int = 0  # 0: all cores
+    exhaustive: bool = False  # build every YAML document (no prescan shortcut; same results, slower)
     suppressions: bool = True
     stdin_kind: str | None = None
     stdin_filename: str = "<stdin>"
