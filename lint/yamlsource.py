@@ -319,7 +319,7 @@ def scan_depth(text: str) -> None:
     """Raise :class:`YamlError` at the first collection nested deeper than MAX_DEPTH.
 
     A syntax error ends the scan quietly: the composer stops at the same place, before any depth
-    the scan did not see.
+    the scan did not see. (libyaml >= 0.2.6 stops at its own nesting limit: that is reported.)
     """
     depth = 0
     try:
@@ -331,8 +331,9 @@ def scan_depth(text: str) -> None:
                     raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
-        return
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):
+            raise _mark_error(exc) from None
 
 
 def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
