@@ -123,7 +123,8 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
 
         return parse_dockerfile(path, text)
     if kind is Kind.COMPOSE:
-        if looks_templated(text) and _template_line(text, _loaded_or_none(text)) is not None:
+        # Compose has no templating: a whole-string `{{ }}` there is data (`docker inspect --format`)
+        if looks_templated(text) and _template_line(text, _loaded_or_none(text), strings=False) is not None:
             return _template_error(path, text, Format.COMPOSE)
         from .parsers.compose import parse_compose
 
@@ -135,7 +136,7 @@ def _template_error(path: str, text: str, fmt: Format | None) -> FileModel:
     return FileModel(path, fmt, errors=[ParseError(path, _HELM_HINT, _template_line(text, None))])
 
 
-def _template_line(text: str, judged: list[Any] | None) -> int | None:
+def _template_line(text: str, judged: list[Any] | None, strings: bool = True) -> int | None:
     """The line showing that ``text`` is an unrendered template, or None.
 
     A template marker that breaks YAML (``judged`` is None) is one, unless it is in a comment.
@@ -145,7 +146,7 @@ def _template_line(text: str, judged: list[Any] | None) -> int | None:
     """
     if judged is None:
         return next(_marker_lines(text), None)
-    return next((line for doc in judged for line in _templated_nodes(doc)), None)
+    return next((line for doc in judged for line in _templated_nodes(doc, strings)), None)
 
 
 def _marker_lines(text: str) -> Iterator[int]:
@@ -155,7 +156,7 @@ def _marker_lines(text: str) -> Iterator[int]:
             yield text.count("\n", 0, start) + 1
 
 
-def _templated_nodes(document: Any) -> Iterator[int]:
+def _templated_nodes(document: Any, strings: bool) -> Iterator[int]:
     seen: set[int] = set()
     stack = [document]
     while stack:
@@ -167,7 +168,7 @@ def _templated_nodes(document: Any) -> Iterator[int]:
             yield from (pos[0] for pos in node.complex_keys)
         entries = node.items() if isinstance(node, YMap) else enumerate(node)
         for key, value in entries:
-            if isinstance(value, str) and _WHOLE_TEMPLATE.fullmatch(value):
+            if strings and isinstance(value, str) and _WHOLE_TEMPLATE.fullmatch(value):
                 yield node.pos_of(key)[0]
             stack.append(value)
 
