@@ -12,7 +12,7 @@ depends on the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from .context import Context
 from .discovery import Kind
 from .engine import Diagnostic, Outcome, run_rules
 from .loader import DEFAULT_MAX_BYTES, load_file
-from .model import FileModel, ParseError, Workload
+from .model import FileModel, Format, ParseError, Workload
 from .rule import LoadedRule
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
@@ -46,8 +46,21 @@ def cpu_count() -> int:
 
 
 def load(task: LoadTask) -> FileModel:
-    return load_file(task.path, task.kind, explicit=task.explicit, max_bytes=task.max_bytes,
-                     merged_into_base=task.merged_into_base, exhaustive=task.exhaustive)
+    model = load_file(task.path, task.kind, explicit=task.explicit, max_bytes=task.max_bytes,
+                      merged_into_base=task.merged_into_base, exhaustive=task.exhaustive)
+    if _holds_nothing(model):
+        model.lines = ()  # no finding can point into it: memory stays bounded by what matters
+    return model
+
+
+def _holds_nothing(model: FileModel) -> bool:
+    """A Kubernetes file that contributed nothing to the model (CRDs, ConfigMaps, Services ...)
+    and carries no inline suppression: its lines are never shown nor searched."""
+    if model.format is not Format.KUBERNETES or not model.lines:
+        return False
+    if any(getattr(model, f.name) for f in dataclasses.fields(model) if f.name not in ("path", "format", "lines")):
+        return False
+    return not any("isolint" in line for line in model.lines)
 
 
 def load_files(tasks: Sequence[LoadTask], jobs: int = 0) -> list[FileModel]:
@@ -56,6 +69,8 @@ def load_files(tasks: Sequence[LoadTask], jobs: int = 0) -> list[FileModel]:
     workers = min(jobs or cpu_count(), len(tasks))
     if workers <= 1 or sum(sizes) < PARALLEL_MIN_BYTES or not _can_fork():
         return [load(task) for task in tasks]
+    import multiprocessing  # only here: costly to import, useless for a commit's few files
+
     chunks = _chunks(sizes)
     models: list[FileModel | None] = [None] * len(tasks)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -96,6 +111,8 @@ def _size(path: str) -> int:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -112,6 +129,8 @@ def run_rules_in_parallel(rules: list[LoadedRule], models: list[FileModel], ctx:
     workloads = sum(len(m.workloads) for m in models)
     if workers <= 1 or workloads < PARALLEL_MIN_WORKLOADS or not _can_fork():
         return run_rules(rules, models, ctx, severity_overrides, rule_options)
+    import multiprocessing
+
     _RULE_RUN = (rules, models, ctx, severity_overrides, rule_options)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:

@@ -1,0 +1,169 @@
+"""Benchmark isolint against the cost of merely loading every YAML document, in one invocation.
+
+    python benchmarks/bench.py [CORPUS] [--repeat 3] [--jobs N] [--no-scaling]
+
+Without CORPUS a synthetic corpus (benchmarks/corpus.py, 20 MB) is generated in a temporary
+folder, so it runs on a fresh machine. Printed, each the median of ``--repeat`` runs:
+
+* large repository: wall time of ``isolint check --format json CORPUS`` against the reference,
+  a Python process loading every ``.yaml``/``.yml``/``.json`` file of CORPUS with
+  ``yaml.load_all(..., Loader=yaml.CSafeLoader)``; files/s, MB/s and peak memory (the largest
+  resident set of the isolint process and of the worker processes it waited for, from
+  ``wait4``'s rusage);
+* one file: ``isolint check`` of a single manifest against ``python -c "import yaml"``;
+* scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from benchmarks.corpus import generate  # noqa: E402
+
+REFERENCE = """
+import os, sys, yaml
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if name.endswith(('.yaml', '.yml', '.json')):
+            with open(os.path.join(folder, name), 'rb') as handle:
+                text = handle.read().decode('utf-8', 'replace')
+            try:
+                for _ in yaml.load_all(text, Loader=yaml.CSafeLoader):
+                    pass
+            except Exception:
+                pass
+"""
+SINGLE_MANIFEST = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        securityContext:
+          privileged: true
+"""
+
+
+ENV = dict(os.environ)
+
+
+def timed(command: Sequence[str]) -> tuple[float, int, bytes]:
+    """Wall seconds, peak resident KiB (the process and the children it waited for), stdout."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=ENV)
+        _, _, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = 0  # reaped by wait4
+        out.seek(0)
+        return elapsed, usage.ru_maxrss, out.read()
+
+
+def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, bytes]:
+    runs = [timed(command) for _ in range(repeat)]
+    runs.sort(key=lambda r: r[0])
+    middle = runs[len(runs) // 2]
+    return middle[0], max(r[1] for r in runs), middle[2]
+
+
+def corpus_size(path: str) -> tuple[int, int]:
+    count = size = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            count += 1
+            size += os.path.getsize(os.path.join(folder, name))
+    return count, size
+
+
+def replicate(src: str, dst: str, times: int) -> None:
+    for i in range(times):
+        shutil.copytree(src, os.path.join(dst, f"copy{i}"), copy_function=_link_or_copy, symlinks=True)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def isolint_command(path: str, jobs: int | None) -> list[str]:
+    script = os.path.join(os.path.dirname(sys.executable), "isolint")  # the console script users run
+    launcher = [script] if os.path.exists(script) else [sys.executable, "-m", "isolint.cli"]
+    command = [*launcher, "check", "--format", "json", "--no-gitignore"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    return [*command, path]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="isolint benchmark")
+    parser.add_argument("corpus", nargs="?", help="folder to lint (default: a generated 20 MB corpus)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to isolint --jobs")
+    parser.add_argument("--mb", type=float, default=20.0, help="size of the generated corpus")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 10x run")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="isolint-bench-") as work:
+        # byte-code cached as in a normal installation (some environments disable writing it)
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = os.path.join(work, "pycache")
+        corpus = args.corpus
+        if corpus is None:
+            corpus = os.path.join(work, "corpus")
+            generate(corpus, args.mb)
+        files, size = corpus_size(corpus)
+        print(f"corpus: {corpus}: {files} files, {size / 1e6:.1f} MB; {os.cpu_count()} CPUs; "
+              f"python {sys.version.split()[0]}; median of {args.repeat}")
+
+        single = os.path.join(work, "single.yaml")
+        with open(single, "w", encoding="utf-8") as handle:
+            handle.write(SINGLE_MANIFEST)
+        timed(isolint_command(single, args.jobs))  # warm up: byte-code and file caches
+        timed([sys.executable, "-c", REFERENCE, corpus])
+        ref, ref_mem, _ = median_run([sys.executable, "-c", REFERENCE, corpus], args.repeat)
+        lint, lint_mem, out = median_run(isolint_command(corpus, args.jobs), args.repeat)
+        summary = json.loads(out)["summary"]
+        print(f"reference (C loader, every document): {ref:.2f} s, peak {ref_mem / 1024:.0f} MiB")
+        print(f"isolint check: {lint:.2f} s, peak {lint_mem / 1024:.0f} MiB, {summary['files']} files linted, "
+              f"{summary['findings']} findings, {summary['errors']} errors")
+        print(f"  ratio isolint/reference: {lint / ref:.2f} (target <= 0.5); "
+              f"{files / lint:.0f} files/s, {size / 1e6 / lint:.1f} MB/s")
+
+        repeat = max(args.repeat, 7)
+        start, _, _ = median_run([sys.executable, "-c", "import yaml"], repeat)
+        one, one_mem, _ = median_run(isolint_command(single, args.jobs), repeat)
+        print(f"one file: isolint {one * 1000:.0f} ms, python -c 'import yaml' {start * 1000:.0f} ms, "
+              f"ratio {one / start:.2f} (target <= 1.5), peak {one_mem / 1024:.0f} MiB")
+
+        if not args.no_scaling:
+            big = os.path.join(work, "x10")
+            replicate(corpus, big, 10)
+            ten, ten_mem, _ = median_run(isolint_command(big, args.jobs), max(1, args.repeat // 2))
+            print(f"10x corpus: {ten:.2f} s (10x the 1x time: {10 * lint:.2f} s), ratio to linear "
+                  f"{ten / (10 * lint):.2f} (target <= 1.1), peak {ten_mem / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
