@@ -17,7 +17,7 @@ from typing import Any
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
 from .prescan import load_documents
-from .yamlsource import YMap, YSeq, load_all
+from .yamlsource import YMap, collections, load_all
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -157,20 +157,13 @@ def _marker_lines(text: str) -> Iterator[int]:
 
 
 def _templated_nodes(document: Any, strings: bool) -> Iterator[int]:
-    seen: set[int] = set()
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in collections(document):
         if isinstance(node, YMap):
             yield from (pos[0] for pos in node.complex_keys)
-        entries = node.items() if isinstance(node, YMap) else enumerate(node)
-        for key, value in entries:
-            if strings and isinstance(value, str) and _WHOLE_TEMPLATE.fullmatch(value):
-                yield node.pos_of(key)[0]
-            stack.append(value)
+        if strings:
+            entries = node.items() if isinstance(node, YMap) else enumerate(node)
+            yield from (node.pos_of(key)[0] for key, value in entries
+                        if isinstance(value, str) and _WHOLE_TEMPLATE.fullmatch(value))
 
 
 def _loaded_or_none(text: str) -> list[Any] | None:

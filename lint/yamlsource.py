@@ -388,8 +388,8 @@ def _shift(pos: Pos, line: int, column: int) -> Pos:
     return (pos[0] + line, pos[1] + column if pos[0] == 1 else pos[1])
 
 
-def _shifted(document: Any, line: int, column: int) -> Any:
-    """Move the positions of a document read from a slice of the file to where the slice starts."""
+def collections(document: Any) -> Iterator[YMap | YSeq]:
+    """Each mapping and sequence of a document once, however often aliases share it."""
     seen: set[int] = set()
     stack = [document]
     while stack:
@@ -397,14 +397,19 @@ def _shifted(document: Any, line: int, column: int) -> Any:
         if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
             continue
         seen.add(id(node))
+        yield node
+        stack.extend(node.values() if isinstance(node, YMap) else node)
+
+
+def _shifted(document: Any, line: int, column: int) -> Any:
+    """Move the positions of a document read from a slice of the file to where the slice starts."""
+    for node in collections(document):
         if isinstance(node, YMap):
             node.key_pos = {k: _shift(p, line, column) for k, p in node.key_pos.items()}
             node.duplicates = [(k, _shift(p, line, column)) for k, p in node.duplicates]
             node.complex_keys = tuple(_shift(p, line, column) for p in node.complex_keys)
-            stack.extend(node.values())
         else:
             node.item_pos = [_shift(p, line, column) for p in node.item_pos]
-            stack.extend(node)
         node.pos = _shift(node.pos, line, column)
     return document
 
