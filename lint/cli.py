@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
     check.add_argument("-q", "--quiet", action="store_true", help="findings only: no code frames, summary or progress")
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                       help="parse files in N processes (default: one per core)")
+                       help="parse files and run rules in N processes (default: one per core)")
     check.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
 
     sub.add_parser("rules", help="list every rule")
