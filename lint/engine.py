@@ -87,6 +87,21 @@ def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
     return outcome
 
 
+def drop_superseded(diagnostics: list[Diagnostic], rules: list[LoadedRule]) -> list[Diagnostic]:
+    """Remove findings that a more specific rule repeats at the same place (``Rule.supersedes``)."""
+    superseding = {r.code: r.meta.supersedes for r in rules if r.meta.supersedes}
+    if not superseding:
+        return diagnostics
+    strongest: dict[tuple[Any, ...], Severity] = {}
+    for d in diagnostics:
+        for code in superseding.get(d.rule, ()):
+            key = (code, d.location, d.resource, d.container)
+            strongest[key] = max(strongest.get(key, d.severity), d.severity)
+    # a finding is only replaced by one at least as severe: superseding never hides a risk level
+    return [d for d in diagnostics
+            if strongest.get((d.rule, d.location, d.resource, d.container), Severity.INFO - 1) < d.severity]
+
+
 def _collect(outcome: Outcome, rule: LoadedRule, severity: Severity | None, subject: Any, resource: Resource,
              ctx: Context, escalate: bool) -> None:
     try:

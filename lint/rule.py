@@ -69,7 +69,9 @@ class Rule:
     (``pss-baseline``, ``pss-restricted``); ``default`` False keeps it out of a plain run.
     ``references`` name the standard each finding traces to (``PSS Baseline: Privileged
     Containers``, ``CIS Docker 5.4``, URLs). ``options`` are per-rule settings and their defaults,
-    overridable in configuration.
+    overridable in configuration. ``supersedes`` names rules whose finding at the same location
+    (same resource and container) this rule's finding makes redundant, because it says the same
+    and more (``writable-host-mount`` over ``host-path-mount``); the engine drops those.
     """
 
     code: str
@@ -84,6 +86,7 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     # False for rules whose trigger already is the workload's trust class (RI001 ...): no double count
     escalate: bool = True
+    supersedes: tuple[str, ...] = ()  # codes this rule's finding replaces at the same place
 
     @property
     def group(self) -> str:

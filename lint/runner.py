@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .discovery import Candidate, Kind, discover
-from .engine import Diagnostic, build_context
+from .engine import Diagnostic, build_context, drop_superseded
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
 from .parallel import LoadTask, cpu_count, load_files, run_rules_in_parallel  # noqa: F401 (cpu_count: API)
@@ -75,6 +75,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
     classify_workloads((w for m in models for w in m.workloads), ctx)
     outcome = run_rules_in_parallel(rules, models, ctx, settings.severity, settings.rule_options, settings.jobs)
+    outcome.diagnostics = drop_superseded(outcome.diagnostics, rules)
     shown = filter_findings(outcome.diagnostics, models, rules, registry.rules, settings)
     for model in models:
         errors.extend(model.errors)

@@ -46,6 +46,7 @@ RULE = Rule(
     summary="A host device (disk, memory, GPU ...) or wildcard device access is given to a container",
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.18", "PSS Baseline: HostPath Volumes"),
+    supersedes=("MNT001",),
 )
 CRITICAL_DEVICES = ("/dev", "/dev/mem", "/dev/kmem", "/dev/port", "/dev/sd*", "/dev/hd*", "/dev/nvme*", "/dev/vd*",
                     "/dev/xvd*", "/dev/mapper", "/dev/mapper/*", "/dev/dm-*", "/dev/md*", "/dev/mmcblk*",

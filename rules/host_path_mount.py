@@ -37,7 +37,7 @@ read-only bind of a project directory.
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, Mount, Rule, Severity, Workload
-from isolint.helpers import canonical_host_path
+from isolint.helpers import canonical_host_path, host_mount_report
 
 RULE = Rule(
     code="MNT001",
@@ -75,13 +75,14 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for container in workload.containers:
         for mount in container.mounts:
             if mount.type.value in ("bind", "npipe") and mount.source is not None:
-                yield _compose_finding(container, mount, ctx.options["benign_read_only_paths"])
+                yield _compose_finding(workload, container, mount, ctx.options["benign_read_only_paths"])
 
 
-def _compose_finding(container: Container, mount: Mount, benign: list[str]) -> Finding:
+def _compose_finding(workload: Workload, container: Container, mount: Mount, benign: list[str]) -> Finding:
     source = mount.source.value if mount.source is not None else "?"
     read_only = mount.read_only is not None and mount.read_only.value is True
-    return Finding(mount.source or mount, f"service {container.display_name!r} bind-mounts host path {source} "
-                   f"({'read-only' if read_only else 'writable'})", container,
+    node, related = host_mount_report(workload, mount)
+    return Finding(node, f"service {container.display_name!r} bind-mounts host path {source} "
+                   f"({'read-only' if read_only else 'writable'})", container, related=related,
                    certain=mount.source is None or mount.source.certain,
                    severity=_compose_severity(source, read_only, benign))

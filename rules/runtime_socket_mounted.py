@@ -43,6 +43,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.32", "PSS Baseline: HostPath Volumes"),
     options={"sockets": list(RUNTIME_SOCKETS)},
+    supersedes=("MNT001",),
 )
 
 

@@ -49,6 +49,7 @@ RULE = Rule(
     summary="A sensitive host directory (/, /etc, /proc, /sys, kubelet or runtime state ...) is mounted",
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.6", "PSS Baseline: HostPath Volumes", "CIS Kubernetes 5.2.12"),
+    supersedes=("MNT001",),
 )
 
 

@@ -39,6 +39,7 @@ from isolint import Context, Finding, Format, Rule, Severity, Workload
 from isolint.helpers import (
     HARMLESS_HOST_PATHS,
     exposed_runtime_socket,
+    host_mount_report,
     host_mounts,
     host_path_key,
     is_device_path,
@@ -53,6 +54,7 @@ RULE = Rule(
     summary="A host path is mounted writable",
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.6", "PSS Baseline: HostPath Volumes"),
+    supersedes=("MNT001",),
 )
 
 
@@ -68,6 +70,10 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
                 or any(key == tz or key.startswith(tz + "/") for tz in HARMLESS_HOST_PATHS):
             continue
         absolute = key.startswith(("/", "c:/"))
-        node = mount.read_only if mount.read_only is not None else mount
+        if workload.format is Format.KUBERNETES:  # each container's own volumeMount says it writes
+            node, related = (mount.read_only if mount.read_only is not None else mount), ()
+        else:
+            node, related = host_mount_report(workload, mount)
         yield Finding(node, f"container {container.display_name!r} can write to host path {source}", container,
+                      related=related,
                       certain=mount.source.certain, severity=None if absolute else Severity.INFO)

@@ -1,7 +1,8 @@
 """Inline expectations in fixture files, semgrep-style.
 
 ``# expect: CODE[, CODE]`` on a line says the next line must be flagged by each CODE;
-``# ok: CODE[, CODE]`` says it must not be. For every code a file mentions, the lines it flags
+``# ok: CODE[, CODE]`` says it must not be. Several annotation comments stacked on consecutive
+lines all speak of the first line after them. For every code a file mentions, the lines it flags
 must be exactly the expected ones. A first-line ``# isolint-args: --kubernetes-version 1.34``
 passes options to the run.
 """
@@ -34,13 +35,18 @@ class Expectations:
 def read_expectations(path: Path) -> Expectations:
     exp = Expectations(path)
     lines = path.read_text(encoding="utf-8").splitlines()
+    pending: list[tuple[str, str]] = []  # annotations waiting for the line they speak of
     for number, line in enumerate(lines, start=1):
         if number <= 2 and (m := ARGS.search(line)):
             exp.args = shlex.split(m.group(1))
-        for m in ANNOTATION.finditer(line):
-            target = exp.expected if m.group(1) == "expect" else exp.ok
-            for code in re.split(r"\s*,\s*", m.group(2).strip()):
-                target.add((code, number + 1))
+        found = [(m.group(1), code) for m in ANNOTATION.finditer(line)
+                 for code in re.split(r"\s*,\s*", m.group(2).strip())]
+        if found and line.lstrip().startswith("#"):
+            pending += found  # stacked annotation comments all describe the next real line
+            continue
+        for kind, code in pending + found:
+            (exp.expected if kind == "expect" else exp.ok).add((code, number + 1 if (kind, code) in found else number))
+        pending = []
     return exp
 
 
