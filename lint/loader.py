@@ -64,6 +64,35 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return decode(raw)
 
 
+def project_root(path: str) -> str:
+    """The git work tree holding ``path`` (nearest folder with a ``.git``), else ``path``'s folder."""
+    directory = os.path.dirname(os.path.realpath(path))
+    probe = directory
+    while not os.path.exists(os.path.join(probe, ".git")):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return directory
+        probe = parent
+    return probe
+
+
+def read_linked(path: str, root: str, max_bytes: int) -> str | None:
+    """A file that a linted file names (``.env``, an ``extends`` file, a Dockerfile), or None.
+
+    Such paths come from the repository under review, so they are confined to ``root`` (see
+    :func:`project_root`): ``env_file: /etc/shadow`` or ``dockerfile: ../../../root/.ssh/id_rsa``
+    must never put a host file's content into a CI log. Read like any linted file: regular files
+    only, opened non-blocking, size-limited.
+    """
+    real = os.path.realpath(path)
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    try:
+        return read_text(real, max_bytes)
+    except ReadError:
+        return None
+
+
 def _too_large(max_bytes: int) -> str:
     limit = f"{max_bytes / (1024 * 1024):g} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes:,} bytes"
     return f"file is larger than the {limit} limit; skipped (raise it with --max-file-size BYTES)"

@@ -326,13 +326,13 @@ def test_include_is_never_followed_and_included_files_are_linted_where_they_lie(
         monkeypatch: pytest.MonkeyPatch) -> None:
     root = FIXTURES / "compose-merge" / "no-override"
     reads: list[str] = []
-    real = compose._read_local
+    real = compose.read_linked
 
-    def spy(path: str) -> str | None:
+    def spy(path: str, root: str, max_bytes: int) -> str | None:
         reads.append(path)
-        return real(path)
+        return real(path, root, max_bytes)
 
-    monkeypatch.setattr(compose, "_read_local", spy)
+    monkeypatch.setattr(compose, "read_linked", spy)
     model = parse_file(root / "docker-compose.yml")
     assert model.errors == []
     assert [w.resource.name for w in model.workloads] == ["app"]

@@ -1169,3 +1169,27 @@ def test_looks_like_compose(text: str, expected: bool) -> None:
     ((doc, error),) = list(load_all(text))
     assert error is None
     assert looks_like_compose(doc) is expected
+
+
+def test_linked_files_outside_the_project_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("FROM evil-base\nUSER root\n")
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    (project / "deploy").mkdir()
+    (project / "Dockerfile").write_text("FROM alpine:3\nUSER 10001\n")
+    compose_file = project / "deploy" / "compose.yaml"
+    compose_file.write_text(dedent(f"""\
+        services:
+          inside:
+            build: {{context: .., dockerfile: Dockerfile}}
+          outside:
+            build: {{context: {secret.parent}, dockerfile: secret.txt}}
+          escape:
+            build: {{context: ../.., dockerfile: outside/secret.txt}}
+        """))
+    model = parse_compose(str(compose_file), compose_file.read_text(), environ={})
+    images = {w.resource.name: w.image for w in model.workloads}
+    assert images["inside"] is not None and images["inside"].final_stage.user.value == "10001"
+    assert images["outside"] is None and images["escape"] is None

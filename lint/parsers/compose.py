@@ -36,6 +36,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..loader import project_root, read_linked
 from ..model import (
     Build,
     Container,
@@ -75,7 +76,6 @@ from .fields import BOOL_WORDS, Reader, _describe
 
 MAX_READ_BYTES = 4 * 1024 * 1024
 MAX_EXTENDS_DEPTH = 32
-PSEUDO_FILESYSTEMS = ("/proc/", "/sys/", "/dev/")
 
 # Compose's implicit files, in its order of preference: the first base found is the project, and the
 # first override found beside it is merged into it (compose-go cli.DefaultFileNames).
@@ -360,11 +360,15 @@ class _Document:
 
 
 class ComposeParser:
+    def _read_linked(self, path: str) -> str | None:
+        return read_linked(path, self.root, MAX_READ_BYTES)
+
     def __init__(self, path: str, text: str, environ: Mapping[str, str] | None) -> None:
         self.path = path
         self.text = text
         self.lines = tuple(text.splitlines())
         self.directory = os.path.dirname(path)
+        self.root = project_root(path)  # linked files are read only inside it
         self.reader = ComposeReader(path, self.lines)
         shell = os.environ if environ is None else environ
         self.env: dict[str, str] = {**self._dotenv(shell), **shell}
@@ -412,7 +416,7 @@ class ComposeParser:
         self.reader.error(where, message, self.reader.loc(pos))
 
     def _dotenv(self, shell: Mapping[str, str]) -> dict[str, str]:
-        text = _read_local(os.path.join(self.directory, ".env"))
+        text = self._read_linked(os.path.join(self.directory, ".env"))
         return read_dotenv(text, shell) if text is not None else {}
 
     # -- the implicit override file ---------------------------------------------------------------
@@ -421,7 +425,7 @@ class ComposeParser:
         override_path = override_file_for(self.path)
         if override_path is None:
             return project
-        text = _read_local(override_path)
+        text = self._read_linked(override_path)
         root = self._foreign_root(override_path, text) if text is not None else None
         if root is None:
             return project
@@ -602,7 +606,7 @@ class ComposeParser:
         return None
 
     def _foreign_services(self, path: str, where: str, loc: Location) -> dict[str, tuple[YMap, Location]] | None:
-        text = _read_local(path)
+        text = self._read_linked(path)
         if text is None:
             self.reader.error(where, f"cannot read {path}", loc)
             return None
@@ -1074,7 +1078,7 @@ class ComposeParser:
         dockerfile_path = self._dockerfile_path(build)
         if dockerfile_path is None:
             return None
-        text = _read_local(dockerfile_path)
+        text = self._read_linked(dockerfile_path)
         if text is None:
             return None
         parsed = parse_dockerfile(dockerfile_path, text, args)
@@ -1112,24 +1116,6 @@ class ComposeParser:
 
 
 # -- pure helpers ----------------------------------------------------------------------------------
-
-def _read_local(path: str) -> str | None:
-    """A small regular local file's text, or None.
-
-    Paths come from the file being linted, so kernel pseudo-files (``/proc/self/environ``) are
-    refused: their content must never reach a report.
-    """
-    try:
-        if not os.path.isfile(path) or os.path.realpath(path).startswith(PSEUDO_FILESYSTEMS):
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_READ_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_READ_BYTES:
-        return None
-    return data.decode("utf-8", errors="replace")
-
 
 def _entry_lines(documents: Iterable[YMap]) -> set[int]:
     """Lines where a top-level key or a service starts: the ends of the services before them."""
