@@ -54,6 +54,9 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
@@ -65,13 +68,26 @@ def _read_toml(path: str) -> dict[str, Any]:
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
+    """A YAML configuration, read as hostile input like any linted file: non-blocking, size-limited,
+    and through the loader that refuses alias bombs (schema validation would walk the expansion)."""
     import yaml
 
+    from .loader import ReadError, read_text
+    from .yamlsource import load_all
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        text = read_text(path, MAX_CONFIG_BYTES)
+    except ReadError as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
+    documents = list(load_all(text))
+    for _, error in documents:
+        if error is not None:
+            where = f":{error.line}" if error.line else ""
+            raise ConfigError(f"{path}{where}: {error.message}")
+    if len(documents) > 1:
+        raise ConfigError(f"{path}: expected one YAML document, found {len(documents)}")
+    try:  # plain safe_load too: it refuses tags such as !!python/object instead of keeping their text
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     if data is None:

@@ -1193,3 +1193,10 @@ def test_linked_files_outside_the_project_are_never_read(tmp_path: Path) -> None
     images = {w.resource.name: w.image for w in model.workloads}
     assert images["inside"] is not None and images["inside"].final_stage.user.value == "10001"
     assert images["outside"] is None and images["escape"] is None
+
+
+def test_build_of_the_wrong_type_is_reported() -> None:
+    model = parse_compose("c.yaml", "services:\n  a:\n    image: x\n    build: 7\n", environ={})
+    [error] = model.errors
+    assert error.line == 4 and "services.a.build" in error.message and "7" in error.message
+    assert model.workloads[0].build is None

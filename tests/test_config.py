@@ -209,3 +209,12 @@ def test_baseline_path_is_relative_to_the_config(capsys, tmp_path):
     assert [f["rule"] for f in recorded["findings"]] == ["PRV001"]
     code, doc = run_json(capsys, str(tmp_path))
     assert code == 0 and found(doc) == []
+
+
+def test_yaml_config_alias_bomb_is_refused_not_expanded(tmp_path):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    (tmp_path / ".isolint.yaml").write_text("\n".join(lines) + "\nselect: *a8\n")
+    with pytest.raises(ConfigError) as info:
+        read_config(str(tmp_path / ".isolint.yaml"))
+    assert ".isolint.yaml" in str(info.value)

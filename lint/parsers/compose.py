@@ -1042,6 +1042,9 @@ class ComposeParser:
             return None
         raw = svc["build"]
         loc = r.key_loc(svc, "build")
+        if isinstance(raw, (int, float, bool)):  # YAML reads `build: 7` as a number, Compose rejects it
+            r.error(f"{where}.build", f"expected a build context path or a mapping, got {raw!r}", loc)
+            return None
         if not isinstance(raw, YMap):
             context = r.text(svc, "build", where)
             return Build(loc, context=context) if context is not None else None
