@@ -181,7 +181,8 @@ HARMLESS_HOST_PATHS = ("/etc/localtime", "/etc/timezone", "/usr/share/zoneinfo")
 HARMLESS_READ_ONLY_HOST_PATHS = ("/etc/ssl/certs", "/etc/pki/ca-trust", "/etc/ca-certificates",
                                  "/usr/share/ca-certificates", "/etc/hosts", "/etc/resolv.conf", "/etc/os-release",
                                  "/usr/lib/os-release", "/etc/machine-id", "/etc/hostname", "/run/utmp")
-DEVICE_NON_DEVICES = ("/dev/shm", "/dev/mqueue")
+# Not device nodes: shared memory, POSIX queues, and the syslog socket ``/dev/log`` (a host path like any other).
+DEVICE_NON_DEVICES = ("/dev/shm", "/dev/mqueue", "/dev/log")
 
 
 def host_path_key(path: str) -> str:
@@ -264,6 +265,15 @@ def host_mount_report(workload: Workload, mount: Mount) -> tuple[Value[str] | Mo
     if mount.source.loc.line == mount.loc.line and mount.source.loc.path == mount.loc.path:
         return mount, ()
     return mount, ((mount.source.loc, f"host path {mount.source.value}"),)
+
+
+def project_relative(source: str) -> bool:
+    """A Compose bind source inside the project directory: relative (``./data``, ``.env``, ``.``) and
+    never climbing out of it (``../x``); absolute, home (``~``) and Windows drive paths are not."""
+    text = source.strip().replace("\\", "/")
+    if not text or text.startswith(("/", "~")) or (len(text) >= 2 and text[1] == ":"):
+        return False
+    return ".." not in text.split("/")
 
 
 def mount_writable(mount: Mount) -> bool:

@@ -6,8 +6,8 @@ and every Compose bind mount (short syntax with a path source, long syntax `type
 
 Compose binds are graded by where they point and whether they are writable: an absolute path
 (`/srv/data`, `~/x`, `C:\\data`) or one leaving the project (`../x`) is medium when writable and low
-when read-only; a path inside the project directory (`./config`) is low when writable and info
-when read-only. Read-only binds of the host's clock and time zone (option `benign_read_only_paths`:
+when read-only; a path inside the project directory (`./config`, `.env`) is low when writable and
+info when read-only. Read-only binds of the host's clock and time zone (option `benign_read_only_paths`:
 `/etc/localtime`, `/etc/timezone`) are info. Which host paths are sensitive is judged by the MNT
 rules that follow.
 
@@ -37,7 +37,7 @@ read-only bind of a project directory.
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, Mount, Rule, Severity, Workload
-from isolint.helpers import canonical_host_path, host_mount_report
+from isolint.helpers import canonical_host_path, host_mount_report, project_relative
 
 RULE = Rule(
     code="MNT001",
@@ -51,13 +51,8 @@ RULE = Rule(
 )
 
 
-def _inside_project(source: str) -> bool:
-    parts = source.replace("\\", "/").split("/")
-    return parts[0] == "." and ".." not in parts
-
-
 def _compose_severity(source: str, read_only: bool, benign: list[str]) -> Severity:
-    if _inside_project(source):
+    if project_relative(source):
         return Severity.INFO if read_only else Severity.LOW
     if read_only:
         return Severity.INFO if canonical_host_path(source) in benign else Severity.LOW

@@ -5,7 +5,8 @@ while the image it builds has no non-root `USER` (reported on the service's `bui
 the Dockerfile as related information). A Compose service with neither `user:` nor `build:` runs
 whatever user its image declares, which the linter cannot see: it is reported as info, with low
 confidence. Base images known to default to a non-root user (option `known_nonroot_images`:
-`*:nonroot` tags, Chainguard images) count as setting one.
+`*:nonroot` tags, Chainguard images, and official images whose Dockerfile ends with a non-root
+`USER`: Grafana, k6, Prometheus, Alertmanager, node-exporter) count as setting one.
 
 ## Why is this bad?
 With no `USER`, the container runs as root unless every deployment remembers to override it.
@@ -44,7 +45,13 @@ RULE = Rule(
     formats=(Format.DOCKERFILE, Format.COMPOSE),
     references=("CIS Docker 4.1", "hadolint DL3002"),
     options={"known_nonroot_images": ["*:nonroot", "*:nonroot-*", "gcr.io/distroless/*:nonroot*",
-                                      "cgr.dev/chainguard/*"]},
+                                      "cgr.dev/chainguard/*",
+                                      *(f"{repository}{suffix}" for repository in (
+                                          "grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise",
+                                          "grafana/k6", "prom/prometheus", "quay.io/prometheus/prometheus",
+                                          "prom/alertmanager", "quay.io/prometheus/alertmanager",
+                                          "prom/node-exporter", "quay.io/prometheus/node-exporter")
+                                        for suffix in ("", "[:@]*"))]},
 )
 
 

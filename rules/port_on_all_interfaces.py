@@ -47,6 +47,9 @@ ALL_INTERFACES = ("", "0.0.0.0", "::", "[::]")
 def _describe(port: Port) -> str:
     if port.host_port is None:
         target = port.container_port.value if port.container_port is not None else "?"
+        if port.container_port is not None and not port.container_port.certain:
+            # "$BIND:80" with BIND unset: the host part is unknown, not a random port
+            return f"port {port.container_port.text or target!r} (unset variables) publishes container port {target}"
         return f"container port {target} is published on a random host port"
     end = f"-{port.host_port_end.value}" if port.host_port_end is not None else ""
     return f"host port {port.host_port.value}{end} is published"
@@ -60,5 +63,5 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             address = port.host_ip.value.strip() if port.host_ip is not None else ""
             if address in ALL_INTERFACES:
                 where = f"on all interfaces ({address})" if address else "on all interfaces"
-                certain = all(v.certain for v in (port.host_ip, port.host_port) if v is not None)
+                certain = all(v.certain for v in (port.host_ip, port.host_port, port.container_port) if v is not None)
                 yield Finding(port, f"{_describe(port)} {where}", container, certain=certain)

@@ -73,7 +73,7 @@ NOT_A_SECRET = re.compile(
     r"(?i)^(true|false|yes|no|on|off|none|null|enabled?|disabled?|[-+]?[0-9][0-9._]*[a-z]{0,2}"
     r"|\.{0,2}/\S*|[a-z][a-z0-9+.-]*://[^@\s/]*(/\S*)?)$")
 REFERENCE = re.compile(r"\$(\{|\(|[A-Za-z_])")
-PLACEHOLDER = re.compile(r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|x{3,}|\*+)$")
+PLACEHOLDER = re.compile(r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*([_-][A-Z0-9]+)+|(?i:x{3,}([_-]x{3,})*)|\*+)$")
 FILE_PATH = re.compile(r"(?i)^\S*/\S+\.(pem|key|crt|cert|json|txt|p12|pfx|jks|asc|gpg|pub)$")
 
 
@@ -88,6 +88,8 @@ def _secret_name(name: str, options: dict) -> bool:
 def _literal(value: str) -> bool:
     """A value written in the file that could be a secret."""
     value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1].strip()  # Compose keeps the quotes of a list entry (- KEY='<KEY>')
     return bool(value) and not any(pattern.search(value) for pattern in (REFERENCE, NOT_A_SECRET, PLACEHOLDER,
                                                                           FILE_PATH))
 

@@ -53,6 +53,12 @@ RULE = Rule(
 )
 
 
+def _relation(mounted: str, sensitive: str) -> str:
+    """``/lib/modules`` lies under ``/lib``; ``/etc`` exposes ``/etc/kubernetes``."""
+    below = len([p for p in mounted.split("/") if p]) > len([p for p in sensitive.split("/") if p])
+    return "lies under" if below else "exposes"
+
+
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     worst: dict[tuple[str, Location, str], tuple[Severity, Finding]] = {}  # one finding per container and path
     for container, mount in host_mounts(workload):
@@ -62,7 +68,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             continue
         key = host_path_key(mount.source.value)
         access = "writable" if writable else "read-only"
-        exposes = "" if key == hits[0] else f", which exposes {hits[0]}"
+        exposes = "" if key == hits[0] else f", which {_relation(key, hits[0])} {hits[0]}"
         severity = Severity.CRITICAL if critical else Severity.HIGH
         node, related = host_mount_report(workload, mount)
         finding = Finding(node, f"container {container.display_name!r} mounts host path {key} {access}{exposes}",

@@ -1,8 +1,9 @@
 """## What it does
 Flags a host path mounted writable: a Kubernetes hostPath volume mounted without
 `readOnly: true`, a Compose bind without `:ro` (short syntax) or `read_only: true` (long
-syntax). Medium for absolute host paths, info for project-relative binds (`./data`), which
-are usually the service's own data; time-zone files are not reported. Mounts already reported
+syntax). Medium for host paths outside the project, low for project-relative binds (`./data`),
+which are usually the service's own data (the same grading as host-path-mount, whose finding
+this one replaces at the same place); time-zone files are not reported. Mounts already reported
 as a runtime socket, a device or a sensitive host path are not reported again (those rules
 weigh the write access).
 
@@ -44,6 +45,7 @@ from isolint.helpers import (
     host_path_key,
     is_device_path,
     mount_writable,
+    project_relative,
     sensitive_host_paths,
 )
 
@@ -63,17 +65,18 @@ def _reported_elsewhere(path: str) -> bool:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    compose = workload.format is Format.COMPOSE
     for container, mount in host_mounts(workload):
         source = mount.source.value
         key = host_path_key(source)
         if not mount_writable(mount) or mount.type.value == "npipe" or _reported_elsewhere(source) \
                 or any(key == tz or key.startswith(tz + "/") for tz in HARMLESS_HOST_PATHS):
             continue
-        absolute = key.startswith(("/", "c:/"))
         if workload.format is Format.KUBERNETES:  # each container's own volumeMount says it writes
             node, related = (mount.read_only if mount.read_only is not None else mount), ()
         else:
             node, related = host_mount_report(workload, mount)
         yield Finding(node, f"container {container.display_name!r} can write to host path {source}", container,
                       related=related,
-                      certain=mount.source.certain, severity=None if absolute else Severity.INFO)
+                      certain=mount.source.certain,
+                      severity=Severity.LOW if compose and project_relative(source) else None)

@@ -6,7 +6,7 @@ import pytest
 
 from isolint.cli import _settings as settings_from_args
 from isolint.cli import build_parser
-from isolint.helpers import exposed_runtime_socket, sensitive_host_paths
+from isolint.helpers import exposed_runtime_socket, is_device_path, project_relative, sensitive_host_paths
 from isolint.runner import run
 
 from .fixture_harness import FIXTURES
@@ -32,7 +32,8 @@ def severities(relative: str, code: str) -> dict[int, str]:
     ("MNT003/compose.yaml", "MNT003", 8, "high"),  # /etc read-only
     ("MNT003/compose.yaml", "MNT003", 21, "critical"),  # disguised bind of /etc, writable
     ("MNT003/pods.yaml", "MNT003", 67, "high"),  # an application's socket directory under /run
-    ("MNT004/compose.yaml", "MNT004", 10, "info"),  # project-relative bind
+    ("MNT004/compose.yaml", "MNT004", 10, "low"),  # project-relative bind: as host-path-mount grades it
+    ("MNT001/compose.yaml", "MNT001", 31, "info"),  # .env read-only is inside the project
     ("MNT004/compose.yaml", "MNT004", 6, "medium"),
     ("MNT005/compose.yaml", "MNT005", 6, "high"),  # rshared
     ("MNT005/compose.yaml", "MNT005", 14, "info"),  # rslave
@@ -41,7 +42,7 @@ def severities(relative: str, code: str) -> dict[int, str]:
     ("MNT006/compose.yaml", "MNT006", 10, "info"),  # CDI name
     ("MNT006/compose.yaml", "MNT006", 19, "critical"),  # b *:* rwm
     ("MNT006/compose.yaml", "MNT006", 21, "high"),  # c 189:* rmw
-    ("MNT006/pods.yaml", "MNT006", 20, "medium"),  # hostPath block device: device cgroup still applies
+    ("MNT006/pods.yaml", "MNT006", 21, "medium"),  # hostPath block device: device cgroup still applies
     ("MNT008/compose.yaml", "MNT008", 12, "low"),  # :ro
     ("MNT009/pods.yaml", "MNT009", 2, "info"),  # default service account
     ("MNT009/pods.yaml", "MNT009", 20, "low"),  # named service account
@@ -84,3 +85,23 @@ def test_sensitive_paths_match_ancestors_but_not_data_below_them():
     assert sensitive_host_paths("/etc/hosts", writable=False) == ([], False)
     assert sensitive_host_paths("/etc/hosts", writable=True) == (["/etc"], False)
     assert sensitive_host_paths("/run/dbus/system_bus_socket", writable=False)[1] is True
+
+
+def test_project_relative_bind_sources():
+    assert project_relative("./data") and project_relative(".env") and project_relative(".")
+    assert project_relative("data/uploads")  # long syntax: relative to the project directory
+    assert not project_relative("../shared") and not project_relative("./a/../../b")
+    assert not project_relative("/srv/data") and not project_relative("~/x") and not project_relative("C:\\data")
+
+
+def test_syslog_socket_is_not_a_device():
+    assert not is_device_path("/dev/log") and is_device_path("/dev/sda") and is_device_path("/dev")
+
+
+def test_port_from_an_unset_variable_is_low_confidence_not_a_random_port():
+    path = FIXTURES / "rules" / "NS010" / "compose.yaml"
+    parsed = build_parser().parse_args(["check", "--select", "NS010", str(path)])
+    [finding] = [d for d in run([str(path)], settings_from_args(parsed)).diagnostics if "UNSET_BIND" in d.message]
+    assert not finding.certain and "random" not in finding.message
+    assert finding.message == ("port '$UNSET_BIND:8083/tcp' (unset variables) publishes container port 8083 "
+                               "on all interfaces")
