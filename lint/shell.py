@@ -9,6 +9,7 @@ so the commands of the inner script are listed too.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ Pipeline = tuple[Command, ...]
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 # Longest first: the first operator that matches at a position wins.
 _OPERATORS = ("&&", "||", "|&", ">>", "<<", "&>", ">&", ";", "&", "|", "\n", "(", ")", ">", "<")
+_OPERATOR_STARTS = frozenset(op[0] for op in _OPERATORS)
 _REDIRECTIONS = frozenset({">>", "<<", "&>", ">&", ">", "<"})
 _PIPES = frozenset({"|", "|&"})
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time"})
@@ -117,7 +119,8 @@ def _lex(script: str) -> Iterator[tuple[str, bool]]:
                 word, started = [], False
             index += 1
             continue
-        operator = next((op for op in _OPERATORS if script.startswith(op, index)), None)
+        operator = next((op for op in _OPERATORS if script.startswith(op, index)), None) \
+            if char in _OPERATOR_STARTS else None
         if operator is not None:
             if started:
                 yield "".join(word), False
@@ -134,6 +137,12 @@ def _lex(script: str) -> Iterator[tuple[str, bool]]:
 
 def pipelines(script: str, _depth: int = 0) -> list[Pipeline]:
     """The pipelines of ``script``; the commands of ``sh -c SCRIPT`` arguments are added after them."""
+    return list(_pipelines(script, _depth))
+
+
+# Several rules read the same RUN text of a file one after the other: lex it once.
+@functools.lru_cache(maxsize=256)
+def _pipelines(script: str, _depth: int) -> tuple[Pipeline, ...]:
     found: list[Pipeline] = []
     commands: list[Command] = []
     words: list[str] = []
@@ -170,13 +179,18 @@ def pipelines(script: str, _depth: int = 0) -> list[Pipeline]:
             for command in pipeline:
                 inner = shell_script_argument(command)
                 if inner is not None:
-                    found.extend(pipelines(inner, _depth + 1))
-    return found
+                    found.extend(_pipelines(inner, _depth + 1))
+    return tuple(found)
 
 
 def commands(script: str) -> list[Command]:
     """Every simple command of ``script``, in order, pipelines flattened."""
-    return [command for pipeline in pipelines(script) for command in pipeline]
+    return list(_commands(script))
+
+
+@functools.lru_cache(maxsize=256)
+def _commands(script: str) -> tuple[Command, ...]:
+    return tuple(command for pipeline in _pipelines(script, 0) for command in pipeline)
 
 
 # ------------------------------------------------------------------------------------------
