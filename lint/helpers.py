@@ -276,6 +276,14 @@ def project_relative(source: str) -> bool:
     return ".." not in text.split("/")
 
 
+def compose_fragment(workload: Workload) -> bool:
+    """A Compose service with neither ``image`` nor ``build``: a patch from a file meant to be layered
+    (``-f compose.yaml -f compose.extra.yaml``) or an override linted without its base. Compose refuses
+    to run it as it is, so what it leaves unset says nothing; what it sets still counts."""
+    return workload.format is Format.COMPOSE and workload.build is None \
+        and all(container.image is None for container in workload.containers)
+
+
 def mount_writable(mount: Mount) -> bool:
     return mount.read_only is None or mount.read_only.value is not True
 

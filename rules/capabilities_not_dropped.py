@@ -1,11 +1,13 @@
 """## What it does
-Flags a container that does not drop every capability: Kubernetes `capabilities.drop` without
-the entry `ALL` on any container, init container or ephemeral container (Pod Security Standards
+Flags a container that does not drop every capability: Kubernetes `capabilities.drop` without the
+entry `ALL` on any container, init container or ephemeral container (Pod Security Standards
 Restricted, from 1.22; a pod with `spec.os.name: windows` is exempt from 1.25), Compose `cap_drop`
 without `ALL`. Under `--profile` the Kubernetes entry must be exactly `ALL`, as admission requires
-(`all` does not count); a plain run accepts any case, as containerd does. Compose findings are
-low severity (raised for untrusted workloads). A privileged container has every capability
-whatever it drops: a plain run leaves it to `privileged-container`.
+(`all` does not count); a plain run accepts any case, as containerd does. Compose findings are low
+severity (raised for untrusted workloads). A privileged container has every capability whatever it
+drops: a plain run leaves it to `privileged-container`. A Compose service with neither `image` nor
+`build` (a layer patching a service another file defines) is not judged: what it leaves unset says
+nothing.
 
 ## Why is this bad?
 The default set still holds `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `MKNOD`, `NET_RAW` ...,
@@ -36,7 +38,7 @@ securityContext:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, pss_profile, windows_pod_exempt
+from isolint.helpers import capability_name, compose_fragment, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="CAP004",
@@ -52,6 +54,8 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     kubernetes = workload.format is Format.KUBERNETES
     if kubernetes and (not ctx.at_least(1, 22) or windows_pod_exempt(workload, ctx.kubernetes_version)):
+        return
+    if compose_fragment(workload):
         return
     profile = pss_profile(ctx.settings)
     exact = kubernetes and profile is not None

@@ -1,10 +1,12 @@
 """## What it does
-Flags a container that can open raw sockets: it adds `NET_RAW` explicitly (medium), or it
-neither drops `ALL` nor `NET_RAW`, so it keeps `NET_RAW` from the runtime's default set (low;
-Docker and containerd grant it by default). Kubernetes (every container list) and Compose, any
-capability spelling. Privileged containers (reported by `privileged-container`) and Windows
-workloads are skipped. Off by default: CAP004 (`drop: ALL` missing) and CAP002 (capability
-outside the Baseline set) already report these containers; select it for CIS Kubernetes 5.2.8.
+Flags a container that can open raw sockets: it adds `NET_RAW` explicitly (medium), or it neither
+drops `ALL` nor `NET_RAW`, so it keeps `NET_RAW` from the runtime's default set (low; Docker and
+containerd grant it by default). Kubernetes (every container list) and Compose, any capability
+spelling. Privileged containers (reported by `privileged-container`) and Windows workloads are
+skipped, and so is a Compose service with neither `image` nor `build` (a layer patching a service
+another file defines) that does not add it. Off by default: CAP004 (`drop: ALL` missing) and CAP002
+(capability outside the Baseline set) already report these containers; select it for CIS Kubernetes
+5.2.8.
 
 ## Why is this bad?
 Raw sockets allow ARP and DNS spoofing and packet crafting against neighbours on the node's
@@ -36,7 +38,7 @@ containers:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, is_privileged, runs_windows
+from isolint.helpers import capability_name, compose_fragment, is_privileged, runs_windows
 
 RULE = Rule(
     code="CAP003",
@@ -60,7 +62,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if added is not None:
             yield Finding(added, f"container {container.display_name!r} adds NET_RAW ({added.value})", container,
                           certain=added.certain, severity=Severity.MEDIUM)
-        elif not any(capability_name(c.value) in ("NET_RAW", "ALL") for c in security.capabilities_drop):
+        elif not compose_fragment(workload) \
+                and not any(capability_name(c.value) in ("NET_RAW", "ALL") for c in security.capabilities_drop):
             node = security.capabilities_drop[0] if security.capabilities_drop else container.name or container
             yield Finding(node, f"container {container.display_name!r} keeps NET_RAW from the runtime's default "
                           "capabilities: drop ALL or NET_RAW", container)

@@ -3,7 +3,8 @@ Flags a container without a health check: a Dockerfile whose target stage (and t
 built `FROM`) has no `HEALTHCHECK`, or ends with `HEALTHCHECK NONE`; a Compose service with
 `healthcheck.disable: true` or `test: ["NONE"]`, or with no `healthcheck` while the Dockerfile it
 builds has none either. A service that only names an `image` is reported with low confidence:
-the image may declare one. Kubernetes uses probes instead and is not judged. Off by default
+the image may declare one; one with neither `image` nor `build` (a layer patching a service
+another file defines) is not judged. Kubernetes uses probes instead and is not judged. Off by default
 (`--select SC008`): it is not an isolation control.
 
 ## Why is this bad?
@@ -31,6 +32,7 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
+from isolint.helpers import compose_fragment
 
 RULE = Rule(
     code="SC008",
@@ -59,6 +61,8 @@ def _disabled(instruction: Instruction) -> bool:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if compose_fragment(workload):
+        return
     container = workload.containers[0] if workload.containers else None
     if workload.healthcheck_disabled is not None and workload.healthcheck_disabled.value is True:
         yield Finding(workload.healthcheck_disabled, "the health check is disabled", container)

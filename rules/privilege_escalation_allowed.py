@@ -1,11 +1,13 @@
 """## What it does
 Flags a container that may gain privileges at `execve` (setuid binaries, file capabilities):
-Kubernetes `allowPrivilegeEscalation` unset or `true` on any container, init container or
-ephemeral container (Pod Security Standards Restricted, from 1.8); a Compose service without
-`security_opt: [no-new-privileges:true]` (bare `no-new-privileges`, `=true`, `:1` ... count) or
-with it set to false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt. A
-privileged container always escalates (the API rejects `false` with `privileged: true`): a plain
-run leaves it to `privileged-container`, `--profile pss-restricted` reports it as admission does.
+Kubernetes `allowPrivilegeEscalation` unset or `true` on any container, init container or ephemeral
+container (Pod Security Standards Restricted, from 1.8); a Compose service without `security_opt:
+[no-new-privileges:true]` (bare `no-new-privileges`, `=true`, `:1` ... count) or with it set to
+false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt. A privileged container
+always escalates (the API rejects `false` with `privileged: true`): a plain run leaves it to
+`privileged-container`, `--profile pss-restricted` reports it as admission does. A Compose service
+with neither `image` nor `build` (a layer patching a service another file defines) is not judged:
+what it leaves unset says nothing.
 
 ## Why is this bad?
 Without `no_new_privs`, a setuid-root binary in the image turns any non-root foothold into root
@@ -38,7 +40,7 @@ In Compose: `security_opt: ["no-new-privileges:true"]`.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import pss_profile, windows_pod_exempt
+from isolint.helpers import compose_fragment, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="PRV004",
@@ -54,6 +56,8 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES and (not ctx.at_least(1, 8)
                                                  or windows_pod_exempt(workload, ctx.kubernetes_version)):
+        return
+    if compose_fragment(workload):
         return
     kubernetes = workload.format is Format.KUBERNETES
     setting, noun = ("allowPrivilegeEscalation", "container") if kubernetes else ("no-new-privileges", "service")

@@ -1,9 +1,10 @@
 """## What it does
-Flags a container whose root filesystem is writable: Kubernetes `readOnlyRootFilesystem` not
-`true` (init and regular containers; ephemeral debug containers are skipped), Compose
-`read_only` not true (any spelling Compose accepts: `"On"`, `yes`). Windows workloads
-(unsupported there) and privileged containers (which can remount it anyway; reported by
-`privileged-container`) are skipped.
+Flags a container whose root filesystem is writable: Kubernetes `readOnlyRootFilesystem` not `true`
+(init and regular containers; ephemeral debug containers are skipped), Compose `read_only` not true
+(any spelling Compose accepts: `"On"`, `yes`). Windows workloads (unsupported there) and privileged
+containers (which can remount it anyway; reported by `privileged-container`) are skipped. A Compose
+service with neither `image` nor `build` (a layer patching a service another file defines) is not
+judged: what it leaves unset says nothing.
 
 ## Why is this bad?
 A writable root filesystem lets an attacker drop tools, replace binaries and libraries the
@@ -37,7 +38,7 @@ with an `emptyDir` (Compose: `tmpfs:`) for the paths the program writes.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Role, Rule, Severity, Workload
-from isolint.helpers import is_privileged, runs_windows
+from isolint.helpers import compose_fragment, is_privileged, runs_windows
 
 RULE = Rule(
     code="FS001",
@@ -50,7 +51,7 @@ RULE = Rule(
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if runs_windows(workload):
+    if runs_windows(workload) or compose_fragment(workload):
         return
     setting = "readOnlyRootFilesystem" if workload.format is Format.KUBERNETES else "read_only"
     for container in workload.containers:
