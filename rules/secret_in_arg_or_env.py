@@ -4,13 +4,15 @@ name when one of its `_`-separated words is a BuildKit `SecretsUsedInArgOrEnv` t
 `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret`, `token`) and none is an
 allow token (`public`); option `extra_tokens` adds organisation-specific words.
 
-* Dockerfile `ARG`/`ENV` in the stages that end up in the image: a literal value is high, no
-  value or a value from another variable is medium (it still lands in the image or its history).
-* Compose `build.args`: literal high, interpolated (`${VAR}`) medium (it persists in the image
-  history); `environment`: literal high, interpolated not reported (that is the intended way).
-* Kubernetes `env[].value`: literal high (`valueFrom.secretKeyRef` is not reported).
+* Dockerfile `ARG`/`ENV` in the stages that end up in the image: a literal value, no value, or
+  a value from another variable (it still lands in the image or its history).
+* Compose `build.args` (literal or interpolated: it persists in the image history);
+  `environment` with a literal value (interpolated is the intended way and is not reported).
+* Kubernetes `env[].value` with a literal value (`valueFrom.secretKeyRef` is not reported).
 * Any of these values that looks like a credential whatever its name (a PEM private key, an AWS
-  access key id `AKIA...`, a GitHub or GitLab token) is high.
+  access key id `AKIA...`, a GitHub or GitLab token): high, since that is a live credential.
+A secret-looking name is medium: leaking it widens what a compromised container reaches, but it
+does not itself remove an isolation layer.
 
 Literal values that cannot be secrets are skipped: booleans, numbers, file paths, URLs without
 credentials and placeholders (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
@@ -56,7 +58,7 @@ from isolint.helpers import env_assignments, image_stages, instruction_node, ins
 RULE = Rule(
     code="SC006",
     name="secret-in-arg-or-env",
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     summary="A secret is passed as a build argument or environment variable",
     references=("BuildKit SecretsUsedInArgOrEnv", "CIS Docker 4.10", "CIS Kubernetes 5.4.1"),
     options={"tokens": ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd",
@@ -99,31 +101,31 @@ def _dockerfile(workload: Workload, options: dict, container: Container | None) 
         node = instruction_node(workload, instruction)
         for name, value in env_assignments(instruction):
             if value is not None and CREDENTIAL_VALUE.search(value):
-                yield Finding(node, f"{instruction.keyword} {name} holds a credential", container)
+                yield Finding(node, f"{instruction.keyword} {name} holds a credential", container,
+                              severity=Severity.HIGH)
             elif _secret_name(name, options):
                 if value is not None and value.strip() and not REFERENCE.search(value):
                     if _literal(value):
                         yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
                 else:
                     yield Finding(node, f"{instruction.keyword} {name} passes a secret that persists in the "
-                                  "image or its history: use RUN --mount=type=secret", container,
-                                  severity=Severity.MEDIUM)
+                                  "image or its history: use RUN --mount=type=secret", container)
 
 
 def _interpolated(value: Value[str]) -> bool:
     return not value.certain or (value.text is not None and "$" in value.text) or bool(REFERENCE.search(value.value))
 
 
-def _pair(pair: KeyValue, what: str, options: dict, interpolated: Severity | None,
+def _pair(pair: KeyValue, what: str, options: dict, report_interpolated: bool,
           container: Container | None) -> Iterator[Finding]:
     name, value = pair.key.value, pair.value
     if CREDENTIAL_VALUE.search(value.value):
-        yield Finding(pair.key, f"{what} {name} holds a credential", container)
+        yield Finding(pair.key, f"{what} {name} holds a credential", container, severity=Severity.HIGH)
     elif _secret_name(name, options):
         if _interpolated(value):
-            if interpolated is not None:
+            if report_interpolated:
                 yield Finding(pair.key, f"{what} {name} passes a secret that persists in the image history",
-                              container, severity=interpolated)
+                              container)
         elif _literal(value.value):
             yield Finding(pair.key, f"{what} {name} has a literal secret value", container)
 
@@ -136,7 +138,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         return
     if workload.build is not None:
         for pair in workload.build.args:
-            yield from _pair(pair, "build arg", options, Severity.MEDIUM, main)
+            yield from _pair(pair, "build arg", options, True, main)
     for container in workload.containers:
         for pair in container.env:
-            yield from _pair(pair, "environment variable", options, None, container)
+            yield from _pair(pair, "environment variable", options, False, container)
