@@ -215,8 +215,8 @@ def _check(args: argparse.Namespace) -> int:
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
     with Progress(sys.stderr.isatty() and not args.quiet and to_stdout in (None, "text")):
-        result = run(paths, settings, registry, stdin)
-    sources = {m.path: m.lines for m in result.models if m.lines}
+        result = run(paths, settings, registry, stdin, keep_models=False)
+    sources = result.sources
     if writing_baseline:
         from .baseline import write_baseline
 

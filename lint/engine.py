@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .context import Context
-from .model import FileModel, Location, Namespace, ParseError, Resource, Workload
+from .model import FileModel, Location, Namespace, ParseError, Resource, RuntimeClass, ServiceAccount, Workload
 from .rule import Finding, LoadedRule, Severity
 
 
@@ -46,7 +46,15 @@ class Outcome:
     errors: list[ParseError] = field(default_factory=list)
 
 
-def build_context(models: Iterable[FileModel], kubernetes_version: tuple[int, int],
+class HoldsFacts(Protocol):
+    """A file's cross-file facts: a :class:`FileModel`, or what a worker kept of one."""
+
+    namespaces: list[Namespace]
+    runtime_classes: list[RuntimeClass]
+    service_accounts: list[ServiceAccount]
+
+
+def build_context(models: Iterable[HoldsFacts], kubernetes_version: tuple[int, int],
                   settings: Mapping[str, Any]) -> Context:
     namespaces = {}
     runtime_classes = {}
@@ -62,27 +70,57 @@ def build_context(models: Iterable[FileModel], kubernetes_version: tuple[int, in
                    runtime_classes=runtime_classes, settings=settings, service_accounts=service_accounts)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedRule:
+    """A rule with its severity override and options resolved once per run."""
+
+    rule: LoadedRule
+    severity: Severity | None
+    options: Mapping[str, Any]
+
+
+def prepare_rules(rules: list[LoadedRule], severity_overrides: Mapping[str, Severity] | None = None,
+                  rule_options: Mapping[str, Mapping[str, Any]] | None = None) -> list[PreparedRule]:
+    overrides = severity_overrides or {}
+    options = rule_options or {}
+    return [PreparedRule(rule, overrides.get(rule.code) or overrides.get(rule.name),
+                         {**rule.meta.options, **options.get(rule.code, {}), **options.get(rule.name, {})})
+            for rule in rules]
+
+
+def check_model(prepared: list[PreparedRule], model: FileModel, ctx: Context, outcome: Outcome) -> None:
+    """The workload rules over one file's workloads (unsorted; see :func:`run_rules`)."""
+    for p in prepared:
+        rule = p.rule
+        if rule.meta.subject is not Workload:
+            continue
+        ctx.options = p.options
+        for workload in model.workloads:
+            if workload.format not in rule.meta.formats:
+                continue
+            _collect(outcome, rule, p.severity, workload, workload.resource, ctx,
+                     rule.meta.escalate and ctx.classification(workload).trust.escalates)
+
+
+def check_namespaces(prepared: list[PreparedRule], ctx: Context, outcome: Outcome) -> None:
+    """The Namespace rules over every Namespace object of the run."""
+    for p in prepared:
+        if p.rule.meta.subject is Namespace:
+            ctx.options = p.options
+            for ns in ctx.namespaces.values():
+                _collect(outcome, p.rule, p.severity, ns, ns.resource, ctx, False)
+
+
 def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
               severity_overrides: Mapping[str, Severity] | None = None,
               rule_options: Mapping[str, Mapping[str, Any]] | None = None) -> Outcome:
-    overrides = severity_overrides or {}
-    options = rule_options or {}
+    """Every rule over every model, sorted by :meth:`Diagnostic.sort_key` (a stable sort: findings
+    with equal keys keep file order, then rule order, then workload order)."""
+    prepared = prepare_rules(rules, severity_overrides, rule_options)
     outcome = Outcome()
-    workload_rules = [r for r in rules if r.meta.subject is Workload]
-    namespace_rules = [r for r in rules if r.meta.subject is Namespace]
-    for rule in rules:
-        ctx.options = {**rule.meta.options, **options.get(rule.code, {}), **options.get(rule.name, {})}
-        severity = overrides.get(rule.code) or overrides.get(rule.name)
-        if rule in workload_rules:
-            for model in models:
-                for workload in model.workloads:
-                    if workload.format not in rule.meta.formats:
-                        continue
-                    _collect(outcome, rule, severity, workload, workload.resource, ctx,
-                             rule.meta.escalate and ctx.classification(workload).trust.escalates)
-        elif rule in namespace_rules:
-            for ns in ctx.namespaces.values():
-                _collect(outcome, rule, severity, ns, ns.resource, ctx, False)
+    for model in models:
+        check_model(prepared, model, ctx, outcome)
+    check_namespaces(prepared, ctx, outcome)
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     return outcome
 

@@ -115,7 +115,8 @@ def decode(raw: bytes) -> str:
 
 
 def looks_templated(text: str) -> bool:
-    return _TEMPLATE.search(text) is not None
+    # the substring tests first: the pattern starts with a look-behind, which re cannot scan for fast
+    return ("{{" in text or "{%" in text) and _TEMPLATE.search(text) is not None
 
 
 def overrides_with_base(paths: Iterable[str]) -> set[str]:

@@ -1,10 +1,5 @@
-"""Use several cores for the two costly parts of a run: parsing files and running rules.
-
-* Parsing: each worker process loads whole files and sends their models back, in file order.
-* Rules: once the models and the context (which needs every file) are built, worker processes
-  forked from the main one (so they share the models without copying them) each run whole
-  rules over every model; the outcomes are put back in rule order and sorted as
-  :func:`isolint.engine.run_rules` sorts them, so the report is the one a single process makes.
+"""Use several cores: worker processes forked from the main one each load and lint whole files
+(:mod:`isolint.pipeline`) and send back only their small results, put back in file order.
 
 Small runs stay in one process: starting workers costs more than it saves. The result never
 depends on the number of workers.
@@ -16,19 +11,15 @@ import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from .context import Context
 from .discovery import Kind
-from .engine import Diagnostic, Outcome, run_rules
 from .loader import DEFAULT_MAX_BYTES, load_file
-from .model import FileModel, Format, ParseError, Workload
-from .rule import LoadedRule
+from .model import FileModel, Format
+from .pipeline import FileResult, Job, lint_model
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
 CHUNK_BYTES = 256 * 1024  # files are handed to workers in chunks of about this size
-PARALLEL_MIN_WORKLOADS = 500  # below this rules run faster in one process
-_RULE_RUN: tuple[Any, ...] = ()  # what forked rule workers share with the main process
+_JOB: Job | None = None  # what forked workers share with the main process
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,26 +54,34 @@ def _holds_nothing(model: FileModel) -> bool:
     return not any("isolint" in line for line in model.lines)
 
 
-def load_files(tasks: Sequence[LoadTask], jobs: int = 0) -> list[FileModel]:
-    """The model of each task, in order; ``jobs`` worker processes (0: one per core)."""
+def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileResult]:
+    """Each task loaded and linted (:func:`isolint.pipeline.lint_model`), results in task order;
+    ``jobs`` worker processes (0: one per core). Only results travel back, never whole models
+    (unless ``job.keep_models``)."""
+    global _JOB
     sizes = [_size(task.path) for task in tasks]
     workers = min(jobs or cpu_count(), len(tasks))
     if workers <= 1 or sum(sizes) < PARALLEL_MIN_BYTES or not _can_fork():
-        return [load(task) for task in tasks]
+        return [lint_model(load(task), job) for task in tasks]
     import multiprocessing  # only here: costly to import, useless for a commit's few files
 
     chunks = _chunks(sizes)
-    models: list[FileModel | None] = [None] * len(tasks)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        batches = [[tasks[i] for i in chunk] for chunk in chunks]
-        for chunk, loaded in zip(chunks, pool.imap(_load_batch, batches), strict=True):
-            for index, model in zip(chunk, loaded, strict=True):
-                models[index] = model
-    return [m for m in models if m is not None]
+    results: list[FileResult | None] = [None] * len(tasks)
+    _JOB = job  # forked workers inherit it: rules and context are never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            batches = [[tasks[i] for i in chunk] for chunk in chunks]
+            for chunk, linted in zip(chunks, pool.imap(_lint_batch, batches), strict=True):
+                for index, result in zip(chunk, linted, strict=True):
+                    results[index] = result
+    finally:
+        _JOB = None
+    return [r for r in results if r is not None]
 
 
-def _load_batch(batch: list[LoadTask]) -> list[FileModel]:
-    return [load(task) for task in batch]
+def _lint_batch(batch: list[LoadTask]) -> list[FileResult]:
+    assert _JOB is not None
+    return [lint_model(load(task), _JOB) for task in batch]
 
 
 def _chunks(sizes: list[int]) -> list[list[int]]:
@@ -114,61 +113,3 @@ def _can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-def run_rules_in_parallel(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
-                          severity_overrides: Any = None, rule_options: Any = None, jobs: int = 0) -> Outcome:
-    """:func:`isolint.engine.run_rules` with the models shared out among forked worker processes.
-
-    Each worker runs every rule over a contiguous range of models (namespace rules in the first
-    only); per rule, the ranges are put back in model order, then everything is sorted as
-    ``run_rules`` sorts (a stable sort: equal keys keep rule, then model order).
-    """
-    global _RULE_RUN
-    workers = min(jobs or cpu_count(), len(models))
-    workloads = sum(len(m.workloads) for m in models)
-    if workers <= 1 or workloads < PARALLEL_MIN_WORKLOADS or not _can_fork():
-        return run_rules(rules, models, ctx, severity_overrides, rule_options)
-    import multiprocessing
-
-    _RULE_RUN = (rules, models, ctx, severity_overrides, rule_options)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_rules_on_range, _ranges(models, workers), chunksize=1)
-    finally:
-        _RULE_RUN = ()
-    outcome = Outcome()
-    for index in range(len(rules)):
-        for part in parts:
-            diagnostics, errors = part[index]
-            outcome.diagnostics.extend(diagnostics)
-            outcome.errors.extend(errors)
-    outcome.diagnostics.sort(key=Diagnostic.sort_key)
-    return outcome
-
-
-def _ranges(models: list[FileModel], count: int) -> list[tuple[int, int, bool]]:
-    """``count`` contiguous ranges of models holding about as many workloads each."""
-    total = sum(len(m.workloads) for m in models)
-    ranges: list[tuple[int, int, bool]] = []
-    start, seen = 0, 0
-    for index, model in enumerate(models):
-        seen += len(model.workloads)
-        if seen * count >= total * (len(ranges) + 1) and len(ranges) < count - 1:
-            ranges.append((start, index + 1, not ranges))
-            start = index + 1
-    ranges.append((start, len(models), not ranges))
-    return ranges
-
-
-def _run_rules_on_range(part: tuple[int, int, bool]) -> list[tuple[list[Diagnostic], list[ParseError]]]:
-    rules, models, ctx, overrides, options = _RULE_RUN
-    start, end, first = part
-    out = []
-    for rule in rules:
-        if rule.meta.subject is not Workload and not first:
-            out.append(([], []))
-            continue
-        outcome = run_rules([rule], models[start:end], ctx, overrides, options)
-        out.append((outcome.diagnostics, outcome.errors))
-    return out

@@ -1,5 +1,11 @@
-"""The shortcuts change nothing: prescan (skipping documents that cannot matter) and worker
-processes give exactly the findings, errors and models of the exhaustive single-process run."""
+"""The shortcuts change nothing.
+
+The reference here is the plain algorithm, written out in this file: load every file into a model
+(no prescan), build the context from all of them, classify, run every rule over every model,
+drop superseded findings, filter. Every run mode -- prescan on or off, one process or several,
+models kept or dropped file by file (the CLI's mode) -- must give exactly its findings, errors,
+file count, models and the source lines the reports show.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,48 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from isolint.runner import RunResult, run
+from isolint.engine import build_context, drop_superseded, run_rules
+from isolint.registry import load_rules, select_rules
+from isolint.reporters import Report
+from isolint.reporters.text import render
+from isolint.runner import RunResult, load_models, run
 from isolint.settings import Settings
+from isolint.suppress import filter_findings
+from isolint.trust import classify_workloads
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
-def _run(path: Path, exhaustive: bool, jobs: int) -> RunResult:
-    settings = Settings(select=["ALL"], exhaustive=exhaustive, jobs=jobs)
-    return run([str(path)], settings)
+def _settings(exhaustive: bool = False, jobs: int = 1) -> Settings:
+    return Settings(select=["ALL"], exhaustive=exhaustive, jobs=jobs)
+
+
+def _reference(path: Path) -> RunResult:
+    settings = _settings(exhaustive=True)
+    registry = load_rules()
+    rules = select_rules(registry, settings.select)
+    models, errors = load_models([str(path)], settings)
+    ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
+    classify_workloads((w for m in models for w in m.workloads), ctx)
+    outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
+    shown = filter_findings(drop_superseded(outcome.diagnostics, rules), models, rules, registry.rules, settings)
+    errors += [e for m in models for e in m.errors] + outcome.errors
+    errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
+    files = sum(1 for m in models if m.format is not None or m.errors)
+    sources = {m.path: m.lines for m in models if m.lines}
+    return RunResult(shown.diagnostics, errors, models, rules, files, ctx, sources=sources)
+
+
+def _text(result: RunResult) -> str:
+    return render(Report(result.diagnostics, result.errors, result.files, result.rules, result.sources))
 
 
 def _assert_same(fast: RunResult, slow: RunResult) -> None:
     assert fast.diagnostics == slow.diagnostics
     assert fast.errors == slow.errors
     assert fast.files == slow.files
-    assert fast.models == slow.models
+    assert _text(fast) == _text(slow)  # code frames: the same source lines
 
 
 @pytest.fixture(scope="module")
@@ -34,23 +65,53 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_fixtures_fast_and_exhaustive_agree():
-    slow = _run(FIXTURES, exhaustive=True, jobs=1)
-    assert slow.diagnostics, "the fixtures must produce findings for the comparison to mean anything"
-    _assert_same(_run(FIXTURES, exhaustive=False, jobs=1), slow)
+@pytest.fixture(scope="module")
+def corpus_reference(corpus: Path) -> RunResult:
+    return _reference(corpus)
 
 
-def test_generated_corpus_fast_and_exhaustive_agree(corpus: Path):
-    slow = _run(corpus, exhaustive=True, jobs=1)
-    assert len(slow.diagnostics) > 100 and slow.errors
-    _assert_same(_run(corpus, exhaustive=False, jobs=1), slow)
+@pytest.mark.parametrize("exhaustive", [False, True])
+@pytest.mark.parametrize("keep_models", [False, True])
+def test_fixtures_every_mode_agrees_with_the_reference(exhaustive: bool, keep_models: bool):
+    slow = _reference(FIXTURES)
+    assert slow.diagnostics and slow.context is not None and slow.context.namespaces, \
+        "the fixtures must produce findings and Namespace facts for the comparison to mean anything"
+    fast = run([str(FIXTURES)], _settings(exhaustive), keep_models=keep_models)
+    _assert_same(fast, slow)
+    if keep_models:
+        assert fast.models == slow.models
 
 
-def test_worker_processes_change_nothing(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("keep_models", [False, True])
+def test_generated_corpus_agrees_with_the_reference(corpus: Path, corpus_reference: RunResult, keep_models: bool):
+    assert len(corpus_reference.diagnostics) > 100 and corpus_reference.errors
+    fast = run([str(corpus)], _settings(), keep_models=keep_models)
+    _assert_same(fast, corpus_reference)
+    if keep_models:
+        assert fast.models == corpus_reference.models
+
+
+@pytest.mark.parametrize("keep_models", [False, True])
+def test_worker_processes_change_nothing(corpus: Path, corpus_reference: RunResult, keep_models: bool,
+                                         monkeypatch: pytest.MonkeyPatch):
     from isolint import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_WORKLOADS", 0)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 64 * 1024)
-    single = _run(corpus, exhaustive=False, jobs=1)
-    _assert_same(_run(corpus, exhaustive=False, jobs=3), single)
+    fast = run([str(corpus)], _settings(jobs=3), keep_models=keep_models)
+    _assert_same(fast, corpus_reference)
+    if keep_models:
+        assert fast.models == corpus_reference.models
+
+
+def test_a_fact_in_a_later_file_reaches_an_earlier_one(tmp_path: Path):
+    """The first pass lints ``a.yaml`` before the Namespace in ``b.yaml`` is known; it is linted
+    again with it (the tenant label escalates its findings)."""
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: t\nspec:\n"
+                                     "  containers:\n  - name: c\n    image: i\n    securityContext:\n"
+                                     "      privileged: true\n")
+    (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: t\n  labels:\n"
+                                     "    capsule.clastix.io/tenant: x\n")
+    slow = _reference(tmp_path)
+    assert any(d.escalated_from is not None for d in slow.diagnostics)
+    _assert_same(run([str(tmp_path)], _settings(), keep_models=False), slow)
