@@ -126,8 +126,11 @@ def overrides_with_base(paths: Iterable[str]) -> set[str]:
     from .parsers.compose import base_file_for
 
     paths = list(paths)
+    bases = [(p, base) for p in paths if (base := base_file_for(p)) is not None]
+    if not bases:
+        return set()  # resolving every path is costly: only when there is an override
     present = {os.path.realpath(p) for p in paths}
-    return {p for p in paths if (base := base_file_for(p)) is not None and os.path.realpath(base) in present}
+    return {p for p, base in bases if os.path.realpath(base) in present}
 
 
 def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[str, str] | None = None,

@@ -63,11 +63,15 @@ def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileR
     workers = min(jobs or cpu_count(), len(tasks))
     if workers <= 1 or sum(sizes) < PARALLEL_MIN_BYTES or not _can_fork():
         return [lint_model(load(task), job) for task in tasks]
+    import gc
     import multiprocessing  # only here: costly to import, useless for a commit's few files
+
+    from .parsers import compose, dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
 
     chunks = _chunks(sizes)
     results: list[FileResult | None] = [None] * len(tasks)
     _JOB = job  # forked workers inherit it: rules and context are never pickled
+    gc.freeze()  # the workers' collections then leave the inherited objects (and their pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             batches = [[tasks[i] for i in chunk] for chunk in chunks]
@@ -76,6 +80,7 @@ def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileR
                     results[index] = result
     finally:
         _JOB = None
+        gc.unfreeze()
     return [r for r in results if r is not None]
 
 

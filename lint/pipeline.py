@@ -11,6 +11,7 @@ start makes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,13 +46,11 @@ class Lookups(Mapping[Any, Any]):
         self.listed = True
         return len(self.own)
 
-    def answered_by(self, facts: Mapping[Any, Any]) -> bool:
-        """Whether ``facts`` (the run's) would have answered anything differently."""
-        if self.listed:
-            return list(facts.items()) != list(self.own.items())
-        return any(facts.get(key, _MISSING) != self.own.get(key, _MISSING) for key in self.asked)
+    def record(self) -> Asked:
+        return frozenset(self.asked), self.listed
 
 
+Asked = tuple[frozenset[Hashable], bool]  # the keys a file's rules asked for, whether they listed all
 FACT_FIELDS = ("namespaces", "runtime_classes", "service_accounts")
 
 
@@ -62,9 +61,19 @@ def provisional_context(template: Context, model: FileModel) -> Context:
                    **{name: Lookups(getattr(own, name)) for name in FACT_FIELDS})
 
 
-def needs_full_context(asked: tuple[Lookups, ...] | None, ctx: Context) -> bool:
-    return asked is not None and any(log.answered_by(getattr(ctx, name))
-                                     for log, name in zip(asked, FACT_FIELDS, strict=True))
+def needs_full_context(result: FileResult, ctx: Context) -> bool:
+    """Whether the run's facts would have answered a lookup of ``result``'s rules differently
+    from the file's own facts."""
+    if result.asked is None:
+        return False
+    own = build_context([result], ctx.kubernetes_version, ctx.settings)
+    for (keys, listed), name in zip(result.asked, FACT_FIELDS, strict=True):
+        facts, mine = getattr(ctx, name), getattr(own, name)
+        if listed and list(facts.items()) != list(mine.items()):
+            return True
+        if any(facts.get(key, _MISSING) != mine.get(key, _MISSING) for key in keys):
+            return True
+    return False
 
 
 class SourceLines(Sequence[str]):
@@ -96,14 +105,15 @@ class FileResult:
     path: str
     counted: bool  # a file the run read as one of its formats, or could not read
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[ParseError] = field(default_factory=list)  # the file's, then failed rules'
+    errors: list[ParseError] = field(default_factory=list)  # the file's
+    rule_errors: list[ParseError] = field(default_factory=list)  # rules that failed on it
     suppressions: FileSuppressions | None = None
     lines: Sequence[str] = ()  # all of them when models are kept, else a SourceLines
     namespaces: list[Namespace] = field(default_factory=list)
     runtime_classes: list[RuntimeClass] = field(default_factory=list)
     service_accounts: list[ServiceAccount] = field(default_factory=list)
-    asked: tuple[Lookups, ...] | None = None  # what the rules asked of an empty context
-    model: FileModel | None = None  # only when the run keeps models
+    asked: tuple[Asked, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
+    model: FileModel | None = None  # when the run keeps models, or (without lines) for a second pass
 
 
 @dataclass(slots=True)
@@ -113,11 +123,39 @@ class Job:
     rules: list[PreparedRule]
     context: Context
     keep_models: bool = False
-    provisional: bool = True  # lint against an empty context that records lookups
+    provisional: bool = True  # lint against the file's own facts, recording lookups
 
 
 def lint_model(model: FileModel, job: Job) -> FileResult:
     ctx = provisional_context(job.context, model) if job.provisional else job.context
+    outcome = _check(model, job, ctx)
+    suppressions = file_suppressions(model)
+    result = FileResult(model.path, model.format is not None or bool(model.errors), outcome.diagnostics,
+                        model.errors, outcome.errors, suppressions, namespaces=model.namespaces,
+                        runtime_classes=model.runtime_classes, service_accounts=model.service_accounts)
+    if job.provisional:
+        result.asked = tuple(getattr(ctx, name).record() for name in FACT_FIELDS)
+    if job.keep_models:
+        result.model, result.lines = model, model.lines
+    elif model.lines:
+        result.lines = _pointed_at(model, outcome.diagnostics, suppressions)
+    logs = [getattr(ctx, name) for name in FACT_FIELDS] if job.provisional else []
+    if result.model is None and any(log.asked & log.own.keys() or (log.listed and log.own) for log in logs):
+        # it asked for a fact it holds itself: another file may hold the same one (copies of a
+        # manifest), then a second pass needs the model; without its lines it is small
+        result.model = dataclasses.replace(model, lines=())
+    return result
+
+
+def relint(result: FileResult, job: Job) -> None:
+    """Lint ``result``'s kept model again under ``job`` (the run's facts): only what rules decide
+    changes; suppressions, errors of the file and its facts do not depend on the context."""
+    assert result.model is not None
+    outcome = _check(result.model, job, job.context)
+    result.diagnostics, result.rule_errors, result.asked = outcome.diagnostics, outcome.errors, None
+
+
+def _check(model: FileModel, job: Job, ctx: Context) -> Outcome:
     classify_workloads(model.workloads, ctx)
     outcome = Outcome()
     try:
@@ -125,23 +163,14 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
     finally:
         for workload in model.workloads:  # keyed by id(): drop them before the objects go
             ctx.classifications.pop(id(workload), None)
-    suppressions = file_suppressions(model)
-    result = FileResult(model.path, model.format is not None or bool(model.errors), outcome.diagnostics,
-                        [*model.errors, *outcome.errors], suppressions, namespaces=model.namespaces,
-                        runtime_classes=model.runtime_classes, service_accounts=model.service_accounts)
-    if job.provisional:
-        result.asked = tuple(getattr(ctx, name) for name in FACT_FIELDS)
-    if job.keep_models:
-        result.model, result.lines = model, model.lines
-    elif model.lines:
-        result.lines = _pointed_at(model, outcome.diagnostics, suppressions)
-    return result
+    return outcome
 
 
 def _pointed_at(model: FileModel, diagnostics: list[Diagnostic], suppressions: FileSuppressions) -> SourceLines:
     """The lines of ``model`` its findings and suppressions point at (suppression findings are
     reported at the suppression)."""
-    found = [*suppressions.comments.all, *(s for _, pairs in suppressions.groups for _, group in pairs for s in group)]
+    found = [*(suppressions.comments.all if suppressions.comments is not None else ()),
+             *(s for _, pairs in suppressions.groups for _, group in pairs for s in group)]
     wanted = {d.location.line for d in diagnostics if d.location.path == model.path}
     wanted.update(s.loc.line for s in found if s.loc.path == model.path)
     lines = model.lines

@@ -12,7 +12,7 @@ from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_s
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
 from .parallel import LoadTask, cpu_count, lint_files, load  # noqa: F401 (cpu_count: API)
-from .pipeline import FileResult, Job, SourceLines, lint_model, needs_full_context
+from .pipeline import FileResult, Job, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
@@ -99,13 +99,14 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     for result in results:
         outcome.diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
+        errors.extend(result.rule_errors)
         if result.suppressions is not None:
             index.add(result.suppressions)
     check_namespaces(job.rules, ctx, outcome)
     errors.extend(outcome.errors)
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     diagnostics = drop_superseded(outcome.diagnostics, rules)
-    models = [r.model for r in results if r.model is not None]
+    models = [r.model for r in results if r.model is not None] if keep_models else []
     if keep_models:
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor
     sources = _Sources(results, tasks, stdin_model)
@@ -121,13 +122,16 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
 def _relint_with_facts(results: list[FileResult], tasks: list[LoadTask], stdin_model: FileModel | None, job: Job,
                        settings: Settings) -> None:
     """Lint again, with every cross-file fact, the files whose rules asked for one that exists."""
-    again = [i for i, result in enumerate(results) if needs_full_context(result.asked, job.context)]
-    if not again:
+    again = [i for i, result in enumerate(results) if needs_full_context(result, job.context)]
+    for i in again:
+        if results[i].model is not None:
+            relint(results[i], job)
+    in_files = [i for i in again if i < len(tasks) and results[i].asked is not None]
+    if not in_files:
         return
-    in_files = [i for i in again if i < len(tasks)]
     for i, result in zip(in_files, lint_files([tasks[i] for i in in_files], job, settings.jobs), strict=True):
         results[i] = result
-    if stdin_model is not None and again[-1] == len(tasks):
+    if stdin_model is not None and again and again[-1] == len(tasks) and results[-1].asked is not None:
         results[-1] = lint_model(stdin_model, job)
 
 

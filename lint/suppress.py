@@ -146,7 +146,8 @@ def _comment_suppressions(model: FileModel, index: _Index) -> None:
             pending.append(sup)
         else:
             index.lines.setdefault((model.path, number), []).append(sup)
-    for image in model.images:
+    # instruction spans only move a finding onto a line comment of this file: without one, none
+    for image in model.images if index.lines else ():
         instructions = [*image.global_args, *(i for stage in image.stages for i in stage.instructions)]
         for ins in instructions:
             for line in range(ins.loc.line, (ins.end_line or ins.loc.line) + 1):
@@ -196,7 +197,7 @@ class FileSuppressions:
     """What one file contributes to the suppression index; built where the file was parsed, so the
     model itself can be dropped (and sent between processes: it is small)."""
 
-    comments: _Index = field(default_factory=_Index)  # comment forms and Dockerfile instruction spans
+    comments: _Index | None = None  # comment forms and Dockerfile instruction spans
     # per workload or Namespace: its key in the index and its (annotation key, suppressions) pairs
     groups: list[tuple[tuple[Resource, str], list[tuple[PairKey, list[Suppression]]]]] = field(default_factory=list)
 
@@ -204,7 +205,9 @@ class FileSuppressions:
 def file_suppressions(model: FileModel) -> FileSuppressions:
     part = FileSuppressions()
     if model.lines:
-        _comment_suppressions(model, part.comments)
+        comments = _Index()
+        _comment_suppressions(model, comments)
+        part.comments = comments if comments.all else None
     seen: dict[PairKey, list[Suppression]] = {}
     for workload in model.workloads:
         part.groups.append(((workload.resource, workload.path),
@@ -224,12 +227,13 @@ class SuppressionIndex:
 
     def add(self, part: FileSuppressions) -> None:
         index, comments = self.index, part.comments
-        index.all.extend(comments.all)
-        for line, found in comments.lines.items():
-            index.lines.setdefault(line, []).extend(found)
-        for path, found in comments.files.items():
-            index.files.setdefault(path, []).extend(found)
-        index.instruction_start.update(comments.instruction_start)
+        if comments is not None:
+            index.all.extend(comments.all)
+            for line, found in comments.lines.items():
+                index.lines.setdefault(line, []).extend(found)
+            for path, found in comments.files.items():
+                index.files.setdefault(path, []).extend(found)
+            index.instruction_start.update(comments.instruction_start)
         for key, pairs in part.groups:
             out: list[Suppression] = []
             for pair_key, suppressions in pairs:
