@@ -10,12 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .baseline import BaselineError
-from .config import Config, ConfigError
-from .gitchanges import GitError
 from .rule import Severity
+
+if TYPE_CHECKING:
+    from .config import Config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -119,11 +120,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         return _check(args)
-    except (UsageError, ConfigError, BaselineError, GitError) as exc:
-        print(f"isolint: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN
+    except Exception as exc:
+        if not isinstance(exc, _usage_errors()):
+            raise
+        print(f"isolint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Errors reported as usage errors; their modules are imported only when something failed."""
+    from .baseline import BaselineError
+    from .config import ConfigError
+    from .gitchanges import GitError
+
+    return (UsageError, ConfigError, BaselineError, GitError)
 
 
 def _config(args: argparse.Namespace) -> Config:

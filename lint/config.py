@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from .rule import Severity
@@ -50,6 +49,8 @@ class Config:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # only with a configuration file: costly to import
+
     text = resources.files("isolint").joinpath("data/config.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 

@@ -7,6 +7,7 @@ rule's documentation. Nothing keeps a hand-written list.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ def load_rules(plugins: bool = True) -> Registry:
 
 
 def _load_plugins(registry: Registry, seen: dict[str, str]) -> None:
+    if not may_declare_plugins():
+        return
     from importlib.metadata import entry_points
 
     for entry in entry_points(group=ENTRY_POINT_GROUP):
@@ -89,6 +92,43 @@ def _load_plugins(registry: Registry, seen: dict[str, str]) -> None:
                 registry.errors.append(f"plug-in {entry.name!r} has no RULE and check()")
             else:
                 _add(registry, seen, rule)
+
+
+def may_declare_plugins() -> bool:
+    """Whether an installed distribution may declare ``isolint.rules`` entry points: a look at the
+    ``entry_points.txt`` files importlib.metadata would read (those of the ``*.dist-info`` and
+    ``*.egg-info`` folders on ``sys.path``), far cheaper than importing importlib.metadata. In
+    doubt -- an archive on the path, another finder listing distributions -- yes."""
+    import importlib.machinery
+    import sys
+
+    if any(hasattr(finder, "find_distributions") and finder is not importlib.machinery.PathFinder
+           for finder in sys.meta_path):
+        return True
+    group = ENTRY_POINT_GROUP.encode()
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True  # a zip archive may hold distributions
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")) and group in _read(os.path.join(folder, name,
+                                                                                          "entry_points.txt")):
+                return True
+    return False
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:  # none, or an egg-info that is a file
+        return b""
 
 
 def _add(registry: Registry, seen: dict[str, str], rule: LoadedRule) -> None:
