@@ -21,7 +21,9 @@ and errors are those of the whole stream; after any error the whole stream is re
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterator
@@ -98,7 +100,7 @@ def load_documents(text: str, kept_kinds: frozenset[str], exhaustive: bool = Fal
         return
     yielded = 0
     for start_line, segment in segments(text):
-        stub = stub_for(segment, kept_kinds)
+        stub = _remembered_stub(segment, kept_kinds)
         if stub is not DOUBT:
             yielded += 1
             yield stub, None
@@ -160,6 +162,45 @@ def _first_content(body: str) -> re.Match[str] | None:
     while line is not None and line.group(2).startswith("#"):
         line = _CONTENT_LINE.search(body, line.end())
     return line
+
+
+# Repositories vendor the same large documents (CRDs) in several files: the verdict on a large
+# segment is remembered by a digest of its text (never by the text: memory stays bounded).
+REMEMBER_FROM = 4096  # bytes; smaller segments are cheaper to read again than to digest
+_VERDICTS: collections.OrderedDict[tuple[bytes, frozenset[str]], tuple[str, ...] | _Doubt | None] = \
+    collections.OrderedDict()
+_VERDICTS_KEPT = 2048
+
+
+def _remembered_stub(segment: str, kept_kinds: frozenset[str]) -> Any:
+    if len(segment) < REMEMBER_FROM:
+        return stub_for(segment, kept_kinds)
+    key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
+    if key in _VERDICTS:
+        _VERDICTS.move_to_end(key)
+        verdict = _VERDICTS[key]
+    else:
+        verdict = _verdict(stub_for(segment, kept_kinds))
+        _VERDICTS[key] = verdict
+        if len(_VERDICTS) > _VERDICTS_KEPT:
+            _VERDICTS.popitem(last=False)
+    return _stub(verdict)
+
+
+def _verdict(stub: Any) -> tuple[str, ...] | _Doubt | None:
+    if stub is None or stub is DOUBT:
+        return stub
+    return (stub["apiVersion"], stub["kind"]) if stub else ()  # (): not a Kubernetes object
+
+
+def _stub(verdict: tuple[str, ...] | _Doubt | None) -> Any:
+    """A fresh stub for a remembered verdict (stubs go on into the parsers: never share one)."""
+    if verdict is None or verdict is DOUBT:
+        return verdict
+    stub = YMap()
+    if verdict:
+        stub["apiVersion"], stub["kind"] = verdict
+    return stub
 
 
 def stub_for(segment: str, kept_kinds: frozenset[str]) -> Any:
