@@ -5,7 +5,7 @@ Severity, escalation for untrusted workloads and ordering are decided here, neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -49,9 +49,9 @@ class Outcome:
 class HoldsFacts(Protocol):
     """A file's cross-file facts: a :class:`FileModel`, or what a worker kept of one."""
 
-    namespaces: list[Namespace]
-    runtime_classes: list[RuntimeClass]
-    service_accounts: list[ServiceAccount]
+    namespaces: Sequence[Namespace]
+    runtime_classes: Sequence[RuntimeClass]
+    service_accounts: Sequence[ServiceAccount]
 
 
 def build_context(models: Iterable[HoldsFacts], kubernetes_version: tuple[int, int],

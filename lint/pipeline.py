@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .context import Context
@@ -46,8 +46,8 @@ class Lookups(Mapping[Any, Any]):
         self.listed = True
         return len(self.own)
 
-    def record(self) -> Asked:
-        return frozenset(self.asked), self.listed
+    def record(self) -> Asked | None:
+        return (frozenset(self.asked), self.listed) if self.asked or self.listed else None
 
 
 Asked = tuple[frozenset[Hashable], bool]  # the keys a file's rules asked for, whether they listed all
@@ -67,7 +67,10 @@ def needs_full_context(result: FileResult, ctx: Context) -> bool:
     if result.asked is None:
         return False
     own = build_context([result], ctx.kubernetes_version, ctx.settings)
-    for (keys, listed), name in zip(result.asked, FACT_FIELDS, strict=True):
+    for asked, name in zip(result.asked, FACT_FIELDS, strict=True):
+        if asked is None:
+            continue
+        keys, listed = asked
         facts, mine = getattr(ctx, name), getattr(own, name)
         if listed and list(facts.items()) != list(mine.items()):
             return True
@@ -104,15 +107,16 @@ class FileResult:
 
     path: str
     counted: bool  # a file the run read as one of its formats, or could not read
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[ParseError] = field(default_factory=list)  # the file's
-    rule_errors: list[ParseError] = field(default_factory=list)  # rules that failed on it
+    # empty ones are (), not lists: tens of thousands of results are held until the report
+    diagnostics: Sequence[Diagnostic] = ()
+    errors: Sequence[ParseError] = ()  # the file's
+    rule_errors: Sequence[ParseError] = ()  # rules that failed on it
     suppressions: FileSuppressions | None = None
     lines: Sequence[str] = ()  # all of them when models are kept, else a SourceLines
-    namespaces: list[Namespace] = field(default_factory=list)
-    runtime_classes: list[RuntimeClass] = field(default_factory=list)
-    service_accounts: list[ServiceAccount] = field(default_factory=list)
-    asked: tuple[Asked, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
+    namespaces: Sequence[Namespace] = ()
+    runtime_classes: Sequence[RuntimeClass] = ()
+    service_accounts: Sequence[ServiceAccount] = ()
+    asked: tuple[Asked | None, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
     model: FileModel | None = None  # when the run keeps models, or (without lines) for a second pass
 
 
@@ -130,11 +134,14 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
     ctx = provisional_context(job.context, model) if job.provisional else job.context
     outcome = _check(model, job, ctx)
     suppressions = file_suppressions(model)
-    result = FileResult(model.path, model.format is not None or bool(model.errors), outcome.diagnostics,
-                        model.errors, outcome.errors, suppressions, namespaces=model.namespaces,
-                        runtime_classes=model.runtime_classes, service_accounts=model.service_accounts)
+    result = FileResult(model.path, model.format is not None or bool(model.errors), outcome.diagnostics or (),
+                        model.errors or (), outcome.errors or (),
+                        suppressions if suppressions.comments is not None or suppressions.groups else None,
+                        namespaces=model.namespaces or (), runtime_classes=model.runtime_classes or (),
+                        service_accounts=model.service_accounts or ())
     if job.provisional:
-        result.asked = tuple(getattr(ctx, name).record() for name in FACT_FIELDS)
+        asked = tuple(getattr(ctx, name).record() for name in FACT_FIELDS)
+        result.asked = asked if any(asked) else None  # most files ask for nothing: keep nothing
     if job.keep_models:
         result.model, result.lines = model, model.lines
     elif model.lines:
@@ -152,7 +159,7 @@ def relint(result: FileResult, job: Job) -> None:
     changes; suppressions, errors of the file and its facts do not depend on the context."""
     assert result.model is not None
     outcome = _check(result.model, job, job.context)
-    result.diagnostics, result.rule_errors, result.asked = outcome.diagnostics, outcome.errors, None
+    result.diagnostics, result.rule_errors, result.asked = outcome.diagnostics or (), outcome.errors or (), None
 
 
 def _check(model: FileModel, job: Job, ctx: Context) -> Outcome:

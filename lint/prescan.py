@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
-import hashlib
 import itertools
 import re
 from collections.abc import Iterator
@@ -175,6 +174,8 @@ _VERDICTS_KEPT = 2048
 def _remembered_stub(segment: str, kept_kinds: frozenset[str]) -> Any:
     if len(segment) < REMEMBER_FROM:
         return stub_for(segment, kept_kinds)
+    import hashlib  # here: its import costs a one-file run more than it saves there
+
     key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)

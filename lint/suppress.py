@@ -166,14 +166,14 @@ PairKey = tuple[Location, str]
 
 
 def _from_pairs(pairs: Iterable[KeyValue], resource: Resource, seen: dict[PairKey, list[Suppression]],
-                ) -> list[tuple[PairKey, list[Suppression]]]:
+                ) -> Sequence[tuple[PairKey, list[Suppression]]]:
     out: list[tuple[PairKey, list[Suppression]]] = []
     for kv in pairs:
         key = (kv.key.loc, kv.key.value)
         if key not in seen:  # a bare Pod's template annotations are its object annotations
             seen[key] = list(_from_key_value(kv, resource))
         out.append((key, seen[key]))
-    return out
+    return out or ()  # most workloads have none: no list held per workload
 
 
 def _from_key_value(kv: KeyValue, resource: Resource) -> Iterable[Suppression]:
@@ -199,7 +199,8 @@ class FileSuppressions:
 
     comments: _Index | None = None  # comment forms and Dockerfile instruction spans
     # per workload or Namespace: its key in the index and its (annotation key, suppressions) pairs
-    groups: list[tuple[tuple[Resource, str], list[tuple[PairKey, list[Suppression]]]]] = field(default_factory=list)
+    groups: list[tuple[tuple[Resource, str], Sequence[tuple[PairKey, list[Suppression]]]]] = field(
+        default_factory=list)
 
 
 def file_suppressions(model: FileModel) -> FileSuppressions:
