@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .discovery import Kind
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model import FileModel, Format
-from .pipeline import FileResult, Job, lint_model
+from .pipeline import FileResult, Job, SourceLines, lint_model
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
 CHUNK_BYTES = 256 * 1024  # files are handed to workers in chunks of about this size
@@ -77,16 +77,34 @@ def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileR
             batches = [[tasks[i] for i in chunk] for chunk in chunks]
             for chunk, linted in zip(chunks, pool.imap(_lint_batch, batches), strict=True):
                 for index, result in zip(chunk, linted, strict=True):
-                    results[index] = result
+                    results[index] = _unpack(result, tasks[index].path)
     finally:
         _JOB = None
         gc.unfreeze()
     return [r for r in results if r is not None]
 
 
-def _lint_batch(batch: list[LoadTask]) -> list[FileResult]:
+def _lint_batch(batch: list[LoadTask]) -> list[FileResult | tuple[bool, int]]:
     assert _JOB is not None
-    return [lint_model(load(task), _JOB) for task in batch]
+    return [_pack(lint_model(load(task), _JOB)) for task in batch]
+
+
+def _pack(result: FileResult) -> FileResult | tuple[bool, int]:
+    """Most files yield nothing but whether they counted and how many lines they have: send just
+    that (the main process unpickles every result while the workers run)."""
+    lines = result.lines
+    if (result.diagnostics or result.errors or result.rule_errors or result.suppressions or result.namespaces
+            or result.runtime_classes or result.service_accounts or result.asked or result.model is not None
+            or not (len(lines) == 0 or (isinstance(lines, SourceLines) and not lines.kept))):
+        return result
+    return result.counted, len(lines)
+
+
+def _unpack(packed: FileResult | tuple[bool, int], path: str) -> FileResult:
+    if isinstance(packed, FileResult):
+        return packed
+    counted, count = packed
+    return FileResult(path, counted, lines=SourceLines(count, {}) if count else ())
 
 
 def _chunks(sizes: list[int]) -> list[list[int]]:

@@ -94,9 +94,6 @@ class SourceLines(Sequence[str]):
             return [self[i] for i in range(*index.indices(self.count))]
         return self.kept[index % self.count if index < 0 else index]
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
     def __repr__(self) -> str:
         return f"SourceLines({self.count}, {self.kept!r})"
 
