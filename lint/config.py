@@ -20,11 +20,6 @@ from typing import Any
 from .rule import Severity
 from .settings import Settings, parse_version
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_NAMES = (".isolint.toml", ".isolint.yaml", ".isolint.yml")
 PYPROJECT = "pyproject.toml"
 
@@ -59,6 +54,10 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # imported here: most runs have no TOML file to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)

@@ -16,8 +16,7 @@ from typing import Any
 
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
-from .prescan import load_documents
-from .yamlsource import YMap, collections, load_all
+from .yamlsource import YamlError, YMap, collections, load_all
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -216,7 +215,7 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
 
     if kind is Kind.KUBERNETES or kind is Kind.YAML:
         docs = []
-        for index, (doc, error) in enumerate(load_documents(text, kubernetes.KEPT_KINDS, exhaustive)):
+        for index, (doc, error) in enumerate(_documents(text, kubernetes.KEPT_KINDS, exhaustive)):
             if error is not None:
                 if not docs and not _mentions_kubernetes(text) and not explicit:
                     return FileModel(path, None)  # some other broken YAML: not ours
@@ -242,6 +241,18 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
     from .parsers.compose import parse_compose
 
     return parse_compose(path, text, environ)
+
+
+PRESCAN_FROM = 16 * 1024  # bytes: a smaller file is read faster whole than prescanned
+
+
+def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:
+    """The YAML documents of ``text``, those that cannot matter stubbed (:mod:`isolint.prescan`)."""
+    if exhaustive or len(text) < PRESCAN_FROM:
+        return load_all(text)
+    from .prescan import load_documents
+
+    return load_documents(text, kept_kinds)
 
 
 def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:

@@ -18,14 +18,25 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class _Node:
+    """Base of the model's classes: one ``__repr__`` for all of them, the one ``dataclass`` would
+    generate. (Generating it per class is a measurable share of start-up; hence ``repr=False``.)"""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"{type(self).__qualname__}({shown})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Location(_Node):
     """A place in a source file: 1-based line; 1-based column, or ``None`` when unknown."""
 
     path: str
@@ -33,8 +44,8 @@ class Location:
     column: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Value(Generic[T]):
+@dataclass(frozen=True, slots=True, repr=False)
+class Value(_Node, Generic[T]):
     """A value read from a source file, with where it was read.
 
     ``certain`` is False when the value depends on something the linter could not resolve
@@ -62,8 +73,8 @@ class Role(str, enum.Enum):
     EPHEMERAL = "ephemeral"
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
+@dataclass(frozen=True, slots=True, repr=False)
+class Resource(_Node):
     """What a workload is, for reports: ``Deployment/web`` in ``prod``, ``ComposeService/db``."""
 
     kind: str
@@ -72,14 +83,14 @@ class Resource:
     api_version: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class KeyValue:
+@dataclass(frozen=True, slots=True, repr=False)
+class KeyValue(_Node):
     key: Value[str]
     value: Value[str]
 
 
-@dataclass(frozen=True, slots=True)
-class SELinux:
+@dataclass(frozen=True, slots=True, repr=False)
+class SELinux(_Node):
     """SELinux options (Kubernetes ``seLinuxOptions``, Compose ``security_opt: label=...``)."""
 
     loc: Location
@@ -90,8 +101,8 @@ class SELinux:
     disabled: Value[bool] | None = None  # Compose ``label=disable`` / ``label:disable``
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+@dataclass(frozen=True, slots=True, repr=False)
+class Profile(_Node):
     """A seccomp or AppArmor profile choice.
 
     ``type`` uses the Kubernetes spellings ``RuntimeDefault``, ``Unconfined`` and ``Localhost``
@@ -104,8 +115,8 @@ class Profile:
     localhost: Value[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SecurityContext:
+@dataclass(frozen=True, slots=True, repr=False)
+class SecurityContext(_Node):
     """Security settings of a pod (Kubernetes pod level) or of one container.
 
     Kubernetes keeps both levels apart; Pod Security Standards judge the raw value at each level,
@@ -139,8 +150,8 @@ class SecurityContext:
 EMPTY_CONTEXT = SecurityContext()
 
 
-@dataclass(frozen=True, slots=True)
-class Port:
+@dataclass(frozen=True, slots=True, repr=False)
+class Port(_Node):
     loc: Location
     container_port: Value[int] | None = None
     host_port: Value[int] | None = None  # for Compose, the first port of a published range
@@ -149,8 +160,8 @@ class Port:
     protocol: Value[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Volume:
+@dataclass(frozen=True, slots=True, repr=False)
+class Volume(_Node):
     """A Kubernetes pod volume or a Compose top-level volume.
 
     ``type`` is the Kubernetes volume source key (``hostPath``, ``emptyDir``, ``configMap`` ...);
@@ -167,8 +178,8 @@ class Volume:
     size_limit: Value[str] | None = None  # emptyDir.sizeLimit
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+@dataclass(frozen=True, slots=True, repr=False)
+class Mount(_Node):
     """A filesystem mounted into a container.
 
     ``type`` is ``bind`` for any host path (Kubernetes hostPath volume, Compose bind, a disguised
@@ -186,8 +197,8 @@ class Mount:
     volume: Volume | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
+@dataclass(frozen=True, slots=True, repr=False)
+class Device(_Node):
     """A host device given to a container (Compose ``devices``; ``host`` None for CDI names)."""
 
     loc: Location
@@ -197,8 +208,8 @@ class Device:
     permissions: Value[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Handler:
+@dataclass(frozen=True, slots=True, repr=False)
+class Handler(_Node):
     """A probe or lifecycle handler that names a host (``httpGet.host`` / ``tcpSocket.host``)."""
 
     loc: Location
@@ -206,8 +217,8 @@ class Handler:
     host: Value[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Hook:
+@dataclass(frozen=True, slots=True, repr=False)
+class Hook(_Node):
     """A Compose lifecycle hook (``post_start``, ``pre_stop``, ``pre_start``): a command Compose runs
     in the service's container like ``docker exec``, with its own ``privileged`` and ``user``."""
 
@@ -218,16 +229,16 @@ class Hook:
     command: tuple[Value[str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class NamespaceJoin:
+@dataclass(frozen=True, slots=True, repr=False)
+class NamespaceJoin(_Node):
     """Compose ``network_mode|pid|ipc: service:X | container:X``; Kubernetes shareProcessNamespace."""
 
     namespace: str  # network | pid | ipc
     target: Value[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+@dataclass(frozen=True, slots=True, repr=False)
+class Container(_Node):
     loc: Location
     role: Role = Role.CONTAINER
     name: Value[str] | None = None
@@ -249,8 +260,8 @@ class Container:
         return self.name.value if self.name is not None else self.role.value
 
 
-@dataclass(frozen=True, slots=True)
-class Build:
+@dataclass(frozen=True, slots=True, repr=False)
+class Build(_Node):
     """How a Compose service builds its image."""
 
     loc: Location
@@ -264,8 +275,8 @@ class Build:
     entitlements: tuple[Value[str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+@dataclass(frozen=True, slots=True, repr=False)
+class Instruction(_Node):
     """One Dockerfile instruction.
 
     ``keyword`` is upper-case; ``value`` is the argument text after line continuations are joined,
@@ -283,8 +294,8 @@ class Instruction:
     end_line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+@dataclass(frozen=True, slots=True, repr=False)
+class Stage(_Node):
     loc: Location  # the FROM instruction
     index: int
     base: Value[str]  # image reference after global-ARG substitution, or a stage name
@@ -296,8 +307,8 @@ class Stage:
     effective_user: Value[str] | None = None  # including what it inherits through FROM <stage>
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+@dataclass(frozen=True, slots=True, repr=False)
+class Image(_Node):
     """A parsed Dockerfile."""
 
     path: str
@@ -320,8 +331,8 @@ class Image:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
+@dataclass(frozen=True, slots=True, repr=False)
+class Workload(_Node):
     """One thing that runs: a Kubernetes pod spec, a Compose service, a Dockerfile's image.
 
     Pod-level settings live here; per-container settings on each :class:`Container`.
@@ -397,8 +408,8 @@ class Workload:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Namespace:
+@dataclass(frozen=True, slots=True, repr=False)
+class Namespace(_Node):
     """A Kubernetes Namespace object seen in the run (labels drive tenancy and PSA levels)."""
 
     loc: Location
@@ -417,15 +428,15 @@ class Namespace:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class RuntimeClass:
+@dataclass(frozen=True, slots=True, repr=False)
+class RuntimeClass(_Node):
     loc: Location
     name: Value[str]
     handler: Value[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceAccount:
+@dataclass(frozen=True, slots=True, repr=False)
+class ServiceAccount(_Node):
     """A Kubernetes ServiceAccount object seen in the run (its token automount default)."""
 
     loc: Location
@@ -434,8 +445,8 @@ class ServiceAccount:
     automount_service_account_token: Value[bool] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ParseError:
+@dataclass(frozen=True, slots=True, repr=False)
+class ParseError(_Node):
     """A file (or part of one) that could not be read; the run goes on without it."""
 
     path: str

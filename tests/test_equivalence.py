@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
+from isolint import loader, prescan
 from isolint.engine import build_context, drop_superseded, run_rules
 from isolint.registry import load_rules, select_rules
 from isolint.reporters import Report
@@ -24,6 +25,7 @@ from isolint.suppress import filter_findings
 from isolint.trust import classify_workloads
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS = (loader.PRESCAN_FROM, prescan.REMEMBER_FROM)
 FIXTURES = ROOT / "fixtures"
 
 
@@ -56,6 +58,15 @@ def _assert_same(fast: RunResult, slow: RunResult) -> None:
     assert fast.errors == slow.errors
     assert fast.files == slow.files
     assert _text(fast) == _text(slow)  # code frames: the same source lines
+
+
+@pytest.fixture(autouse=True)
+def _prescan_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default small files skip the prescan and only large documents' verdicts are remembered:
+    here every file is prescanned and every verdict remembered, so both shortcuts are exercised
+    (:func:`test_default_thresholds_agree_too` keeps the defaults)."""
+    monkeypatch.setattr(loader, "PRESCAN_FROM", 0)
+    monkeypatch.setattr(prescan, "REMEMBER_FROM", 0)
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +113,12 @@ def test_worker_processes_change_nothing(corpus: Path, corpus_reference: RunResu
     _assert_same(fast, corpus_reference)
     if keep_models:
         assert fast.models == corpus_reference.models
+
+
+def test_default_thresholds_agree_too(corpus: Path, corpus_reference: RunResult, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(loader, "PRESCAN_FROM", DEFAULTS[0])
+    monkeypatch.setattr(prescan, "REMEMBER_FROM", DEFAULTS[1])
+    _assert_same(run([str(corpus)], _settings(), keep_models=False), corpus_reference)
 
 
 def test_a_fact_in_a_later_file_reaches_an_earlier_one(tmp_path: Path):

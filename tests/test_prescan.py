@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from isolint import prescan
+from isolint import loader, prescan
 from isolint.discovery import Kind
 from isolint.loader import load_file
 from isolint.parsers.compose import looks_like_compose
@@ -69,6 +69,12 @@ CASES = {
     "compact nested sequences": "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + "- " * 60 + "a\n",
     "helm template": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
 }
+
+
+@pytest.fixture(autouse=True)
+def _prescan_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader skips the prescan for small files; these cases are small."""
+    monkeypatch.setattr(loader, "PRESCAN_FROM", 0)
 
 
 @pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
