@@ -11,7 +11,8 @@ folder, so it runs on a fresh machine. Printed, each the median of ``--repeat`` 
   resident set of the isolint process and of the worker processes it waited for, from
   ``wait4``'s rusage);
 * one file: ``isolint check`` of a single manifest against ``python -c "import yaml"``;
-* scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time.
+* scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time, and
+  its peak memory with a quiet text report (the JSON report holds every finding at once).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ import time
 from collections.abc import Sequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-
-from benchmarks.corpus import generate  # noqa: E402
 
 REFERENCE = """
 import os, sys, yaml
@@ -67,23 +65,30 @@ spec:
 ENV = dict(os.environ)
 
 
-def timed(command: Sequence[str]) -> tuple[float, int, bytes]:
-    """Wall seconds, peak resident KiB (the process and the children it waited for), stdout."""
-    with tempfile.TemporaryFile() as out:
+def timed(command: Sequence[str], output: str = os.devnull) -> tuple[float, int]:
+    """Wall seconds and peak resident KiB (the process and the children it waited for); stdout
+    goes to ``output``. Nothing large is read into this process: a child's peak as wait4 reports
+    it includes the memory of this process at the fork."""
+    with open(output, "wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=ENV)
         _, _, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = 0  # reaped by wait4
-        out.seek(0)
-        return elapsed, usage.ru_maxrss, out.read()
+    return elapsed, usage.ru_maxrss
 
 
-def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, bytes]:
-    runs = [timed(command) for _ in range(repeat)]
+def median_run(command: Sequence[str], repeat: int, output: str = os.devnull) -> tuple[float, int]:
+    runs = [timed(command, output) for _ in range(repeat)]
     runs.sort(key=lambda r: r[0])
-    middle = runs[len(runs) // 2]
-    return middle[0], max(r[1] for r in runs), middle[2]
+    return runs[len(runs) // 2][0], max(r[1] for r in runs)
+
+
+def summary_of(report: str) -> dict[str, int]:
+    """The ``summary`` of a JSON report, read in another process (see :func:`timed`)."""
+    script = "import json, sys; print(json.dumps(json.load(open(sys.argv[1]))['summary']))"
+    return json.loads(subprocess.run([sys.executable, "-c", script, report], check=True, capture_output=True,
+                                     text=True).stdout)
 
 
 def corpus_size(path: str) -> tuple[int, int]:
@@ -132,7 +137,9 @@ def main() -> None:
         corpus = args.corpus
         if corpus is None:
             corpus = os.path.join(work, "corpus")
-            generate(corpus, args.mb)
+            # in another process: peak memory read from wait4 includes what a child inherits at fork
+            subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), corpus, "--mb", str(args.mb)],
+                           check=True, stdout=subprocess.DEVNULL)
         files, size = corpus_size(corpus)
         print(f"corpus: {corpus}: {files} files, {size / 1e6:.1f} MB; {os.cpu_count()} CPUs; "
               f"python {sys.version.split()[0]}; median of {args.repeat}")
@@ -142,9 +149,10 @@ def main() -> None:
             handle.write(SINGLE_MANIFEST)
         timed(isolint_command(single, args.jobs))  # warm up: byte-code and file caches
         timed([sys.executable, "-c", REFERENCE, corpus])
-        ref, ref_mem, _ = median_run([sys.executable, "-c", REFERENCE, corpus], args.repeat)
-        lint, lint_mem, out = median_run(isolint_command(corpus, args.jobs), args.repeat)
-        summary = json.loads(out)["summary"]
+        ref, ref_mem = median_run([sys.executable, "-c", REFERENCE, corpus], args.repeat)
+        report = os.path.join(work, "report.json")
+        lint, lint_mem = median_run(isolint_command(corpus, args.jobs), args.repeat, report)
+        summary = summary_of(report)
         print(f"reference (C loader, every document): {ref:.2f} s, peak {ref_mem / 1024:.0f} MiB")
         print(f"isolint check: {lint:.2f} s, peak {lint_mem / 1024:.0f} MiB, {summary['files']} files linted, "
               f"{summary['findings']} findings, {summary['errors']} errors")
@@ -152,17 +160,22 @@ def main() -> None:
               f"{files / lint:.0f} files/s, {size / 1e6 / lint:.1f} MB/s")
 
         repeat = max(args.repeat, 7)
-        start, _, _ = median_run([sys.executable, "-c", "import yaml"], repeat)
-        one, one_mem, _ = median_run(isolint_command(single, args.jobs), repeat)
+        start, _ = median_run([sys.executable, "-c", "import yaml"], repeat)
+        one, one_mem = median_run(isolint_command(single, args.jobs), repeat)
         print(f"one file: isolint {one * 1000:.0f} ms, python -c 'import yaml' {start * 1000:.0f} ms, "
               f"ratio {one / start:.2f} (target <= 1.5), peak {one_mem / 1024:.0f} MiB")
 
         if not args.no_scaling:
             big = os.path.join(work, "x10")
             replicate(corpus, big, 10)
-            ten, ten_mem, _ = median_run(isolint_command(big, args.jobs), max(1, args.repeat // 2))
+            ten, ten_mem = median_run(isolint_command(big, args.jobs), max(1, args.repeat // 2))
             print(f"10x corpus: {ten:.2f} s (10x the 1x time: {10 * lint:.2f} s), ratio to linear "
                   f"{ten / (10 * lint):.2f} (target <= 1.1), peak {ten_mem / 1024:.0f} MiB")
+            quiet = [*isolint_command(big, args.jobs)[:-1], "--quiet", big]
+            quiet[quiet.index("json")] = "text"
+            _, quiet_mem = timed(quiet)
+            print(f"  the same with the quiet text report instead of JSON: peak {quiet_mem / 1024:.0f} MiB "
+                  f"(the rest is the JSON report of every finding)")
 
 
 if __name__ == "__main__":
