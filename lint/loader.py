@@ -243,7 +243,7 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
     return parse_compose(path, text, environ)
 
 
-PRESCAN_FROM = 16 * 1024  # bytes: a smaller file is read faster whole than prescanned
+PRESCAN_FROM = 1024  # bytes: a smaller file is read whole (a one-file run then never imports the prescan)
 
 
 def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:
