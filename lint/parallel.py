@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from .context import Context
 from .discovery import Kind
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model import FileModel, Format
@@ -56,37 +58,88 @@ def _holds_nothing(model: FileModel) -> bool:
 
 def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileResult]:
     """Each task loaded and linted (:func:`isolint.pipeline.lint_model`), results in task order;
-    ``jobs`` worker processes (0: one per core). Only results travel back, never whole models
-    (unless ``job.keep_models``)."""
-    global _JOB
-    sizes = [_size(task.path) for task in tasks]
-    workers = min(jobs or cpu_count(), len(tasks))
-    if workers <= 1 or sum(sizes) < PARALLEL_MIN_BYTES or not _can_fork():
-        return [lint_model(load(task), job) for task in tasks]
-    import gc
-    import multiprocessing  # only here: costly to import, useless for a commit's few files
+    ``jobs`` worker processes (0: one per core)."""
+    with Workers(tasks, job, jobs) as workers:
+        return workers.lint(tasks)
 
-    from .parsers import compose, dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
 
-    chunks = _chunks(sizes)
-    results: list[FileResult | None] = [None] * len(tasks)
-    _JOB = job  # forked workers inherit it: rules and context are never pickled
-    gc.freeze()  # the workers' collections then leave the inherited objects (and their pages) alone
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            batches = [[tasks[i] for i in chunk] for chunk in chunks]
-            for chunk, linted in zip(chunks, pool.imap(_lint_batch, batches), strict=True):
-                for index, result in zip(chunk, linted, strict=True):
+class Workers:
+    """The worker processes of a run, forked once for both passes; none for a small run (under
+    PARALLEL_MIN_BYTES). Only results travel back, never whole models (unless ``job.keep_models``);
+    rules and the first pass's job are inherited at the fork, never pickled."""
+
+    def __init__(self, tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> None:
+        self.job = job
+        self.sizes = [_size(task.path) for task in tasks]
+        self.count = min(jobs or cpu_count(), len(tasks))
+        self.pool: Any = None
+        if self.count > 1 and sum(self.sizes) >= PARALLEL_MIN_BYTES and _can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        global _JOB
+        import gc
+        import multiprocessing  # only here: costly to import, useless for a commit's few files
+
+        from .parsers import compose, dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
+
+        _JOB = self.job
+        gc.freeze()  # the workers' collections then leave the inherited objects (and their pages) alone
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(self.count)
+        finally:
+            _JOB = None
+            gc.unfreeze()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+
+    def lint(self, tasks: Sequence[LoadTask]) -> list[FileResult]:
+        """The first pass (the job the workers were forked with) over the run's tasks."""
+        if self.pool is None:
+            return [lint_model(load(task), self.job) for task in tasks]
+        chunks = _chunks(self.sizes)
+        results: list[FileResult | None] = [None] * len(tasks)
+        batches = [[tasks[i] for i in chunk] for chunk in chunks]
+        for chunk, linted in zip(chunks, self.pool.imap(_lint_batch, batches), strict=True):
+            for index, result in zip(chunk, linted, strict=True):
+                results[index] = _unpack(result, tasks[index].path)
+        return [r for r in results if r is not None]
+
+    def lint_later(self, tasks: Sequence[LoadTask], context: Context) -> Callable[[], list[FileResult]]:
+        """The second pass over ``tasks`` with the run's facts, started now; call the result to
+        wait for it (the main process works meanwhile)."""
+        job = Job(self.job.rules, context, self.job.keep_models, provisional=False)
+        if self.pool is None or not tasks:
+            return lambda: [lint_model(load(task), job) for task in tasks]
+        groups = [g for g in (list(range(i, len(tasks), self.count)) for i in range(self.count)) if g]
+        pending = self.pool.map_async(_lint_batch_in, [([tasks[i] for i in g], context) for g in groups])
+
+        def wait() -> list[FileResult]:
+            results: list[Any] = [None] * len(tasks)
+            for group, part in zip(groups, pending.get(), strict=True):
+                for index, result in zip(group, part, strict=True):
                     results[index] = _unpack(result, tasks[index].path)
-    finally:
-        _JOB = None
-        gc.unfreeze()
-    return [r for r in results if r is not None]
+            return results
+
+        return wait
 
 
 def _lint_batch(batch: list[LoadTask]) -> list[FileResult | tuple[bool, int]]:
     assert _JOB is not None
     return [_pack(lint_model(load(task), _JOB)) for task in batch]
+
+
+def _lint_batch_in(work: tuple[list[LoadTask], Context]) -> list[FileResult | tuple[bool, int]]:
+    batch, context = work
+    assert _JOB is not None
+    job = Job(_JOB.rules, context, _JOB.keep_models, provisional=False)
+    return [_pack(lint_model(load(task), job)) for task in batch]
 
 
 def _pack(result: FileResult) -> FileResult | tuple[bool, int]:

@@ -11,7 +11,7 @@ from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
-from .parallel import LoadTask, cpu_count, lint_files, load  # noqa: F401 (cpu_count: API)
+from .parallel import LoadTask, Workers, cpu_count, load  # noqa: F401 (cpu_count: API)
 from .pipeline import FileResult, Job, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
@@ -87,12 +87,14 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     template = Context(kubernetes_version=settings.kubernetes_version,
                        settings={"trust": settings.trust, "profile": settings.profile})
     job = Job(prepare_rules(rules, settings.severity, settings.rule_options), template, keep_models)
-    results = lint_files(tasks, job, settings.jobs)
-    stdin_model = read_stdin(settings, stdin) if stdin is not None else None
-    if stdin_model is not None:
-        results.append(lint_model(stdin_model, job))
-    ctx = build_context(results, settings.kubernetes_version, template.settings)
-    _relint_with_facts(results, tasks, stdin_model, Job(job.rules, ctx, keep_models, provisional=False), settings)
+    with Workers(tasks, job, settings.jobs) as workers:
+        results = workers.lint(tasks)
+        stdin_model = read_stdin(settings, stdin) if stdin is not None else None
+        if stdin_model is not None:
+            results.append(lint_model(stdin_model, job))
+        ctx = build_context(results, settings.kubernetes_version, template.settings)
+        _relint_with_facts(results, tasks, stdin_model, Job(job.rules, ctx, keep_models, provisional=False),
+                           workers)
 
     outcome = Outcome()
     index = SuppressionIndex()
@@ -120,19 +122,19 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
 
 
 def _relint_with_facts(results: list[FileResult], tasks: list[LoadTask], stdin_model: FileModel | None, job: Job,
-                       settings: Settings) -> None:
-    """Lint again, with every cross-file fact, the files whose rules asked for one that exists."""
+                       workers: Workers) -> None:
+    """Lint again, with the run's facts, the files whose rules would have been answered otherwise:
+    the workers read the files again while this process relints the models kept for it."""
     again = [i for i, result in enumerate(results) if needs_full_context(result, job.context)]
+    reread = [i for i in again if i < len(tasks) and results[i].model is None]
+    pending = workers.lint_later([tasks[i] for i in reread], job.context)
     for i in again:
         if results[i].model is not None:
             relint(results[i], job)
-    in_files = [i for i in again if i < len(tasks) and results[i].asked is not None]
-    if not in_files:
-        return
-    for i, result in zip(in_files, lint_files([tasks[i] for i in in_files], job, settings.jobs), strict=True):
+        elif i == len(tasks) and stdin_model is not None:
+            results[i] = lint_model(stdin_model, job)
+    for i, result in zip(reread, pending(), strict=True):
         results[i] = result
-    if stdin_model is not None and again and again[-1] == len(tasks) and results[-1].asked is not None:
-        results[-1] = lint_model(stdin_model, job)
 
 
 class _Sources:
