@@ -133,8 +133,11 @@ def drop_superseded(diagnostics: list[Diagnostic], rules: list[LoadedRule]) -> l
     strongest: dict[tuple[Any, ...], Severity] = {}
     for d in diagnostics:
         for code in superseding.get(d.rule, ()):
-            key = (code, d.location, d.resource, d.container)
-            strongest[key] = max(strongest.get(key, d.severity), d.severity)
+            # a container's finding also covers a workload-wide one there (a Kubernetes hostPath
+            # volume is reported once for the pod, the mount of it per container)
+            for container in {d.container, None}:
+                key = (code, d.location, d.resource, container)
+                strongest[key] = max(strongest.get(key, d.severity), d.severity)
     # a finding is only replaced by one at least as severe: superseding never hides a risk level
     return [d for d in diagnostics
             if strongest.get((d.rule, d.location, d.resource, d.container), Severity.INFO - 1) < d.severity]
