@@ -11,7 +11,7 @@ from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
-from .parallel import LoadTask, Workers, cpu_count, load  # noqa: F401 (cpu_count: API)
+from .parallel import LoadTask, Workers, load
 from .pipeline import FileResult, Job, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
