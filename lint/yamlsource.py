@@ -23,6 +23,7 @@ Limits on hostile input (each refused with a :class:`YamlError` for that documen
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -37,6 +38,35 @@ try:
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+_RESOLVERS = _Loader.yaml_implicit_resolvers
+_ANY_FIRST = tuple(_RESOLVERS.get(None, []))
+_BY_FIRST = {first: tuple(resolvers) + _ANY_FIRST for first, resolvers in _RESOLVERS.items() if first is not None}
+
+
+class _PositionedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader with its tag resolution, called by the composer for every node, made cheaper.
+
+    Without path resolvers (the safe loader has none), a plain scalar's tag is that of the first
+    implicit resolver, for its first character, that matches it, as ``BaseResolver.resolve`` finds.
+    """
+
+    if not _Loader.yaml_path_resolvers:
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
+                        if regexp.match(value):
+                            return tag
+                return self.DEFAULT_SCALAR_TAG
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -77,8 +107,7 @@ class YMap(dict):
 
     __slots__ = ("complex_keys", "duplicates", "key_pos", "pos", "tags")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self) -> None:  # dict.__new__ made it empty: no dict.__init__ call needed
         self.pos: Pos = (1, 1)
         self.key_pos: dict[Any, Pos] = {}
         self.duplicates: list[tuple[Any, Pos]] = []
@@ -94,8 +123,7 @@ class YSeq(list):
 
     __slots__ = ("item_pos", "pos")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self) -> None:  # list.__new__ made it empty
         self.pos: Pos = (1, 1)
         self.item_pos: list[Pos] = []
 
@@ -119,7 +147,16 @@ def _allowed_alias_ratio(decoded: int) -> float:
     return 0.99 - 0.89 * (decoded - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW)
 
 
+_SCALAR_TYPES = (str, int, float, bool, type(None))
+_INT_TAG, _BOOL_TAG, _NULL_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_BOOL_VALUES = SafeConstructor.bool_values
+
+
 class _Converter:
+    """Nodes to YMap/YSeq. Scalars, nearly every node, are converted inline in the collection loops,
+    with SafeConstructor's own results for the common tags computed directly; a collection costs
+    two frames (``convert`` and its loop), as before."""
+
     def __init__(self) -> None:
         self.constructor = SafeConstructor()
         self.memo: dict[int, Any] = {}
@@ -129,9 +166,21 @@ class _Converter:
         self.written = 0  # nodes converted once each (aliases not expanded)
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == STR_TAG:
+        tag = node.tag
+        if tag == STR_TAG:
             return node.value
-        build = self.constructor.yaml_constructors.get(node.tag)
+        if tag == _NULL_TAG:
+            return None
+        if tag == _BOOL_TAG:
+            return _BOOL_VALUES[node.value.lower()]  # an unknown word raises as construct_yaml_bool does
+        if tag == _INT_TAG:
+            text = node.value
+            if text.isascii() and text.isdigit() and text[0] != "0":
+                try:
+                    return int(text)
+                except ValueError:  # past Python's digit limit
+                    return text
+        build = self.constructor.yaml_constructors.get(tag)
         if build is None:  # unknown or custom tag (!reset, !override, !Ref ...): keep the text
             return node.value
         try:
@@ -140,7 +189,7 @@ class _Converter:
             return node.value
         if isinstance(value, (bytes, bytearray)):
             return node.value
-        return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        return value if isinstance(value, _SCALAR_TYPES) else str(value)
 
     def convert(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
@@ -173,48 +222,72 @@ class _Converter:
         seq = YSeq()
         seq.pos = _pos(node)
         self.memo[key] = seq
+        item_pos, append, sizes = seq.item_pos, seq.append, self.sizes
+        convert, scalar, depth = self.convert, self.scalar, depth + 1
         size = 1
+        scalars = 0
         for item in node.value:
-            seq.item_pos.append(_pos(item))
-            value = self.convert(item, depth + 1)
-            seq.append(value)
-            size += self._size(value)
-        self.sizes[id(seq)] = size
+            mark = item.start_mark
+            item_pos.append((mark.line + 1, mark.column + 1))
+            if isinstance(item, ScalarNode):
+                scalars += 1
+                append(item.value if item.tag == STR_TAG else scalar(item))
+            else:
+                value = convert(item, depth)
+                append(value)
+                size += sizes.get(id(value), 1)
+        self.written += scalars
+        sizes[id(seq)] = size + scalars
         return seq
 
     def _mapping(self, node: MappingNode, key: int, depth: int) -> YMap:
         mapping = YMap()
         mapping.pos = _pos(node)
         self.memo[key] = mapping
+        key_pos, sizes = mapping.key_pos, self.sizes
+        convert, scalar, child_depth = self.convert, self.scalar, depth + 1
         merges: list[YMap] = []
+        scalars = 0
+        nested = 0  # nodes the collection values expand to, beyond one each
         for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
+            key_tag = key_node.tag
+            if key_tag == MERGE_TAG:
                 merges.extend(self._merge_sources(value_node, depth))
                 continue
-            k = self.convert(key_node, depth + 1) if isinstance(key_node, ScalarNode) else None
-            if k is None and not isinstance(key_node, ScalarNode):
-                mapping.complex_keys += (_pos(key_node),)  # never in manifests; left out
+            mark = key_node.start_mark
+            pos = (mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                mapping.complex_keys += (pos,)  # never in manifests; left out
                 continue
-            if isinstance(k, (list, dict)):
-                continue
+            scalars += 1
+            k = key_node.value if key_tag == STR_TAG else scalar(key_node)
             if k in mapping:
-                mapping.duplicates.append((k, _pos(key_node)))
-            mapping[k] = self.convert(value_node, depth + 1)
-            mapping.key_pos[k] = _pos(key_node)
-            if value_node.tag in MERGE_DIRECTIVE_TAGS:
-                mapping.tags[k] = value_node.tag
+                mapping.duplicates.append((k, pos))
+            value_tag = value_node.tag
+            if isinstance(value_node, ScalarNode):
+                scalars += 1
+                mapping[k] = value_node.value if value_tag == STR_TAG else scalar(value_node)
+            else:
+                value = mapping[k] = convert(value_node, child_depth)
+                nested += sizes[id(value)] - 1
+            key_pos[k] = pos
+            if value_tag in MERGE_DIRECTIVE_TAGS:
+                mapping.tags[k] = value_tag
+        self.written += scalars
         for source in merges:
             for k, v in source.items():
                 if k not in mapping:
                     self.copies += 1
                     mapping[k] = v
-                    mapping.key_pos[k] = source.pos_of(k)
+                    key_pos[k] = source.pos_of(k)
                     if k in source.tags:
                         mapping.tags[k] = source.tags[k]
             if self.copies > MAX_MERGE_COPIES:
                 raise YamlError(f"merge keys (<<) copy more than {MAX_MERGE_COPIES:,} keys; refused as a "
                                 "merge-key bomb", *mapping.pos)
-        self.sizes[id(mapping)] = 1 + sum(1 + self._size(v) for v in mapping.values())
+        if merges or mapping.duplicates:  # values replaced or added: count those the mapping holds
+            nested = sum(sizes[id(v)] - 1 for v in mapping.values() if id(v) in sizes)
+        sizes[id(mapping)] = 1 + 2 * len(mapping) + nested  # the mapping, each key and value
         return mapping
 
     def check_aliasing(self, root: Any, node: Node) -> None:
@@ -364,24 +437,42 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
 
 
 def _load_stream(text: str) -> Iterator[tuple[Any, YamlError | None]]:
-    loader = _Loader(text)
+    loader = _PositionedLoader(text)
     try:
         while True:
+            # composing and converting allocate a document's objects, all alive until it is done:
+            # the cyclic collector would only walk them again and again (a recursive alias's nodes,
+            # the one cycle, are collected once it runs again)
+            collecting = gc.isenabled()
+            gc.disable()
             try:
-                if not loader.check_node():
-                    break
-                node = loader.get_node()
-            except yaml.YAMLError as exc:
-                yield None, _mark_error(exc, text)
+                step = _next_document(loader, text)
+            finally:
+                if collecting:
+                    gc.enable()
+            if step is None:
                 return
-            except RecursionError:  # the pure-Python composer (PyYAML without libyaml)
-                yield None, YamlError(f"nesting deeper than {MAX_DEPTH} levels")
+            document, error, ends_stream = step
+            yield document, error
+            if ends_stream:
                 return
-            if node is None:
-                continue
-            yield _convert_document(node)
     finally:
         loader.dispose()
+
+
+def _next_document(loader: Any, text: str) -> tuple[Any, YamlError | None, bool] | None:
+    """The next document and its error, and whether a syntax error ends the stream; None at its end."""
+    while True:
+        try:
+            if not loader.check_node():
+                return None
+            node = loader.get_node()
+        except yaml.YAMLError as exc:
+            return None, _mark_error(exc, text), True
+        except RecursionError:  # the pure-Python composer (PyYAML without libyaml)
+            return None, YamlError(f"nesting deeper than {MAX_DEPTH} levels"), True
+        if node is not None:
+            return (*_convert_document(node), False)
 
 
 def _shift(pos: Pos, line: int, column: int) -> Pos:
