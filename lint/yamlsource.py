@@ -23,6 +23,7 @@ Limits on hostile input (each refused with a :class:`YamlError` for that documen
 
 from __future__ import annotations
 
+import datetime
 import gc
 import json
 import re
@@ -172,7 +173,7 @@ class _Converter:
         if tag == _NULL_TAG:
             return None
         if tag == _BOOL_TAG:
-            return _BOOL_VALUES[node.value.lower()]  # an unknown word raises as construct_yaml_bool does
+            return _BOOL_VALUES.get(node.value.lower(), node.value)  # `!!bool maybe` stays text
         if tag == _INT_TAG:
             text = node.value
             if text.isascii() and text.isdigit() and text[0] != "0":
@@ -185,11 +186,14 @@ class _Converter:
             return node.value
         try:
             value = build(self.constructor, node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        # an explicit tag on text it cannot read (`!!int ""`, `!!timestamp soon`): kept as text
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, IndexError, AttributeError):
             return node.value
-        if isinstance(value, (bytes, bytearray)):
-            return node.value
-        return value if isinstance(value, _SCALAR_TYPES) else str(value)
+        if isinstance(value, _SCALAR_TYPES):
+            return value
+        if isinstance(value, datetime.date):  # a timestamp, as written in ISO form
+            return str(value)
+        return node.value  # bytes, or a collection's tag on a scalar (`!!set x`: a generator)
 
     def convert(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):

@@ -145,3 +145,15 @@ def test_unrendered_template_keys_are_recorded():
 def test_huge_integers_and_odd_scalars_do_not_raise():
     doc = _one("a: " + "9" * 5000 + "\nb: 2001-01-01\nc: .nan\nd: 0x_1\n")
     assert isinstance(doc["a"], (int, str)) and doc["b"] == "2001-01-01"
+
+
+@pytest.mark.parametrize("text", ['!!bool maybe', '!!int ""', '!!float ""', '!!timestamp soon', '!!set x',
+                                  '!!map x', '!!omap x', '!!binary aGk='])
+def test_an_explicit_tag_on_text_it_cannot_read_keeps_the_text(text: str):
+    written = text.split(" ", 1)[1].strip('"')
+    assert _one(f"a: {text}\n")["a"] == written
+
+
+def test_explicit_tags_that_read_their_text_still_convert_it():
+    doc = _one("a: !!bool yes\nb: !!int '12'\nc: !!timestamp 2002-12-14\nd: !!float '1.5'\ne: !!null x\n")
+    assert doc == {"a": True, "b": 12, "c": "2002-12-14", "d": 1.5, "e": None}
