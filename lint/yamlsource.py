@@ -82,6 +82,8 @@ def _libyaml_version() -> tuple[int, ...]:
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 1000
+# Python's own recursion limit stops the conversion first (about 500 levels): say so, not MAX_DEPTH
+TOO_DEEP_FOR_PYTHON = "nesting too deep to read (hundreds of levels; no manifest needs that many)"
 MAX_MERGE_COPIES = 1_000_000
 MERGE_DIRECTIVE_TAGS = frozenset({"!reset", "!override"})  # Compose multi-file merge directives
 
@@ -474,7 +476,7 @@ def _next_document(loader: Any, text: str) -> tuple[Any, YamlError | None, bool]
         except yaml.YAMLError as exc:
             return None, _mark_error(exc, text), True
         except RecursionError:  # the pure-Python composer (PyYAML without libyaml)
-            return None, YamlError(f"nesting deeper than {MAX_DEPTH} levels"), True
+            return None, YamlError(TOO_DEEP_FOR_PYTHON), True
         if node is not None:
             return (*_convert_document(node), False)
 
@@ -524,5 +526,5 @@ def _convert_document(node: Node) -> tuple[Any, YamlError | None]:
     except YamlError as exc:
         return None, exc
     except RecursionError:
-        return None, YamlError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
+        return None, YamlError(TOO_DEEP_FOR_PYTHON, *_pos(node))
     return document, None
