@@ -17,7 +17,6 @@ One model serves all three formats:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Generic, TypeVar
 
@@ -384,9 +383,6 @@ class Workload(_Node):
     @property
     def path(self) -> str:
         return self.loc.path
-
-    def all_containers(self) -> Iterator[Container]:
-        return iter(self.containers)
 
     def effective(self, container: Container, name: str) -> object | None:
         """Container-over-pod resolution of a security-context field (``run_as_user``, ...)."""
