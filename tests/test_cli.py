@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from isolint import __version__
 from isolint.cli import main
+
+from .cli_helpers import run_json, write
 
 PRIVILEGED_DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -51,19 +52,6 @@ FROM scratch
 EOT
 CMD ["app"]
 """
-
-
-def write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def run_json(capsys, *args: str) -> tuple[int, dict]:
-    code = main(["check", "--format", "json", *args])
-    out = capsys.readouterr().out
-    return code, json.loads(out)
 
 
 def by_rule(doc: dict, rule: str) -> list[dict]:
