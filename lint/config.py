@@ -9,8 +9,6 @@ naming the key. Paths in the file (``baseline``, ``per-path-ignores``) are relat
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -44,6 +42,7 @@ class Config:
 
 
 def schema() -> dict[str, Any]:
+    import json
     from importlib import resources  # only with a configuration file: costly to import
 
     text = resources.files("isolint").joinpath("data/config.schema.json").read_text(encoding="utf-8")
@@ -167,7 +166,9 @@ def validate(config: Config) -> None:
         known = list(error.schema.get("properties", {}))
         unknown = [k for k in error.instance if k not in known]
         key = unknown[0] if unknown else "?"
-        hint = difflib.get_close_matches(str(key).replace("_", "-"), known, n=1)
+        from difflib import get_close_matches
+
+        hint = get_close_matches(str(key).replace("_", "-"), known, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known keys: {', '.join(known)})"
         where = _where(config, [*error.absolute_path, key])
         raise ConfigError(f"{config.path}: unknown {where}{suggestion}")

@@ -6,8 +6,10 @@ Keep each helper a pure function of model values so rules stay one-screen module
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +27,13 @@ def user_is_root(user: Value[int | str] | None) -> bool:
     return name in ("0", "root") or name.lower() in ("containeradministrator",)
 
 
-def image_matches(image: str, patterns: list[str] | tuple[str, ...]) -> bool:
+def image_matches(image: str, patterns: Iterable[str]) -> bool:
     """Glob match of an image reference, case-insensitive, with or without a registry prefix."""
+    return first_image_match(image, patterns) is not None
+
+
+def first_image_match(image: str, patterns: Iterable[str]) -> str | None:
+    """The first of ``patterns`` (globs) that :func:`image_matches` ``image``, or None."""
     ref = image.strip().lower()
     candidates = {ref}
     if "/" in ref:
@@ -37,7 +44,28 @@ def image_matches(image: str, patterns: list[str] | tuple[str, ...]) -> bool:
         candidates.add(ref[len("docker.io/"):])
     if any(c.startswith("library/") for c in list(candidates)):
         candidates |= {c[len("library/"):] for c in candidates if c.startswith("library/")}
-    return any(fnmatch.fnmatchcase(c, p.lower()) for c in candidates for p in patterns)
+    return first_glob_match(candidates, patterns)
+
+
+def first_glob_match(texts: Iterable[str], patterns: Iterable[str]) -> str | None:
+    """The first of ``patterns`` (globs, matched case-insensitively) that matches one of ``texts``
+    (lower case), or None."""
+    patterns = tuple(patterns)
+    if not patterns:
+        return None
+    union = _glob_union(patterns)
+    found = [next(i for i in range(len(patterns)) if m.group(f"glob{i}") is not None)
+             for m in map(union.match, texts) if m is not None]
+    return patterns[min(found)] if found else None
+
+
+@functools.lru_cache(maxsize=64)
+def _glob_union(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a whole list of globs, group ``globN`` for the N-th: compiled once
+    instead of once per glob (the default trust settings hold about 30 image globs, and compiling
+    each costs start-up time). Alternatives are tried in order, so the first glob that matches
+    wins."""
+    return re.compile("|".join(f"(?P<glob{i}>{fnmatch.translate(p.lower())})" for i, p in enumerate(patterns)))
 
 
 def canonical_host_path(path: str) -> str:

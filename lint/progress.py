@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import threading
 
 FRAMES = "|/-\\"
 
@@ -18,17 +20,21 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
         self.delay, self.interval = delay, interval
-        self._stop = threading.Event()
+        self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
         self._shown = False
 
     def __enter__(self) -> Progress:
         if self.enabled:
+            import threading  # only on a terminal: not worth its import in a pre-commit run
+
+            self._stop = threading.Event()
             self._thread = threading.Thread(target=self._run, name="isolint-progress", daemon=True)
             self._thread.start()
         return self
 
     def _run(self) -> None:
+        assert self._stop is not None
         start = time.monotonic()
         if self._stop.wait(self.delay):
             return
@@ -42,8 +48,8 @@ class Progress:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self._stop.set()
-        if self._thread is not None:
+        if self._stop is not None and self._thread is not None:
+            self._stop.set()
             self._thread.join()
         if self._shown:
             self.stream.write("\r\x1b[2K")

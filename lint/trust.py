@@ -91,16 +91,15 @@ def trust_setting(ctx: Context | Mapping[str, Any], key: str) -> Any:
 
 
 def _globs_match(text: str, patterns: Iterable[str]) -> str | None:
-    from fnmatch import fnmatchcase
+    from .helpers import first_glob_match  # helpers re-exports this module: import late
 
-    lowered = text.lower()
-    return next((p for p in patterns if fnmatchcase(lowered, p.lower())), None)
+    return first_glob_match((text.lower(),), patterns)
 
 
 def _image_pattern(image: str, patterns: Iterable[str]) -> str | None:
-    from .helpers import image_matches  # helpers re-exports this module: import late
+    from .helpers import first_image_match  # helpers re-exports this module: import late
 
-    return next((p for p in patterns if image_matches(image, [p])), None)
+    return first_image_match(image, patterns)
 
 
 # -- runtimes ----------------------------------------------------------------------------------

@@ -40,16 +40,16 @@ RULE = Rule(
     references=("CIS Docker 4.9", "hadolint DL3020"),
     default=False,
 )
-REMOTE = re.compile(r"(?i)^([a-z][a-z0-9+.-]*://|git@)")
-ARCHIVE = re.compile(r"(?i)\.(tar|tar\.\w+|tgz|tbz2?|txz|tzst)$")
+REMOTE = r"(?i)^([a-z][a-z0-9+.-]*://|git@)"
+ARCHIVE = r"(?i)\.(tar|tar\.\w+|tgz|tbz2?|txz|tzst)$"
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
     for instruction in instructions(build_stages(workload), "ADD"):
         sources = add_sources(instruction)
-        if not sources or any(REMOTE.match(source) for source in sources):
+        if not sources or any(re.match(REMOTE, source) for source in sources):
             continue
-        archive = " (it unpacks the archive)" if any(ARCHIVE.search(s) for s in sources) else ""
+        archive = " (it unpacks the archive)" if any(re.search(ARCHIVE, s) for s in sources) else ""
         yield Finding(instruction_node(workload, instruction),
                       f"ADD of local {', '.join(sources)}{archive}: use COPY", container)

@@ -43,17 +43,19 @@ RULE = Rule(
     formats=(Format.DOCKERFILE, Format.COMPOSE),
     references=("CIS Docker 4.9", "hadolint DL3020"),
 )
-URL = re.compile(r"(?i)^(https?|ftp)://")
-GIT = re.compile(r"(?i)^(git@|git://|ssh://)|\.git([#?].*)?$")
-PINNED_COMMIT = re.compile(r"(?i)(#[0-9a-f]{40}([0-9a-f]{24})?(:|$))|[?&](commit|checksum)=")
+URL = r"(?i)^(https?|ftp)://"
+GIT = r"(?i)^(git@|git://|ssh://)|\.git([#?].*)?$"
+PINNED_COMMIT = r"(?i)(#[0-9a-f]{40}([0-9a-f]{24})?(:|$))|[?&](commit|checksum)="
 
 
 def _problem(source: str, instruction: Instruction) -> str | None:
     if instruction_flag(instruction, "checksum") is not None:
         return None
-    if GIT.search(source):
-        return None if PINNED_COMMIT.search(source) else f"ADD {source} fetches a Git ref that can move: pin a commit"
-    if URL.match(source):
+    if re.search(GIT, source):
+        if re.search(PINNED_COMMIT, source):
+            return None
+        return f"ADD {source} fetches a Git ref that can move: pin a commit"
+    if re.match(URL, source):
         return f"ADD {source} downloads without --checksum: the content is not verified"
     return None
 

@@ -60,7 +60,7 @@ MEDIUM_DEVICES = ("/dev/kvm", "/dev/fuse", "/dev/net/tun", "/dev/dri", "/dev/dri
 HARMLESS_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/console",
                     "/dev/pts", "/dev/pts/*", "/dev/ptmx")
 DEVICE_HOST_PATH_TYPES = ("CharDevice", "BlockDevice")
-CGROUP_RULE = re.compile(r"^\s*([abc])\s+(\*|\d+):(\*|\d+)\s+([rwm]+)\s*$")
+CGROUP_RULE = r"^\s*([abc])\s+(\*|\d+):(\*|\d+)\s+([rwm]+)\s*$"
 
 
 def _device_severity(path: str) -> Severity | None:
@@ -75,7 +75,7 @@ def _device_severity(path: str) -> Severity | None:
 
 
 def _cgroup_rule_severity(rule: Value[str]) -> Severity:
-    match = CGROUP_RULE.match(rule.value)
+    match = re.match(CGROUP_RULE, rule.value)
     if match is None:
         return Severity.HIGH
     kind, major, _, access = match.groups()

@@ -54,17 +54,17 @@ RULE = Rule(
     references=("CIS Docker 4.11",),
 )
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https"})
-INTERPRETER = re.compile(r"^((ba|da|z|k|mk)?sh|ash|python[0-9.]*|pypy[0-9.]*|perl|ruby|node|nodejs|php[0-9.]*)$")
+INTERPRETER = r"^((ba|da|z|k|mk)?sh|ash|python[0-9.]*|pypy[0-9.]*|perl|ruby|node|nodejs|php[0-9.]*)$"
 INLINE_CODE_OPTIONS = frozenset({"-c", "-e", "-E", "-m", "-r", "-p", "--eval", "--print"})
-SUBSTITUTED_DOWNLOAD = re.compile(r"(\$\(|`|<\()\s*(\S*/)?(curl|wget|fetch)\b")
-POWERSHELL = re.compile(
+SUBSTITUTED_DOWNLOAD = r"(\$\(|`|<\()\s*(\S*/)?(curl|wget|fetch)\b"
+POWERSHELL = (
     r"(?i)\b(iwr|Invoke-WebRequest|irm|Invoke-RestMethod|curl|wget)\b[^|\n]*\|\s*(iex|Invoke-Expression)\b"
     r"|\b(iex|Invoke-Expression)\b[^\n]*\.Download(String|Data)\s*\(")
 
 
 def _runs_stdin(words: Command) -> bool:
     """``words`` is an interpreter that executes what arrives on its standard input."""
-    if not INTERPRETER.match(words[0]):
+    if not re.match(INTERPRETER, words[0]):
         return False
     options = [word for word in words[1:] if word.startswith("-")]
     if any(option in INLINE_CODE_OPTIONS for option in options):
@@ -74,15 +74,15 @@ def _runs_stdin(words: Command) -> bool:
 
 
 def _command_problem(words: Command) -> str | None:
-    if (INTERPRETER.match(words[0]) or words[0] in ("eval", "source", ".")) \
-            and any(SUBSTITUTED_DOWNLOAD.search(word) for word in words[1:]):
+    if (re.match(INTERPRETER, words[0]) or words[0] in ("eval", "source", ".")) \
+            and any(re.search(SUBSTITUTED_DOWNLOAD, word) for word in words[1:]):
         return f"{words[0]} runs a script downloaded in a command substitution"
     return None
 
 
 def script_problem(script: str) -> str | None:
     """Why ``script`` runs downloaded code unverified, or None."""
-    if POWERSHELL.search(script):
+    if re.search(POWERSHELL, script):
         return "PowerShell pipes a download into Invoke-Expression"
     for pipeline in pipelines(script):
         downloader = None

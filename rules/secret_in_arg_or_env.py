@@ -68,15 +68,15 @@ RULE = Rule(
                                   "host", "port", "id", "language", "enabled", "mode", "provider", "ttl", "length",
                                   "expiry", "timeout", "header", "algorithm", "issuer", "location", "version"]},
 )
-CREDENTIAL_VALUE = re.compile(
+CREDENTIAL_VALUE = (
     r"-----BEGIN ([A-Z]+ )*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b"
     r"|\bgithub_pat_[A-Za-z0-9_]{40,}|\bglpat-[A-Za-z0-9_-]{20}\b")
-NOT_A_SECRET = re.compile(
+NOT_A_SECRET = (
     r"(?i)^(true|false|yes|no|on|off|none|null|enabled?|disabled?|[-+]?[0-9][0-9._]*[a-z]{0,2}"
     r"|\.{0,2}/\S*|[a-z][a-z0-9+.-]*://[^@\s/]*(/\S*)?)$")
-REFERENCE = re.compile(r"\$(\{|\(|[A-Za-z_])")
-PLACEHOLDER = re.compile(r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*([_-][A-Z0-9]+)+|(?i:x{3,}([_-]x{3,})*)|\*+)$")
-FILE_PATH = re.compile(r"(?i)^\S*/\S+\.(pem|key|crt|cert|json|txt|p12|pfx|jks|asc|gpg|pub)$")
+REFERENCE = r"\$(\{|\(|[A-Za-z_])"
+PLACEHOLDER = r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*([_-][A-Z0-9]+)+|(?i:x{3,}([_-]x{3,})*)|\*+)$"
+FILE_PATH = r"(?i)^\S*/\S+\.(pem|key|crt|cert|json|txt|p12|pfx|jks|asc|gpg|pub)$"
 
 
 def _secret_name(name: str, options: dict) -> bool:
@@ -92,19 +92,19 @@ def _literal(value: str) -> bool:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1].strip()  # Compose keeps the quotes of a list entry (- KEY='<KEY>')
-    return bool(value) and not any(pattern.search(value) for pattern in (REFERENCE, NOT_A_SECRET, PLACEHOLDER,
-                                                                          FILE_PATH))
+    return bool(value) and not any(re.search(pattern, value)
+                                   for pattern in (REFERENCE, NOT_A_SECRET, PLACEHOLDER, FILE_PATH))
 
 
 def _dockerfile(workload: Workload, options: dict, container: Container | None) -> Iterator[Finding]:
     for instruction in instructions(image_stages(workload), "ARG", "ENV"):
         node = instruction_node(workload, instruction)
         for name, value in env_assignments(instruction):
-            if value is not None and CREDENTIAL_VALUE.search(value):
+            if value is not None and re.search(CREDENTIAL_VALUE, value):
                 yield Finding(node, f"{instruction.keyword} {name} holds a credential", container,
                               severity=Severity.HIGH)
             elif _secret_name(name, options):
-                if value is not None and value.strip() and not REFERENCE.search(value):
+                if value is not None and value.strip() and not re.search(REFERENCE, value):
                     if _literal(value):
                         yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
                 else:
@@ -113,13 +113,14 @@ def _dockerfile(workload: Workload, options: dict, container: Container | None) 
 
 
 def _interpolated(value: Value[str]) -> bool:
-    return not value.certain or (value.text is not None and "$" in value.text) or bool(REFERENCE.search(value.value))
+    return (not value.certain or (value.text is not None and "$" in value.text)
+            or re.search(REFERENCE, value.value) is not None)
 
 
 def _pair(pair: KeyValue, what: str, options: dict, report_interpolated: bool,
           container: Container | None) -> Iterator[Finding]:
     name, value = pair.key.value, pair.value
-    if CREDENTIAL_VALUE.search(value.value):
+    if re.search(CREDENTIAL_VALUE, value.value):
         yield Finding(pair.key, f"{what} {name} holds a credential", container, severity=Severity.HIGH)
     elif _secret_name(name, options):
         if _interpolated(value):

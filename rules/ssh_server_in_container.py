@@ -42,8 +42,8 @@ RULE = Rule(
     references=("CIS Docker 5.7", "CIS Docker 4.3"),
     options={"packages": ["openssh-server", "openssh", "dropbear", "openssh-server-pam", "tinysshd"]},
 )
-SSHD = re.compile(r"(^|[/\s\"'])(sshd|dropbear)(\s|$|[\"'])")
-SSH_IMAGE = re.compile(r"(^|/)[^/:@]*(openssh-server|sshd)[^/:@]*(:|@|$)")
+SSHD = r"(^|[/\s\"'])(sshd|dropbear)(\s|$|[\"'])"
+SSH_IMAGE = r"(^|/)[^/:@]*(openssh-server|sshd)[^/:@]*(:|@|$)"
 
 Evidence = tuple[Any, str]  # a model node with a location, and what it shows
 
@@ -55,7 +55,7 @@ def _dockerfile_evidence(workload: Workload, packages: set[str]) -> Iterator[Evi
             found = {p for s in run_scripts(instruction) for c in commands(s) for p in installed_packages(c)}
             for package in sorted(found & packages):
                 yield node, f"the image installs {package}"
-        elif instruction.keyword in ("CMD", "ENTRYPOINT") and any(SSHD.search(a) for a in instruction.arguments):
+        elif instruction.keyword in ("CMD", "ENTRYPOINT") and any(re.search(SSHD, a) for a in instruction.arguments):
             yield node, f"{instruction.keyword} starts an SSH daemon"
         elif instruction.keyword == "EXPOSE" and re.search(r"(^|\s)22(/tcp)?(\s|$)", instruction.value):
             yield node, "the image exposes the SSH port 22"
@@ -63,13 +63,13 @@ def _dockerfile_evidence(workload: Workload, packages: set[str]) -> Iterator[Evi
 
 def _container_evidence(container: Container) -> Iterator[Evidence]:
     for word in (*container.command, *container.args):
-        if SSHD.search(word.value):
+        if re.search(SSHD, word.value):
             yield word, f"container {container.display_name!r} runs an SSH daemon"
             break
     for port in container.ports:
         if port.container_port is not None and port.container_port.value == 22:
             yield port.container_port, f"container {container.display_name!r} listens on the SSH port 22"
-    if container.image is not None and SSH_IMAGE.search(container.image.value.lower()):
+    if container.image is not None and re.search(SSH_IMAGE, container.image.value.lower()):
         yield container.image, f"container {container.display_name!r} runs an SSH server image"
 
 

@@ -54,7 +54,7 @@ RULE = Rule(
     formats=(Format.DOCKERFILE, Format.COMPOSE),
     references=("CIS Docker 4.11",),
 )
-INSECURE_VARIABLES = re.compile(
+INSECURE_VARIABLES = (
     r"(?i)^(GIT_SSL_NO_VERIFY=(1|true|yes)|PYTHONHTTPSVERIFY=0|NODE_TLS_REJECT_UNAUTHORIZED=0"
     r"|PIP_TRUSTED_HOST=.+|NPM_CONFIG_STRICT_SSL=false|YARN_STRICT_SSL=false|CURL_INSECURE=(1|true))$")
 INSECURE_OPTIONS = {
@@ -66,16 +66,16 @@ INSECURE_OPTIONS = {
     "yum": ("--nogpgcheck",), "dnf": ("--nogpgcheck",), "microdnf": ("--nogpgcheck",), "tdnf": ("--nogpgcheck",),
     "zypper": ("--no-gpg-checks",), "rpm": ("--nosignature", "--nodigest"),
 }
-INSECURE_TEXT = re.compile(
-    r"(?i)\[([^]]*[\s\[])?trusted=yes\b[^]]*\](?!\s*(file|copy|cdrom):)|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
-    r"|Verify-Peer\s*=?\s*\"?false|AllowUnauthenticated\s*=?\s*\"?true", re.MULTILINE)
-STRICT_SSL_OFF = re.compile(r"(?i)\bconfig\s+set\s+strict-ssl\s+false\b|--strict-ssl=false\b")
-GIT_SSL_OFF = re.compile(r"(?i)\bhttp\.sslverify(=|\s+)(false|0)\b")
+INSECURE_TEXT = (
+    r"(?im)\[([^]]*[\s\[])?trusted=yes\b[^]]*\](?!\s*(file|copy|cdrom):)|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
+    r"|Verify-Peer\s*=?\s*\"?false|AllowUnauthenticated\s*=?\s*\"?true")
+STRICT_SSL_OFF = r"(?i)\bconfig\s+set\s+strict-ssl\s+false\b|--strict-ssl=false\b"
+GIT_SSL_OFF = r"(?i)\bhttp\.sslverify(=|\s+)(false|0)\b"
 
 
 def _command_problem(command: Command) -> str | None:
     for word in command:
-        if INSECURE_VARIABLES.match(word):
+        if re.match(INSECURE_VARIABLES, word):
             return f"{word} turns verification off"
     words = simple_command(command)
     if not words:
@@ -87,11 +87,11 @@ def _command_problem(command: Command) -> str | None:
     for option in INSECURE_OPTIONS.get(words[0], ()):
         if any(word == option or word.startswith(option + "=") for word in words[1:]):
             return f"{words[0]} {option} skips verification"
-    if words[0] in ("npm", "yarn", "pnpm") and STRICT_SSL_OFF.search(text):
+    if words[0] in ("npm", "yarn", "pnpm") and re.search(STRICT_SSL_OFF, text):
         return f"{words[0]} strict-ssl false skips certificate verification"
-    if words[0] == "git" and GIT_SSL_OFF.search(text):
+    if words[0] == "git" and re.search(GIT_SSL_OFF, text):
         return "git http.sslVerify=false skips certificate verification"
-    if INSECURE_TEXT.search(text):
+    if re.search(INSECURE_TEXT, text):
         return "the command switches off signature or certificate checks"
     return None
 
@@ -99,7 +99,7 @@ def _command_problem(command: Command) -> str | None:
 def _instruction_problem(instruction: Instruction) -> str | None:
     if instruction.keyword == "ENV":
         for name, value in env_assignments(instruction):
-            if INSECURE_VARIABLES.match(f"{name}={value or ''}"):
+            if re.match(INSECURE_VARIABLES, f"{name}={value or ''}"):
                 return f"ENV {name}={value} turns verification off for every later step"
         return None
     for script in run_scripts(instruction):
@@ -107,7 +107,7 @@ def _instruction_problem(instruction: Instruction) -> str | None:
             problem = _command_problem(command)
             if problem is not None:
                 return problem
-    if any(INSECURE_TEXT.search(body) for body in run_data(instruction)):
+    if any(re.search(INSECURE_TEXT, body) for body in run_data(instruction)):
         return "a repository definition written here switches off signature or certificate checks"
     return None
 

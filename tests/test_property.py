@@ -221,3 +221,20 @@ def test_the_hand_written_seeds_keep_their_findings_when_reserialised(seed: str)
     for flow in (False, True):
         dumped = yaml.safe_dump_all(list(yaml.safe_load_all(text)), default_flow_style=flow)
         assert _lint(name, seed, dumped)[0] == findings
+
+
+_GLOB_PIECES = st.sampled_from([*"aB/:.*?[]!-\\", "docker", "Lib"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_GLOB_PIECES, max_size=6).map("".join), min_size=1, max_size=5),
+       st.lists(st.text(st.sampled_from(list("ab/:.-[]!\\")), max_size=6), max_size=3))
+def test_glob_union_picks_what_fnmatch_picks_one_glob_at_a_time(globs, texts):
+    """helpers.first_glob_match compiles a list of globs into one expression; it must answer as
+    fnmatch does, glob by glob, in order."""
+    from fnmatch import fnmatchcase
+
+    from isolint.helpers import first_glob_match
+
+    expected = next((g for g in globs if any(fnmatchcase(t, g.lower()) for t in texts)), None)
+    assert first_glob_match(texts, globs) == expected
