@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .rule import Severity
 
 if TYPE_CHECKING:
     from .config import Config
@@ -196,6 +195,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _settings(args: argparse.Namespace, config: Config | None = None):
     from .config import apply_config
+    from .rule import Severity
     from .settings import Settings, parse_version
 
     settings = Settings()
