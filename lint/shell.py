@@ -26,7 +26,7 @@ _OPERATOR_STARTS = frozenset(op[0] for op in _OPERATORS)
 _REDIRECTIONS = frozenset({">>", "<<", "&>", ">&", ">", "<"})
 _PIPES = frozenset({"|", "|&"})
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = r"[A-Za-z_][A-Za-z0-9_]*="
 # Wrappers that run the rest of their arguments as a command, with their options taking a value.
 _WRAPPERS: dict[str, frozenset[str]] = {
     "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"}),
@@ -199,7 +199,7 @@ def _commands(script: str) -> tuple[Command, ...]:
 def without_keywords(command: Command) -> Command:
     """``command`` without leading shell keywords (``then``, ``do``, ``!``) and ``NAME=value`` assignments."""
     index = 0
-    while index < len(command) and (command[index] in _KEYWORDS or _ASSIGNMENT.match(command[index])):
+    while index < len(command) and (command[index] in _KEYWORDS or re.match(_ASSIGNMENT, command[index])):
         index += 1
     return command[index:]
 
@@ -216,7 +216,7 @@ def simple_command(command: Command) -> Command:
     while rest and program(rest[0]) in _WRAPPERS:
         valued = _WRAPPERS[program(rest[0])]
         index = 1
-        while index < len(rest) and (rest[index].startswith("-") or _ASSIGNMENT.match(rest[index])):
+        while index < len(rest) and (rest[index].startswith("-") or re.match(_ASSIGNMENT, rest[index])):
             index += 2 if rest[index] in valued else 1
         if program(rest[0]) in ("gosu", "su-exec") and index < len(rest):
             index += 1  # the user to run as
@@ -254,7 +254,7 @@ INSTALL_VERBS: dict[str, frozenset[str]] = {
     "zypper": frozenset({"install", "in"}),
     "pacman": frozenset({"-S", "-Sy", "-Syu", "--sync"}),
 }
-_VERSION_SUFFIX = re.compile(r"(=|~|>|<|@).*$")
+_VERSION_SUFFIX = r"(=|~|>|<|@).*$"
 
 
 def package_verb(command: Command) -> tuple[str, str] | None:
@@ -277,7 +277,7 @@ def installed_packages(command: Command) -> list[str]:
         return []
     words = simple_command(command)
     after = words[words.index(verb[1]) + 1:]
-    return [_VERSION_SUFFIX.sub("", word) for word in after if not word.startswith("-")]
+    return [re.sub(_VERSION_SUFFIX, "", word) for word in after if not word.startswith("-")]
 
 
 # ------------------------------------------------------------------------------------------
@@ -294,12 +294,12 @@ class ModeChange:
     directory: bool = False
 
 
-_SYMBOLIC_MODE = re.compile(r"[ugoa]*([-+=][rwxXstugo]*)+(,[ugoa]*([-+=][rwxXstugo]*)+)*")
-_OCTAL_MODE = re.compile(r"[0-7]{1,5}")
+_SYMBOLIC_MODE = r"[ugoa]*([-+=][rwxXstugo]*)+(,[ugoa]*([-+=][rwxXstugo]*)+)*"
+_OCTAL_MODE = r"[0-7]{1,5}"
 
 
 def is_mode(text: str) -> bool:
-    return bool(_OCTAL_MODE.fullmatch(text) or _SYMBOLIC_MODE.fullmatch(text))
+    return bool(re.fullmatch(_OCTAL_MODE, text) or re.fullmatch(_SYMBOLIC_MODE, text))
 
 
 def mode_changes(command: Command) -> list[ModeChange]:
@@ -371,7 +371,7 @@ def _find_exec_changes(words: Command) -> list[ModeChange]:
 
 
 def octal_mode(mode: str) -> int | None:
-    return int(mode, 8) if _OCTAL_MODE.fullmatch(mode) else None
+    return int(mode, 8) if re.fullmatch(_OCTAL_MODE, mode) else None
 
 
 def symbolic_clauses(mode: str) -> Iterator[tuple[str, str, str]]:

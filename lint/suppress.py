@@ -36,12 +36,12 @@ ANNOTATION = "isolint.io/ignore"
 CONTAINER_ANNOTATION = ANNOTATION + "."
 COMPOSE_EXTENSION = "x-isolint.ignore"
 
-_COMMENT = re.compile(r"(?:^|\s)#\s*isolint:\s*(?P<kind>ignore-file|ignore)\s*\[(?P<rules>[^\]]*)\]"
+_COMMENT = (r"(?:^|\s)#\s*isolint:\s*(?P<kind>ignore-file|ignore)\s*\[(?P<rules>[^\]]*)\]"
                       r"\s*[:\-\u2013\u2014]?\s*(?P<reason>.*)$")
-_COMMENT_ONLY = re.compile(r"^\s*#")
+_COMMENT_ONLY = r"^\s*#"
 _TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
-_ENTRY_WITH_REASON = re.compile(rf"^\s*({_TOKEN})\s*:(.*)$", re.S)
-_BARE_ENTRY = re.compile(r"^\s*([A-Z]+[0-9]*|[a-z0-9]+(?:-[a-z0-9]+)+)\s*$")
+_ENTRY_WITH_REASON = rf"(?s)^\s*({_TOKEN})\s*:(.*)$"
+_BARE_ENTRY = r"^\s*([A-Z]+[0-9]*|[a-z0-9]+(?:-[a-z0-9]+)+)\s*$"
 
 
 @dataclass(eq=False)
@@ -76,9 +76,9 @@ def parse_entries(text: str) -> list[tuple[str, str]]:
     """
     entries: list[list[str]] = []
     for piece in re.split(r"[,;\n]", text):
-        if m := _ENTRY_WITH_REASON.match(piece):
+        if m := re.match(_ENTRY_WITH_REASON, piece):
             entries.append([m.group(1), m.group(2).strip()])
-        elif (m := _BARE_ENTRY.match(piece)) or not entries:
+        elif (m := re.match(_BARE_ENTRY, piece)) or not entries:
             if piece.strip():
                 entries.append([m.group(1) if m else piece.strip(), ""])
         else:
@@ -126,11 +126,11 @@ def _comment_suppressions(model: FileModel, index: _Index) -> None:
     # every comment form contains "isolint": one search of the whole text spares a scan of each line
     scanned = enumerate(lines, start=1) if "isolint" in "\n".join(lines) else ()
     for number, text in scanned:
-        comment_only = _COMMENT_ONLY.match(text) is not None
+        comment_only = re.match(_COMMENT_ONLY, text) is not None
         if not comment_only and pending:
             index.lines.setdefault((model.path, number), []).extend(pending)
             pending = []
-        m = _COMMENT.search(text)
+        m = re.search(_COMMENT, text)
         if m is None or (dockerfile and not comment_only):
             continue
         rules = tuple(t.strip() for t in m.group("rules").split(",") if t.strip())

@@ -93,10 +93,10 @@ GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True":
 PROPAGATIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate"})
 HOOK_KEYS = ("pre_start", "post_start", "pre_stop")  # pre_start: in the spec's prose, not yet its schema
 NAMESPACE_KEYS = {"network": "network_mode", "pid": "pid", "ipc": "ipc"}
-URL_CONTEXT = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)")
-CDI_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=\S+$")
+URL_CONTEXT = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)"
+CDI_NAME = r"^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=\S+$"
 # YAML 1.1 reads unquoted 22:22 as the base-60 integer 1342; Compose (YAML 1.2) keeps the text.
-SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+")
+SEXAGESIMAL = r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+"
 
 
 # -- positioned tree with interpolated values ------------------------------------------------------
@@ -233,7 +233,7 @@ class ComposeReader(Reader):
         rest = lines[loc.line - 1][loc.column - 1:]
         if after_key:
             rest = rest.partition(":")[2].lstrip()
-        match = SEXAGESIMAL.match(rest)
+        match = re.match(SEXAGESIMAL, rest)
         if match is None:
             return None
         sign = -1 if match.group().startswith("-") else 1
@@ -1111,7 +1111,7 @@ class ComposeParser:
 
     def _dockerfile_path(self, build: Build) -> str | None:
         context = build.context.value if build.context is not None else "."
-        if not context or URL_CONTEXT.match(context) or (build.context is not None and not build.context.certain):
+        if not context or re.match(URL_CONTEXT, context) or (build.context is not None and not build.context.certain):
             return None
         name = build.dockerfile.value if build.dockerfile is not None else "Dockerfile"
         context_dir = os.path.join(self.directory, os.path.expanduser(context))
@@ -1171,7 +1171,7 @@ def _short_device(spec: Value[str]) -> Device:
     def made(value: str) -> Value[str]:
         return Value(value, spec.loc, spec.certain, spec.text)
 
-    if CDI_NAME.match(spec.value):
+    if re.match(CDI_NAME, spec.value):
         return Device(spec.loc, spec)
     parts = spec.value.split(":")
     host = parts[0]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 
 VARIABLE = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
-DOTENV_KEY = re.compile(r"[_A-Za-z][_A-Za-z0-9.-]*")
+DOTENV_KEY = r"[_A-Za-z][_A-Za-z0-9.-]*"
 
 
 class InterpolationError(ValueError):
@@ -125,7 +125,7 @@ def read_dotenv(text: str, environ: Mapping[str, str]) -> dict[str, str]:
             line = line[len("export "):].lstrip()
         key, sep, rest = line.partition("=")
         key = key.strip()
-        if not sep or not DOTENV_KEY.fullmatch(key):
+        if not sep or not re.fullmatch(DOTENV_KEY, key):
             continue
         rest = rest.strip()
         if rest[:1] in ("'", '"'):

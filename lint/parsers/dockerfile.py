@@ -56,17 +56,14 @@ JSON_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY",
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
 
-_DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
-_HEREDOC_RE = re.compile(r"(\d*)<<(-?)([^<]+)$")
+_DIRECTIVE_RE = r"#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$"
+_HEREDOC_RE = r"(\d*)<<(-?)([^<]+)$"
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])(.*))?$", re.DOTALL)
-_STAGE_NAME_RE = re.compile(r"[a-z][a-z0-9_.-]*$", re.IGNORECASE)
-_PORT_RE = re.compile(r"(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
-_WINDOWS_IMAGE_RE = re.compile(
-    r"(^mcr\.microsoft\.com/windows([/:]|$))|(^mcr\.microsoft\.com/dotnet/framework/)"
-    r"|(/nanoserver)|(/servercore)|(nanoserver|windowsservercore|servercore-ltsc)",
-    re.IGNORECASE,
-)
+_BRACED_RE = r"(?s)([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])(.*))?$"
+_STAGE_NAME_RE = r"(?i)[a-z][a-z0-9_.-]*$"
+_PORT_RE = r"(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$"
+_WINDOWS_IMAGE_RE = (r"(?i)(^mcr\.microsoft\.com/windows([/:]|$))|(^mcr\.microsoft\.com/dotnet/framework/)"
+                     r"|(/nanoserver)|(/servercore)|(nanoserver|windowsservercore|servercore-ltsc)")
 _MAX_EXPANSION_DEPTH = 32
 
 # Variables a build can see: a name maps to its value, or to None when it is declared without a
@@ -138,7 +135,7 @@ def _read_directives(path: str, lines: list[str], errors: list[ParseError]) -> t
     escape = "\\"
     for number, line in enumerate(lines, start=1):
         stripped = line.lstrip(" \t")
-        match = _DIRECTIVE_RE.match(stripped)
+        match = re.match(_DIRECTIVE_RE, stripped)
         if match is None or match.group(1).lower() not in DIRECTIVE_NAMES:
             break
         key = match.group(1).lower()
@@ -252,7 +249,7 @@ def _heredoc_names(arguments: str, escape: str) -> Iterator[tuple[str, bool]]:
     if arguments.startswith("["):
         return
     for word in _split_words(arguments, escape):
-        match = _HEREDOC_RE.match(word)
+        match = re.match(_HEREDOC_RE, word)
         if match is None:
             continue
         name = _unquote(match.group(3))
@@ -361,7 +358,7 @@ def _closing_brace(word: str, opening: int, escape: str) -> int:
 
 
 def _expand_braced(inner: str, env: Env, escape: str, depth: int) -> tuple[str, bool]:
-    match = _BRACED_RE.match(inner)
+    match = re.match(_BRACED_RE, inner)
     if match is None:  # ${VAR#pattern}, ${VAR/a/b}, ...: not evaluated
         return "${" + inner + "}", False
     name, operator, argument = match.groups()
@@ -525,7 +522,7 @@ class _ImageBuilder:
         self.stages.append(state)
 
     def stage_name(self, instruction: Instruction, name: str) -> Value[str]:
-        if not _STAGE_NAME_RE.match(name):
+        if not re.match(_STAGE_NAME_RE, name):
             self.error(instruction, f"invalid stage name {name!r}: it must start with a letter and contain only "
                        "letters, digits, '-', '_' and '.'")
         for state in self.stages:
@@ -572,7 +569,7 @@ class _ImageBuilder:
     def check_expose(self, instruction: Instruction, state: _StageState) -> None:
         for word in _split_words(instruction.value, self.escape):
             value, certain = _expand(word, state.env, self.escape)
-            match = _PORT_RE.match(value)
+            match = re.match(_PORT_RE, value)
             if match is None:
                 if certain:
                     self.error(instruction, f"EXPOSE: invalid port {word!r}: write <port>[/<protocol>] "
@@ -724,7 +721,7 @@ def _windows_signal(chain: list[Stage], directives: tuple[KeyValue, ...]) -> Val
         if stage.platform is not None and stage.platform.value.lower().startswith("windows"):
             return Value("windows", stage.platform.loc, text=stage.platform.value)
     base = chain[0].base
-    if _WINDOWS_IMAGE_RE.search(base.value):
+    if re.search(_WINDOWS_IMAGE_RE, base.value):
         return Value("windows", base.loc, text=base.value)
     for directive in directives:
         if directive.key.value == "escape" and directive.value.value == "`":
