@@ -336,7 +336,6 @@ from .images import (  # noqa: E402, F401  (re-exported: the public API of rules
     image_mode_changes,
     image_references,
     image_stages,
-    instruction_flag,
     instruction_node,
     instructions,
     parse_image_reference,

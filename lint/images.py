@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .model import Container, Format, Image, Instruction, Stage, Value, Workload
-from .parsers.dockerfile import instruction_flag
 from .shell import SHELLS, ModeChange, commands, mode_changes, program
 
 __all__ = [
@@ -25,7 +24,6 @@ __all__ = [
     "image_mode_changes",
     "image_references",
     "image_stages",
-    "instruction_flag",
     "instruction_node",
     "instructions",
     "parse_image_reference",
@@ -112,7 +110,7 @@ def image_mode_changes(workload: Workload) -> Iterator[tuple[Instruction | Value
     for instruction in instructions(image_stages(workload)):
         node = instruction_node(workload, instruction)
         if instruction.keyword in ("COPY", "ADD"):
-            chmod = instruction_flag(instruction, "chmod")
+            chmod = instruction.flag("chmod")
             if chmod is not None:
                 destination = _split(instruction.arguments[0])[-1:] if instruction.arguments else []
                 yield node, ModeChange(chmod.value, tuple(destination))

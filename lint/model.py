@@ -292,6 +292,14 @@ class Instruction(_Node):
     heredocs: tuple[str, ...] = ()
     end_line: int | None = None
 
+    def flag(self, name: str) -> Value[str] | None:
+        """The value of ``--name`` (the last one wins), e.g. ``instruction.flag("mount")``."""
+        found: Value[str] | None = None
+        for flag in self.flags:
+            if flag.key.value == name:
+                found = flag.value
+        return found
+
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Stage(_Node):

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
-from isolint.helpers import add_sources, build_stages, instruction_flag, instruction_node, instructions
+from isolint.helpers import add_sources, build_stages, instruction_node, instructions
 
 RULE = Rule(
     code="SC003",
@@ -49,7 +49,7 @@ PINNED_COMMIT = r"(?i)(#[0-9a-f]{40}([0-9a-f]{24})?(:|$))|[?&](commit|checksum)=
 
 
 def _problem(source: str, instruction: Instruction) -> str | None:
-    if instruction_flag(instruction, "checksum") is not None:
+    if instruction.flag("checksum") is not None:
         return None
     if re.search(GIT, source):
         if re.search(PINNED_COMMIT, source):

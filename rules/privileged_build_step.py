@@ -31,7 +31,7 @@ with a verified `ADD --checksum`).
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import build_stages, instruction_flag, instruction_node, instructions
+from isolint.helpers import build_stages, instruction_node, instructions
 
 RULE = Rule(
     code="PRV003",
@@ -47,10 +47,10 @@ RULE = Rule(
 def _dockerfile_findings(workload: Workload) -> Iterator[Finding]:
     for instruction in instructions(build_stages(workload), "RUN"):
         node = instruction_node(workload, instruction)
-        security = instruction_flag(instruction, "security")
+        security = instruction.flag("security")
         if security is not None and security.value == "insecure":
             yield Finding(node, "RUN --security=insecure runs this step as a privileged container on the builder")
-        network = instruction_flag(instruction, "network")
+        network = instruction.flag("network")
         if network is not None and network.value == "host":
             yield Finding(node, "RUN --network=host runs this step in the builder host's network namespace",
                           severity=Severity.MEDIUM)

@@ -18,7 +18,8 @@ from isolint.cli import build_parser
 from isolint.loader import overrides_with_base
 from isolint.model import FileModel, Location
 from isolint.parsers import compose
-from isolint.parsers.compose import base_file_for, override_file_for, parse_compose
+from isolint.parsers.compose import parse_compose
+from isolint.parsers.compose_files import base_file_for, override_file_for
 from isolint.runner import RunResult, run
 
 from .fixture_harness import FIXTURES

@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from isolint.model import FileModel, Format, Instruction, Location, ParseError, Stage
-from isolint.parsers.dockerfile import instruction_flag, looks_like_dockerfile, parse_dockerfile
+from isolint.parsers.dockerfile import looks_like_dockerfile, parse_dockerfile
 
 PATH = "Dockerfile"
 
@@ -204,7 +204,7 @@ def test_flags_are_split_from_arguments() -> None:
         """)
     assert model.errors == []
     from_, run, copy, add = instructions(model)
-    assert instruction_flag(from_, "platform") is not None
+    assert from_.flag("platform") is not None
     assert stages(model)[0].platform is not None and stages(model)[0].platform.value == "linux/amd64"
     assert [(f.key.value, f.value.value) for f in run.flags] == [
         ("mount", "type=cache,target=/root/.cache"), ("network", "host"), ("security", "insecure")]
@@ -213,9 +213,9 @@ def test_flags_are_split_from_arguments() -> None:
     assert [(f.key.value, f.value.value) for f in copy.flags] == [
         ("from", "base"), ("chown", "app:app"), ("chmod", "0755"), ("link", "true")]
     assert copy.arguments == ("/src /dst",)
-    assert instruction_flag(add, "keep-git-dir") is not None
-    assert instruction_flag(add, "checksum") is not None
-    assert instruction_flag(add, "link") is None
+    assert add.flag("keep-git-dir") is not None
+    assert add.flag("checksum") is not None
+    assert add.flag("link") is None
     assert add.value.startswith("--checksum=")
 
 

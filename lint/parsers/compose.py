@@ -62,6 +62,7 @@ from ..model import (
     Workload,
 )
 from ..yamlsource import YMap, YSeq, load_all
+from .compose_files import override_file_for
 from .compose_interpolation import (
     Interpolated,
     InterpolationError,
@@ -76,12 +77,6 @@ from .fields import BOOL_WORDS, Reader, _describe
 
 MAX_READ_BYTES = 4 * 1024 * 1024
 MAX_EXTENDS_DEPTH = 32
-
-# Compose's implicit files, in its order of preference: the first base found is the project, and the
-# first override found beside it is merged into it (compose-go cli.DefaultFileNames).
-DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-DEFAULT_OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
-                          "docker-compose.override.yaml")
 
 TOP_LEVEL_KEYS = frozenset({"version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
                             "models"})
@@ -1179,28 +1174,6 @@ def _short_device(spec: Value[str]) -> Device:
     permissions = parts[2] if len(parts) > 2 else None
     return Device(spec.loc, spec, host=made(host), target=made(target),
                   permissions=made(permissions) if permissions else None)
-
-
-# -- implicit files -----------------------------------------------------------------------------------
-
-def _first_existing(directory: str, names: tuple[str, ...]) -> str | None:
-    return next((os.path.join(directory, n) for n in names if os.path.isfile(os.path.join(directory, n))), None)
-
-
-def override_file_for(path: str) -> str | None:
-    """The override file Compose merges into ``path`` when run in its directory without ``-f``, or None."""
-    directory, name = os.path.split(path)
-    if name not in DEFAULT_FILE_NAMES or _first_existing(directory, DEFAULT_FILE_NAMES) != path:
-        return None
-    return _first_existing(directory, DEFAULT_OVERRIDE_NAMES)
-
-
-def base_file_for(path: str) -> str | None:
-    """The base file Compose merges the override file ``path`` into, or None."""
-    directory, name = os.path.split(path)
-    if name not in DEFAULT_OVERRIDE_NAMES or _first_existing(directory, DEFAULT_OVERRIDE_NAMES) != path:
-        return None
-    return _first_existing(directory, DEFAULT_FILE_NAMES)
 
 
 # -- public API ---------------------------------------------------------------------------------------

@@ -107,15 +107,6 @@ def looks_like_dockerfile(text: str) -> bool:
     return False
 
 
-def instruction_flag(instruction: Instruction, name: str) -> Value[str] | None:
-    """The value of ``--name`` on an instruction (last one wins), e.g. ``instruction_flag(i, "mount")``."""
-    found: Value[str] | None = None
-    for flag in instruction.flags:
-        if flag.key.value == name:
-            found = flag.value
-    return found
-
-
 # ------------------------------------------------------------------------------------------
 # Lines, directives, logical lines
 # ------------------------------------------------------------------------------------------
@@ -539,7 +530,7 @@ class _ImageBuilder:
         return None
 
     def platform(self, instruction: Instruction) -> Value[str] | None:
-        flag = instruction_flag(instruction, "platform")
+        flag = instruction.flag("platform")
         if flag is None:
             return None
         value, certain = _expand(flag.value, self.global_env, self.escape)
