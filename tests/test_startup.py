@@ -52,3 +52,30 @@ def test_linting_one_file_imports_no_costly_module_it_does_not_need(tmp_path):
     if not may_declare_plugins():
         costly.add("importlib.metadata")
     assert loaded.isdisjoint(costly), loaded & costly
+
+
+def test_console_holds_the_collector_off_only_until_the_run(tmp_path, monkeypatch):
+    import gc
+
+    from isolint import cli, registry, runner
+
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text(DEPLOYMENT, encoding="utf-8")
+    seen: dict[str, bool] = {}
+
+    def recording(name, real):
+        def call(*args, **kwargs):
+            seen[name] = gc.isenabled()
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(registry, "load_rules", recording("loading rules", registry.load_rules))
+    monkeypatch.setattr(runner, "run", recording("linting", runner.run))
+    monkeypatch.setattr(sys, "argv", ["isolint", "check", "--no-gitignore", "-q", str(manifest)])
+    assert gc.isenabled()
+    try:
+        assert cli.console() == 1  # the pod has findings
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert seen == {"loading rules": False, "linting": True}
