@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .engine import Diagnostic
@@ -49,17 +49,23 @@ def _line_text(d: Diagnostic, sources: Mapping[str, Sequence[str]]) -> str:
 
 def fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]]) -> list[str]:
     """One fingerprint per diagnostic, in the given order (which should be the report order)."""
-    seen: Counter[tuple[str, ...]] = Counter()
-    out: list[str] = []
+    return list(iter_fingerprints(diagnostics, sources))
+
+
+def iter_fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]]) -> Iterator[str]:
+    """:func:`fingerprints` one at a time, as a report is written."""
+    seen: Counter[str | tuple[str, ...]] = Counter()
     for d in diagnostics:
         r = d.resource
-        key = (d.rule, normalise_path(d.path), r.kind, r.namespace or "", r.name, d.container or "",
-               _line_text(d, sources))
-        ordinal = seen[key]
-        seen[key] += 1
-        digest = hashlib.sha256("\x00".join((*key, str(ordinal))).encode("utf-8")).hexdigest()
-        out.append(digest[:32])
-    return out
+        parts = (d.rule, normalise_path(d.path), r.kind, r.namespace or "", r.name, d.container or "",
+                 _line_text(d, sources))
+        key = "\x00".join(parts)
+        # counted by the joined key (one string per finding is held, not seven and a tuple), unless a
+        # part holds the separator: then two keys could join alike
+        counted = key if key.count("\x00") == len(parts) - 1 else parts
+        ordinal = seen[counted]
+        seen[counted] += 1
+        yield hashlib.sha256(f"{key}\x00{ordinal}".encode()).hexdigest()[:32]
 
 
 def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> int:

@@ -17,6 +17,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .config import Config
+    from .reporters import Report, Writer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -257,7 +258,7 @@ def _check(args: argparse.Namespace) -> int:
     from .config import check_rule_settings
     from .progress import Progress
     from .registry import load_rules, unknown_selectors
-    from .reporters import Report, renderer
+    from .reporters import Report, writer
     from .runner import run
 
     outputs = _outputs(args)
@@ -290,7 +291,7 @@ def _check(args: argparse.Namespace) -> int:
         report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
                         color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
                         hidden=(result.suppressed, result.baselined))
-        _write(renderer(fmt)(report), out)
+        _stream(writer(fmt), report, out)  # written as it is made: a report is never whole in memory
     failing = any(d.severity >= settings.fail_on for d in result.diagnostics)
     return EXIT_FINDINGS if failing or result.errors else EXIT_CLEAN
 
@@ -331,6 +332,19 @@ def _write(text: str, destination: str | None) -> None:
     try:
         with open(destination, "w", encoding="utf-8") as handle:
             handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {destination}: {exc.strerror or exc}") from None
+
+
+def _stream(write: Writer, report: Report, destination: str | None) -> None:
+    """:func:`_write` for a report written piece by piece."""
+    if destination in (None, "-"):
+        write(report, sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with open(destination, "w", encoding="utf-8") as handle:
+            write(report, handle)
     except OSError as exc:
         raise UsageError(f"cannot write {destination}: {exc.strerror or exc}") from None
 

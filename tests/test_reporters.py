@@ -6,19 +6,24 @@ Regenerate the golden files after an intended change with ``ISOLINT_UPDATE_GOLDE
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator, Draft202012Validator
 
 from isolint.cli import main
 from isolint.registry import load_rules
+from isolint.reporters import jsonstream
 from isolint.reporters.github import command
 
 HERE = Path(__file__).resolve().parent
@@ -198,3 +203,79 @@ def test_progress_line_is_drawn_and_cleared():
     with Progress(False, silent, delay=0.0):
         time.sleep(0.02)
     assert silent.getvalue() == ""
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_streamed_json_is_what_json_dumps_writes(document):
+    expected = json.dumps(document, indent=2, ensure_ascii=False)
+    assert jsonstream.encode(document) == expected
+    out = io.StringIO()
+    jsonstream.write(out, _streamed(document))
+    assert out.getvalue() == expected
+
+
+def _streamed(value: Any) -> Any:
+    """``value`` with its lists (outside streamed arrays) turned into streamed arrays."""
+    if isinstance(value, dict):
+        return {key: _streamed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return jsonstream.Items(iter(value))
+    return value
+
+
+def _run_with_an_error(tmp_path: Path, monkeypatch, capsys, fmt: str) -> str:
+    shutil.copytree(INPUT, tmp_path / "input")
+    (tmp_path / "input" / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: \"é\\t\"\nspec: [\n")
+    monkeypatch.chdir(tmp_path / "input")
+    capsys.readouterr()
+    main(["check", "--format", fmt, *SELECT, "."])
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_streamed_json_reports_are_what_json_dumps_writes(capsys, monkeypatch, tmp_path, fmt):
+    out = _run_with_an_error(tmp_path, monkeypatch, capsys, fmt)
+    document = json.loads(out)
+    assert "USR002" in out and ("broken.yaml" in out or fmt == "gitlab")  # GitLab's format has no errors
+    assert out == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_streamed_junit_is_what_elementtree_writes_for_the_whole_tree(capsys, monkeypatch, tmp_path):
+    out = _run_with_an_error(tmp_path, monkeypatch, capsys, "junit")
+    header = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    root = ET.fromstring(out[len(header):])
+    assert root.findall("testsuite/testcase/failure") and root.findall("testsuite/testcase/error")
+    ET.indent(root)
+    assert out == header + ET.tostring(root, encoding="unicode") + "\n"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reports_are_written_finding_by_finding(monkeypatch, fmt):
+    """No format builds its whole text first: no single write holds two findings."""
+    from isolint.reporters import Report, writer
+    from isolint.runner import run
+    from isolint.settings import Settings
+
+    monkeypatch.chdir(INPUT)
+    result = run(["."], Settings(select=["PRV001", "NS002", "USR002", "SUP"]), keep_models=False)
+    writes: list[str] = []
+
+    class Recorder(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+    writer(fmt)(Report(result.diagnostics, result.errors, result.files, result.rules, result.sources), Recorder())
+    findings = len(result.diagnostics)
+    assert findings > 2
+    assert len(writes) > findings
+    messages = {d.message for d in result.diagnostics}
+    assert len(messages) > 2
+    assert all(len({m for m in messages if m in chunk}) <= 1 for chunk in writes)

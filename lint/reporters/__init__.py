@@ -1,11 +1,13 @@
-"""Output formats. Each module renders a :class:`Report` to text; the CLI picks one by name."""
+"""Output formats. Each module writes a :class:`Report` to a stream as it goes (``write``), so a
+report of any size never exists whole in memory, or renders it to a string (``render``); the CLI
+picks one by name."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from ..engine import Diagnostic
 from ..model import ParseError
@@ -33,22 +35,40 @@ class Report:
         }
 
 
-def renderer(name: str) -> Callable[[Report], str]:
+Writer = Callable[[Report, TextIO], None]
+
+
+def writer(name: str) -> Writer:
+    """The ``write(report, stream)`` of format ``name``."""
     if name == "json":
-        from .json_report import render
+        from .json_report import write
     elif name == "text":
-        from .text import render
+        from .text import write
     elif name == "sarif":
-        from .sarif import render
+        from .sarif import write
     elif name == "junit":
-        from .junit import render
+        from .junit import write
     elif name == "github":
-        from .github import render
+        from .github import write
     elif name == "gitlab":
-        from .gitlab import render
+        from .gitlab import write
     else:
         raise KeyError(name)
-    return render
+    return write
+
+
+def renderer(name: str) -> Callable[[Report], str]:
+    """The whole report of format ``name`` as one string (tests, small runs)."""
+    write = writer(name)
+    return lambda report: rendered(write, report)
+
+
+def rendered(write: Writer, report: Report) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    write(report, out)
+    return out.getvalue()
 
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")

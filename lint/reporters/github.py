@@ -6,9 +6,11 @@ critical and high are errors, medium and low warnings, info notices.
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from ..baseline import normalise_path
 from ..rule import Severity
-from . import Report
+from . import Report, rendered
 
 COMMANDS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "warning",
             Severity.INFO: "notice"}
@@ -34,14 +36,16 @@ def command(kind: str, message: str, path: str, line: int | None = None, column:
     return f"::{kind} {','.join(props)}::{escape_data(message)}"
 
 
-def render(report: Report) -> str:
-    out = []
+def write(report: Report, stream: TextIO) -> None:
     for d in report.diagnostics:
         who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
-        out.append(command(COMMANDS[d.severity], f"{d.message} ({who}) [{d.severity.label}]", d.path,
-                           d.location.line, d.location.column, f"{d.rule} {d.name}"))
+        stream.write(command(COMMANDS[d.severity], f"{d.message} ({who}) [{d.severity.label}]", d.path,
+                             d.location.line, d.location.column, f"{d.rule} {d.name}") + "\n")
     for e in report.errors:
-        out.append(command("error", e.message, e.path, e.line, e.column, "isolint: cannot lint"))
+        stream.write(command("error", e.message, e.path, e.line, e.column, "isolint: cannot lint") + "\n")
     s = report.summary()
-    out.append(f"isolint: {s['findings']} finding(s), {s['errors']} error(s) in {s['files']} file(s)")
-    return "\n".join(out) + "\n"
+    stream.write(f"isolint: {s['findings']} finding(s), {s['errors']} error(s) in {s['files']} file(s)\n")
+
+
+def render(report: Report) -> str:
+    return rendered(write, report)

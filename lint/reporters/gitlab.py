@@ -7,27 +7,36 @@ fingerprint), ``severity`` (``info``, ``minor``, ``major``, ``critical``, ``bloc
 
 from __future__ import annotations
 
-import json
+from typing import Any, TextIO
 
-from ..baseline import fingerprints, normalise_path
+from ..baseline import iter_fingerprints, normalise_path
+from ..engine import Diagnostic
 from ..rule import Severity
-from . import Report
+from . import Report, jsonstream, rendered
 
 SEVERITIES = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.MEDIUM: "major",
               Severity.LOW: "minor", Severity.INFO: "info"}
 
 
+def write(report: Report, stream: TextIO) -> None:
+    jsonstream.write(stream, jsonstream.Items(
+        _issue(d, fp) for d, fp in zip(report.diagnostics, iter_fingerprints(report.diagnostics, report.sources),
+                                       strict=True)))
+    stream.write("\n")
+
+
+def _issue(d: Diagnostic, fingerprint: str) -> dict[str, Any]:
+    who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
+    return {
+        "type": "issue",
+        "description": f"{d.rule} {d.name}: {d.message} ({who})",
+        "check_name": d.rule,
+        "fingerprint": fingerprint,
+        "severity": SEVERITIES[d.severity],
+        "categories": ["Security"],
+        "location": {"path": normalise_path(d.path), "lines": {"begin": max(d.location.line, 1)}},
+    }
+
+
 def render(report: Report) -> str:
-    issues = []
-    for d, fp in zip(report.diagnostics, fingerprints(report.diagnostics, report.sources), strict=True):
-        who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
-        issues.append({
-            "type": "issue",
-            "description": f"{d.rule} {d.name}: {d.message} ({who})",
-            "check_name": d.rule,
-            "fingerprint": fp,
-            "severity": SEVERITIES[d.severity],
-            "categories": ["Security"],
-            "location": {"path": normalise_path(d.path), "lines": {"begin": max(d.location.line, 1)}},
-        })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return rendered(write, report)

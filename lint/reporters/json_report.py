@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, TextIO
 
 from ..engine import Diagnostic
 from ..model import Location, ParseError, Resource
-from . import Report
+from . import Report, jsonstream, rendered
 
 FORMAT_VERSION = 1
 
@@ -59,11 +58,15 @@ def error_dict(e: ParseError) -> dict[str, Any]:
     return out
 
 
-def render(report: Report) -> str:
-    document = {
+def write(report: Report, stream: TextIO) -> None:
+    jsonstream.write(stream, {
         "version": FORMAT_VERSION,
-        "findings": [finding_dict(d) for d in report.diagnostics],
+        "findings": jsonstream.Items(finding_dict(d) for d in report.diagnostics),
         "errors": [error_dict(e) for e in report.errors],
         "summary": report.summary(),
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    })
+    stream.write("\n")
+
+
+def render(report: Report) -> str:
+    return rendered(write, report)

@@ -8,17 +8,16 @@ alerts survive lines shifting. URIs are relative to ``%SRCROOT%`` (the working d
 
 from __future__ import annotations
 
-import json
 import os
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..baseline import fingerprints, normalise_path
+from ..baseline import iter_fingerprints, normalise_path
 from ..engine import Diagnostic
 from ..model import Location
 from ..rule import LoadedRule, Severity
-from . import Report
+from . import Report, jsonstream, rendered
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/isolint/isolint"
@@ -93,23 +92,28 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str,
     return result
 
 
-def render(report: Report) -> str:
+def write(report: Report, stream: TextIO) -> None:
     rules = sorted({r.code: r for r in report.rules}.values(), key=lambda r: r.code)
     index = {r.code: i for i, r in enumerate(rules)}
-    prints = fingerprints(report.diagnostics, report.sources)
     notifications = [
         {"level": "error", "message": {"text": e.message},
          "locations": [physical_location(Location(e.path, e.line or 1, e.column))]}
         for e in report.errors
     ]
+    results = (_result(d, index, fp)
+               for d, fp in zip(report.diagnostics, iter_fingerprints(report.diagnostics, report.sources), strict=True))
     run = {
         "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}},
         "originalUriBaseIds": {SRCROOT: {"uri": "file://" + quote(os.getcwd().replace(os.sep, "/").rstrip("/"))
                                          + "/"}},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "results": [_result(d, index, fp) for d, fp in zip(report.diagnostics, prints, strict=True)],
+        "results": jsonstream.Items(results),
         "columnKind": "unicodeCodePoints",
     }
-    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    jsonstream.write(stream, {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+    stream.write("\n")
+
+
+def render(report: Report) -> str:
+    return rendered(write, report)

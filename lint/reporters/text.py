@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 from ..engine import Diagnostic
 from ..rule import Severity
-from . import Report
+from . import Report, rendered
 
 # C0 (but tab) incl. newline, DEL, C1, and the bidi/line-separator characters that reorder or break lines
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -50,27 +51,31 @@ def format_line(d: Diagnostic, color: bool = False) -> str:
     return f"{safe(where)}: {tag} {safe(d.message)} [{d.severity.label}] ({safe(who)}){extra}"
 
 
-def render(report: Report) -> str:
-    out: list[str] = []
+def write(report: Report, stream: TextIO) -> None:
     for d in report.diagnostics:
-        out.append(format_line(d, report.color))
+        stream.write(format_line(d, report.color) + "\n")
         if report.quiet:
             continue
-        out.extend(_frame(d, report.sources.get(d.location.path, ()), report.color))
+        for line in _frame(d, report.sources.get(d.location.path, ()), report.color):
+            stream.write(line + "\n")
         for loc, message in d.related:
             col = f":{loc.column}" if loc.column is not None else ""
-            out.append(safe(f"  = related: {loc.path}:{loc.line}{col}: {message}"))
+            stream.write(safe(f"  = related: {loc.path}:{loc.line}{col}: {message}") + "\n")
     for e in report.errors:
         where = e.path + (f":{e.line}" if e.line is not None else "") + (f":{e.column}" if e.column else "")
-        out.append(safe(f"{where}: error: {e.message}"))
+        stream.write(safe(f"{where}: error: {e.message}") + "\n")
     if report.quiet:
-        return "".join(f"{line}\n" for line in out)
+        return
     s = report.summary()
     sev = ", ".join(f"{n} {label}" for label, n in s["by_severity"].items() if n)
-    out.append(f"{s['findings']} finding{'s' if s['findings'] != 1 else ''}"
-               + (f" ({sev})" if sev else "")
-               + f", {s['errors']} error{'s' if s['errors'] != 1 else ''} in {s['files']} file"
-               + ("s" if s["files"] != 1 else "")
-               + "".join(f", {n} {what}" for n, what in zip(report.hidden, ("suppressed", "in baseline"),
-                                                             strict=True) if n))
-    return "\n".join(out) + "\n"
+    stream.write(f"{s['findings']} finding{'s' if s['findings'] != 1 else ''}"
+                 + (f" ({sev})" if sev else "")
+                 + f", {s['errors']} error{'s' if s['errors'] != 1 else ''} in {s['files']} file"
+                 + ("s" if s["files"] != 1 else "")
+                 + "".join(f", {n} {what}" for n, what in zip(report.hidden, ("suppressed", "in baseline"),
+                                                               strict=True) if n)
+                 + "\n")
+
+
+def render(report: Report) -> str:
+    return rendered(write, report)
