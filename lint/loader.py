@@ -229,10 +229,10 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
         if any(kubernetes.looks_like_kubernetes(doc) for _, doc in docs):
             model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
             _parse_kubernetes_docs(path, model, docs)
-            if looks_templated(text):
-                judged = kubernetes.judged_documents(doc for _, doc in docs)
-                if (line := _template_line(text, judged)) is not None:
-                    model.errors.append(ParseError(path, _HELM_HINT, line))  # what it could read is judged
+            # what it could read is judged (most files hold no such object: the text is not searched)
+            judged = kubernetes.judged_documents(doc for _, doc in docs)
+            if judged and looks_templated(text) and (line := _template_line(text, judged)) is not None:
+                model.errors.append(ParseError(path, _HELM_HINT, line))
             return model
         from .parsers.compose import looks_like_compose
 

@@ -20,12 +20,11 @@ and errors are those of the whole stream; after any error the whole stream is re
 
 from __future__ import annotations
 
-import bisect
 import collections
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import yaml
@@ -47,8 +46,8 @@ _DOC_START_LINE = re.compile(r"---[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
 _TOP_LINE = re.compile(r"\n[^ \n#][^\n]*")
 _CONTENT_LINE = re.compile(r"\n( *)([^ \n][^\n]*)")
 _KEY_LINE = re.compile(r"""([A-Za-z_][\w.\-/]*|"[\w.\-/]*"|'[\w.\-/]*')[ \t]*:(?:[ \t]+([^\n]*))?""")
-# A scalar that resolves to a str, on one line, optionally followed by a comment
-_STR_VALUE = re.compile(r"""(?:([A-Za-z][\w.\-/]*)|"([\w.\-/]*)"|'([\w.\-/]*)')[ \t]*(?:#[^\n]*)?""")
+# A scalar that resolves to a str, on one line, optionally followed by a comment (` #`: `a#b` is text)
+_STR_VALUE = re.compile(r"""(?:([A-Za-z][\w.\-/]*)|"([\w.\-/]*)"|'([\w.\-/]*)')(?:[ \t]+#[^\n]*|[ \t]*)""")
 _NOT_STR = frozenset(["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
                      "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"])
 _SEQUENCE_ITEM = re.compile(r"-(?:[ \t]|$)", re.M)
@@ -56,32 +55,28 @@ _NO_VALUE = re.compile(r"[ \t]*(?:#[^\n]*)?")
 # After a one-line scalar: blank or comment lines, then column 0 (else the scalar goes on)
 _VALUE_ENDS = re.compile(r"\n(?:[ \t]*(?:#[^\n]*)?\n)*(?:[^ \t\n]|\Z)")
 _CLOSED = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')"""
-# A quoted scalar not closed on its line could span lines: after "key: " or at a line's start
-# (after the indentation and "- "/"? "); a closed quoted key may be followed by its value.
-_OPEN_QUOTES = (
-    re.compile(rf":[ \t]+(?=[\"'])(?!{_CLOSED}[ \t]*(?:#[^\n]*)?(?:\n|\Z))[\"']"),
-    re.compile(rf"\n *+(?:[-?][ \t]++)*+(?=[\"'])(?!{_CLOSED}[ \t]*(?:#[^\n]*|:[^\n]*)?(?:\n|\Z))[\"']"),
-)
-# ... and those closed on their line (text inside them is not structure)
-_CLOSED_QUOTES = (
-    re.compile(rf":[ \t]+(?=[\"'])({_CLOSED})[ \t]*(?:#[^\n]*)?(?=\n|\Z)"),
-    re.compile(rf"\n *+(?:[-?][ \t]++)*+(?=[\"'])({_CLOSED})[ \t]*(?:#[^\n]*|:[^\n]*)?(?=\n|\Z)"),
-)
+# A quote after whitespace, not closed on its line: a quoted scalar there could span lines if the
+# quote is where one may start (see _opens_scalar). (What follows a closed one is checked for itself.)
+_OPEN_QUOTES = (re.compile(r'"(?<=\s")(?!(?:[^"\\\n]|\\.)*")'), re.compile(r"'(?<=\s')(?!(?:[^'\n]|'')*')"))
 _CLOSED_MULTILINE = {'"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S), "'": re.compile(r"'(?:[^']|'')*'")}
 # An anchor, an alias, a tag
 _NODE_MARKS = tuple(re.compile(rf"{mark}(?<=[\s\[{{,]{mark})[^\s\[\]{{}},]") for mark in ("&", r"\*", "!"))
-_FLOW_OPENERS = (re.compile(r"\[(?<=\s\[)"), re.compile(r"\{(?<=\s\{)"))
+# A flow collection opened after whitespace, unless one without quotes, comments or nesting visibly
+# closes on its line (`{}`, `[a, b]`: see _flow_closed_on_its_line); group 1: it ends the line (left open)
+_FLOW_OPENERS = tuple(
+    re.compile(rf"""{opener}(?<=\s{opener})(?:([ \t]*(?=\n|\Z))|(?![^\n\[\]{{}}#'"]*[\]}}][ \t]*(?:\n|\Z)))""")
+    for opener in (r"\[", r"\{"))
 _ALWAYS_DOUBT = (
-    re.compile(r"<<[ \t]*:"),  # a merge key
-    re.compile(r"\n {150}"),  # deep indentation (nesting)
+    re.compile(r"<<(?=[ \t]*(?:[:#,}\]\n]|\Z))"),  # a merge key (`<<:`, `? <<`, `{<<}`), or text like one
     re.compile(r"-[ \t]+(?:[-?][ \t]+){6}[-?]\s"),  # a run of compact nested sequences
 )
-# A literal or folded block scalar header (explicit indentation indicators are left in doubt)
-_BLOCK_HEADERS = tuple(re.compile(rf"{style}(?=[-+]?[ \t]*(?:#[^\n]*)?(?:\n|\Z))") for style in (r"\|", ">"))
+DEEP = 150  # spaces of indentation from which nesting is in doubt
+_DEEP_LINE = re.compile(rf"\n {{{DEEP}}}")
 _NODE_PREFIX = re.compile(r" *(?:[-?][ \t]+)*")
 _COMMENT = re.compile(r"[ \t]#.*")
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 MAX_FLOW_NESTING = 100
+DENSE_SUSPECTS = 1000  # bytes of text per possible anchor, alias, tag or flow under which all go to libyaml
 COMPOSE_KEYS = frozenset({"services", "include"})
 
 
@@ -94,15 +89,15 @@ DOUBT: Any = _Doubt()
 
 def load_documents(text: str, kept_kinds: frozenset[str], exhaustive: bool = False) -> Iterator[Document]:
     """The documents of ``text`` as :func:`load_all` yields them, harmless ones as stubs."""
-    if exhaustive or not fast_path_applies(text):
+    verdicts = None if exhaustive or not _plain_stream(text) else _verdicts(text, kept_kinds)
+    if verdicts is None:
         yield from load_all(text)
         return
     yielded = 0
-    for start_line, segment in segments(text):
-        stub = _remembered_stub(segment, kept_kinds)
-        if stub is not DOUBT:
+    for start_line, segment, verdict in verdicts:
+        if verdict is not DOUBT:
             yielded += 1
-            yield stub, None
+            yield _stub(verdict), None
             continue
         for document in load_all("\n" * start_line + segment):
             if document[1] is not None:  # replay exactly what the full stream reports from here
@@ -112,14 +107,32 @@ def load_documents(text: str, kept_kinds: frozenset[str], exhaustive: bool = Fal
             yield document
 
 
+def _verdicts(text: str, kept_kinds: frozenset[str]) -> list[tuple[int, str, Verdict]] | None:
+    """``(line offset, text, verdict)`` of each document of a plain stream, or None if the stream is
+    not valid YAML. Each document is checked on its own: a plain stream is valid when each of its
+    documents (and the comments before the first) is."""
+    parts = list(segments(text))
+    before = parts[0][1] if parts else len(text)
+    if before and not _valid(text[:before]):
+        return None
+    verdicts = []
+    for line, _, segment in parts:
+        verdict = _remembered(segment, kept_kinds)
+        if verdict is INVALID:
+            return None
+        verdicts.append((line, segment, verdict))
+    return verdicts
+
+
 def _after(documents: Iterator[Document], count: int) -> Iterator[Document]:
     for index, document in enumerate(documents):
         if index >= count:
             yield document
 
 
-def fast_path_applies(text: str) -> bool:
-    """Valid YAML, without directives, ``...`` markers or line breaks other than ``\\n``."""
+def _plain_stream(text: str) -> bool:
+    """Without directives, ``...`` markers, line breaks other than ``\\n``, JSON or deep nesting
+    (then :func:`segments` are the documents of the stream, if it is valid)."""
     if _RawParser is None or any(ch in text for ch in _ODD_CHARACTERS):
         return False
     if text.lstrip()[:1] in ("{", "["):
@@ -128,31 +141,38 @@ def fast_path_applies(text: str) -> bool:
         return False
     try:
         _check_nesting(text)
-        parser = _RawParser(text)
-        try:
-            parser.raw_parse()
-        finally:
-            parser.dispose()
-    except (YamlError, yaml.YAMLError):
+    except YamlError:
         return False
     return True
 
 
-def segments(text: str) -> Iterator[tuple[int, str]]:
-    """``(line offset, text)`` of each document of a valid stream. The text before the first
-    ``---`` is a document only when it holds content; each ``---`` starts one."""
+def _valid(text: str) -> bool:
+    """Whether libyaml's C parser reads ``text`` without an error (no Python objects are built)."""
+    parser = _RawParser(text)
+    try:
+        parser.raw_parse()
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    return True
+
+
+def segments(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(line offset, character offset, text)`` of each document of a valid stream. The text
+    before the first ``---`` is a document only when it holds content; each ``---`` starts one."""
     starts = [0] if text.startswith("---") and _DOC_START.match("\n" + text) else []
     starts += [m.start() + 1 for m in _DOC_START.finditer(text)]
     if not starts or starts[0] != 0:
         head = text[: starts[0]] if starts else text
         if _first_content("\n" + head) is not None:
-            yield 0, head
+            yield 0, 0, head
     bounds = [*starts, len(text)]
     line, counted = 0, 0
     for begin, end in itertools.pairwise(bounds):
         line += text.count("\n", counted, begin)
         counted = begin
-        yield line, text[begin:end]
+        yield line, begin, text[begin:end]
 
 
 def _first_content(body: str) -> re.Match[str] | None:
@@ -166,36 +186,39 @@ def _first_content(body: str) -> re.Match[str] | None:
 # Repositories vendor the same large documents (CRDs) in several files: the verdict on a large
 # segment is remembered by a digest of its text (never by the text: memory stays bounded).
 REMEMBER_FROM = 4096  # bytes; smaller segments are cheaper to read again than to digest
-_VERDICTS: collections.OrderedDict[tuple[bytes, frozenset[str]], tuple[str, ...] | _Doubt | None] = \
-    collections.OrderedDict()
+Verdict = tuple[str, ...] | _Doubt | None  # (apiVersion, kind), () (not Kubernetes), DOUBT or None (empty)
+INVALID: Any = _Doubt()  # not valid YAML
+_VERDICTS: collections.OrderedDict[tuple[bytes, frozenset[str]], Verdict] = collections.OrderedDict()
 _VERDICTS_KEPT = 2048
 
 
-def _remembered_stub(segment: str, kept_kinds: frozenset[str]) -> Any:
+def _remembered(segment: str, kept_kinds: frozenset[str]) -> Verdict:
     if len(segment) < REMEMBER_FROM:
-        return stub_for(segment, kept_kinds)
+        return _checked(segment, kept_kinds)
     import hashlib  # here: its import costs a one-file run more than it saves there
 
     key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)
-        verdict = _VERDICTS[key]
-    else:
-        verdict = _verdict(stub_for(segment, kept_kinds))
-        _VERDICTS[key] = verdict
-        if len(_VERDICTS) > _VERDICTS_KEPT:
-            _VERDICTS.popitem(last=False)
-    return _stub(verdict)
+        return _VERDICTS[key]
+    verdict = _VERDICTS[key] = _checked(segment, kept_kinds)
+    if len(_VERDICTS) > _VERDICTS_KEPT:
+        _VERDICTS.popitem(last=False)
+    return verdict
 
 
-def _verdict(stub: Any) -> tuple[str, ...] | _Doubt | None:
-    if stub is None or stub is DOUBT:
-        return stub
-    return (stub["apiVersion"], stub["kind"]) if stub else ()  # (): not a Kubernetes object
+def _checked(segment: str, kept_kinds: frozenset[str]) -> Verdict:
+    """The verdict of :func:`judge` once libyaml has read the document alone, each character that
+    must be text replaced by ``@`` (see :func:`_replaced`): INVALID if the document is not valid YAML,
+    DOUBT if one of those characters starts a token."""
+    verdict, suspects = judge(segment, kept_kinds)
+    if _valid(_replaced(segment, suspects)):
+        return verdict
+    return DOUBT if suspects and _valid(segment) else INVALID
 
 
-def _stub(verdict: tuple[str, ...] | _Doubt | None) -> Any:
-    """A fresh stub for a remembered verdict (stubs go on into the parsers: never share one)."""
+def _stub(verdict: Verdict) -> Any:
+    """A fresh stub for a verdict (stubs go on into the parsers: never share one)."""
     if verdict is None or verdict is DOUBT:
         return verdict
     stub = YMap()
@@ -205,105 +228,121 @@ def _stub(verdict: tuple[str, ...] | _Doubt | None) -> Any:
 
 
 def stub_for(segment: str, kept_kinds: frozenset[str]) -> Any:
-    """The stub standing for a harmless document, ``None`` for an empty one, else ``DOUBT``."""
+    """The stub standing for a harmless document, ``None`` for an empty one, else ``DOUBT``
+    (``segment``: one document of a valid stream, see :func:`segments`)."""
+    verdict, suspects = judge(segment, kept_kinds)
+    return _stub(DOUBT if suspects and not _all_text(segment, suspects) else verdict)
+
+
+def judge(segment: str, kept_kinds: frozenset[str]) -> tuple[Verdict, tuple[int, ...]]:
+    """The verdict on a document read from its lines alone, and where in ``segment`` characters
+    must be text (not the start of an anchor, alias, tag or flow collection) for it to hold."""
     if segment.startswith("---"):
         head = _DOC_START_LINE.match(segment)
         if head is None:
-            return DOUBT  # content on the --- line
-        body = segment[head.end():]
+            return DOUBT, ()  # content on the --- line
+        body, shift = segment[head.end():], head.end()
     else:
-        body = "\n" + segment
+        body, shift = "\n" + segment, -1
     first = _first_content(body)
     if first is None:
-        return None  # an empty document is null
-    if first.group(1) or _doubtful(body):
-        return DOUBT
+        return None, ()  # an empty document is null
+    if first.group(1):
+        return DOUBT, ()
+    # The lines are read first, as if nothing could make them lie: a document they show must be
+    # parsed (a kept kind ...) is parsed without the costlier proof that they tell the truth.
     keys = _top_level_keys(body)
     if keys is None or keys.keys() & COMPOSE_KEYS:
-        return DOUBT
+        return DOUBT, ()
+    verdict: tuple[str, ...] = ()  # not a Kubernetes object (and not Compose: checked above)
     api_version, kind = keys.get("apiVersion"), keys.get("kind")
-    if api_version is None or kind is None:
-        return YMap()  # not a Kubernetes object (and not Compose: checked above)
-    api_value, kind_value = _string_value(body, api_version), _string_value(body, kind)
-    if api_value is None or kind_value is None or kind_value in kept_kinds:
-        return DOUBT
-    if "spec" in keys and _has_template(body, keys["spec"]) is not False:
-        return DOUBT
-    stub = YMap()
-    stub["apiVersion"], stub["kind"] = api_value, kind_value
-    return stub
+    if api_version is not None and kind is not None:
+        api_value, kind_value = _string_value(body, api_version), _string_value(body, kind)
+        if api_value is None or kind_value is None or kind_value in kept_kinds:
+            return DOUBT, ()
+        if "spec" in keys and _has_template(body, keys["spec"]) is not False:
+            return DOUBT, ()
+        verdict = (api_value, kind_value)
+    if _doubtful(body):
+        return DOUBT, ()
+    return verdict, tuple(pos + shift for pos in _suspects(body))
 
 
 def _doubtful(body: str) -> bool:
+    """Whether something could make the lines :func:`judge` reads lie, or composing the document
+    fail: a merge key, deep nesting, a quoted scalar spanning lines it could fake."""
     if any(pattern.search(body) for pattern in _ALWAYS_DOUBT):
         return True
-    quoted: list[tuple[int, int]] = []  # quoted scalars (the multi-line ones safe)
+    if " " * DEEP in body and _DEEP_LINE.search(body):  # the substring test first: it is much faster
+        return True
     for pattern in _OPEN_QUOTES:
         for match in pattern.finditer(body):
-            span = _quoted_span(body, match.end() - 1)
-            if span is None:
-                return True
-            quoted.append(span)
-    quoted += [match.span(1) for pattern in _CLOSED_QUOTES for match in pattern.finditer(body)]
-    text = _Spans([*quoted, *_block_scalars(body, _Spans(quoted))])
-    for pattern in _NODE_MARKS:
-        for match in pattern.finditer(body):
-            if not text.holds(match.start()) and _at_node_start(body, match.start()):
-                return True
-    for pattern in _FLOW_OPENERS:
-        for match in pattern.finditer(body):
-            pos = match.start()
-            if not text.holds(pos) and _at_node_start(body, pos) and not _flow_closed_on_its_line(body, pos):
+            if _opens_scalar(body, match.start()) and not _stays_deeper(body, match.start()):
                 return True
     return False
 
 
-class _Spans:
-    """Sorted, possibly nested ``[start, end)`` spans of scalar text."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [start for start, _ in self.spans]
-        self.reach: list[int] = []  # the furthest end among spans starting at or before each
-        for _, end in self.spans:
-            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
-
-    def holds(self, pos: int) -> bool:
-        index = bisect.bisect_right(self.starts, pos) - 1
-        return index >= 0 and self.reach[index] > pos
+def _opens_scalar(body: str, quote: int) -> bool:
+    """Whether a quoted scalar may start at ``quote``: after ``key: `` or at its line's start (after
+    the indentation and ``- ``/``? ``). Elsewhere a quote is text (a property or a flow collection
+    before it is a suspect)."""
+    prefix = body[body.rfind("\n", 0, quote) + 1:quote]
+    return _NODE_PREFIX.fullmatch(prefix) is not None or prefix.rstrip(" \t").endswith(":")
 
 
-def _quoted_span(body: str, quote: int) -> tuple[int, int] | None:
-    """The span of the quoted scalar opened at ``quote`` when its continuation lines are all
-    indented deeper than the line it starts on (it cannot then fake a line this module reads:
-    those are less indented); ``None`` when it might."""
-    start, _ = _line_bounds(body, quote)
+def _suspects(body: str) -> list[int]:
+    """Where an anchor, alias or tag (the composer may fail on them), or a flow collection not
+    closed on its line (it could fake lines), may start: those must be text."""
+    suspects = list(_marks_and_open_flows(body))
+    if len(suspects) * DENSE_SUSPECTS < len(body):
+        return [pos for pos in suspects if _at_node_start(body, pos)]
+    return suspects  # many (JSON in a ConfigMap ...): libyaml reads them all sooner than this module
+
+
+def _marks_and_open_flows(body: str) -> Iterator[int]:
+    """Where an anchor, alias or tag, or a flow collection not closed on its line, may start."""
+    for pattern in _NODE_MARKS:
+        for match in pattern.finditer(body):
+            yield match.start()
+    for pattern in _FLOW_OPENERS:
+        for match in pattern.finditer(body):
+            if match.group(1) is not None or not _flow_closed_on_its_line(body, match.start()):
+                yield match.start()
+
+
+def _all_text(text: str, positions: Iterable[int]) -> bool:
+    """Whether the character at each of ``positions`` of a valid ``text`` is scalar or comment text,
+    not the start of a token; libyaml decides (see :func:`_replaced`)."""
+    return _valid(_replaced(text, positions))
+
+
+def _replaced(text: str, positions: Iterable[int]) -> str:
+    """``text`` with the character at each of ``positions`` replaced by ``@``, which cannot start
+    any YAML token but may stand in any text: the result is valid only if ``text`` is and none of
+    those characters started a token."""
+    parts, last = [], 0
+    for pos in sorted(set(positions)):
+        parts += (text[last:pos], "@")
+        last = pos + 1
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _stays_deeper(body: str, quote: int) -> bool:
+    """Whether the quoted scalar that may open at ``quote`` (it may also be text) closes, and its
+    continuation lines are all indented deeper than the line it starts on: it cannot then fake a
+    line this module reads (those are less indented)."""
+    start = body.rfind("\n", 0, quote) + 1
     line = body[start:quote]
     if line.lstrip(" ").startswith("#"):
-        return (quote, quote)  # in a comment line
+        return True  # in a comment line: text
     closed = _CLOSED_MULTILINE[body[quote]].match(body, quote)
     if closed is None:
-        return None
+        return False
     indent = len(line) - len(line.lstrip(" "))
-    if _shallow_lines(indent).search(body, quote, closed.end()) is not None:
-        return None
-    return (quote, closed.end())
-
-
-def _block_scalars(body: str, quoted: _Spans) -> Iterator[tuple[int, int]]:
-    """The content of the literal/folded block scalars (``key: |``) without an explicit
-    indentation: the lines after the header indented at least as much as the first of them."""
-    for pattern in _BLOCK_HEADERS:
-        for header in pattern.finditer(body):
-            pos = header.start()
-            if quoted.holds(pos) or not _at_node_start(body, pos):
-                continue
-            _, end = _line_bounds(body, pos)
-            first = _CONTENT_LINE.search(body, end)
-            if first is None:
-                continue
-            below = _shallow_lines(len(first.group(1)) - 1).search(body, end) if first.group(1) else first
-            yield (end, below.start() if below is not None else len(body))
+    return _shallow_lines(indent).search(body, quote, closed.end()) is None
 
 
 def _line_bounds(body: str, pos: int) -> tuple[int, int]:

@@ -56,11 +56,14 @@ class _PositionedLoader(_Loader):  # type: ignore[misc,valid-type]
 
         def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
-                if implicit[0]:
-                    for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
-                        if regexp.match(value):
-                            return tag
-                return self.DEFAULT_SCALAR_TAG
+                if not implicit[0]:
+                    return self.DEFAULT_SCALAR_TAG
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = _plain_tag(value)
+                    if len(value) <= _PLAIN_TAG_KEY and len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                        _PLAIN_TAGS[value] = tag  # keys and enum-like values repeat
+                return tag
             return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -68,6 +71,17 @@ class _PositionedLoader(_Loader):  # type: ignore[misc,valid-type]
 
         def ascend_resolver(self) -> None:
             pass
+
+
+_PLAIN_TAGS: dict[str, str] = {}  # the tags of short plain scalars met so far
+_PLAIN_TAG_KEY, _PLAIN_TAGS_KEPT = 64, 8192
+
+
+def _plain_tag(value: str) -> str:
+    for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
+        if regexp.match(value):
+            return tag
+    return _Loader.DEFAULT_SCALAR_TAG
 
 
 def _libyaml_version() -> tuple[int, ...]:

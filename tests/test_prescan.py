@@ -68,6 +68,26 @@ CASES = {
         " " * (2 * i) + f"k{i}:\n" for i in range(1, 200)) + " " * 400 + "v: 1\n",
     "compact nested sequences": "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + "- " * 60 + "a\n",
     "helm template": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    # text that looks like a block scalar header must not hide the lines after it
+    "block header inside a block scalar": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x: |\n"
+                                          "  c: *nowhere\n---\n" + POD,
+    "block header in a trailing comment": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b # c: |\n  e: *nowhere\n"
+                                          "---\n" + POD,
+    "quote in a trailing comment": "apiVersion: v1\nkind: ConfigMap\nx:\n  a: # n: \"\n    y: *nowhere\n"
+                                   "    z: \"q\"\n---\n" + POD,
+    "explicit merge key": "apiVersion: v1\nkind: ConfigMap\nx:\n  ? <<\n  : 5\n---\n" + POD,
+    "merge key in a flow mapping": "apiVersion: v1\nkind: ConfigMap\nx: {<<}\n---\n" + POD,
+    "hash inside a kind": "apiVersion: v1\nkind: Config#Map\ndata: {}\n---\napiVersion: v1\nkind: Po#d\n",
+    "marks and flows that are text": "apiVersion: v1\nkind: ConfigMap\ndata:\n  run.sh: |\n    *) exit 1 ;;\n"
+                                     "    &x [ {\n  note: a\n    *b &c {d\n  json: |\n    {\"a\": [\n      1\n    ]}\n",
+    "an alias in a flow opened on another line": "apiVersion: v1\nkind: ConfigMap\ndata: [a,\n  *nowhere]\n",
+    "a quote closed on its line, then a flow": "apiVersion: v1\nkind: ConfigMap\ndata:\n  \"a\": [b,\n"
+                                               "kind: Pod]\n",
+    "control character in a later document": CONFIGMAP + "---\n" + POD + "---\nkind: x\x07\n",
+    "control character before the first document": "# x\x07\n---\n" + CONFIGMAP,
+    "syntax error in a parsed document after harmless ones": CONFIGMAP + "---\n" + POD + "  - [\n---\n" + CONFIGMAP,
+    "the same large document twice": (CRD + "  padding: |\n" + "    x\n" * 1200) * 1 + "---\n"
+                                     + CRD + "  padding: |\n" + "    x\n" * 1200,
 }
 
 
@@ -107,6 +127,9 @@ def test_documents_are_those_of_the_full_stream(text: str):
     ("replicaCount: 2\n", True), (POD, False), (CASES["quoted text faking a top-level kind"], False),
     (CASES["custom kind with a pod template"], False), (CASES["flow spanning lines"], False),
     (CASES["undefined alias in a CRD"].split("---")[0], False), (CASES["compose by content"], False),
+    (CASES["marks and flows that are text"], True), (CASES["an alias in a flow opened on another line"], False),
+    (CASES["block header inside a block scalar"].split("---")[0], False),
+    (CASES["explicit merge key"].split("---")[0], False),
 ])
 def test_which_documents_are_proven_harmless(text: str, stubbed: bool):
     assert (prescan.stub_for(text, KEPT_KINDS) is not prescan.DOUBT) is stubbed

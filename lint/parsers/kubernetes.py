@@ -171,6 +171,8 @@ def _has_generic_template(obj: YMap) -> bool:
 def _check_duplicates(reader: Reader, obj: YMap, root: str) -> None:
     """Report duplicate keys anywhere in the object: the API server rejects them (the last value is
     still read, so nothing goes unjudged). Aliased nodes are visited once, so a shared DAG is cheap."""
+    if not _has_duplicates(obj):
+        return  # nearly always: then no path is spelled out
     seen: set[int] = set()
     stack: list[tuple[YMap | YSeq, str]] = [(obj, root)]
     while stack:
@@ -185,6 +187,23 @@ def _check_duplicates(reader: Reader, obj: YMap, root: str) -> None:
             stack.extend((v, f"{where}.{k}") for k, v in node.items() if isinstance(v, (YMap, YSeq)))
         else:
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(node) if isinstance(v, (YMap, YSeq)))
+
+
+def _has_duplicates(obj: YMap) -> bool:
+    seen: set[int] = set()
+    stack: list[YMap | YSeq] = [obj]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            if node.duplicates:
+                return True
+            stack += [v for v in node.values() if isinstance(v, (YMap, YSeq))]
+        else:
+            stack += [v for v in node if isinstance(v, (YMap, YSeq))]
+    return False
 
 
 def _workload(reader: Reader, resource: Resource, loc: Location, metadata: YMap, pod_meta: YMap, spec: YMap,
