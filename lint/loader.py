@@ -243,16 +243,22 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
     return parse_compose(path, text, environ)
 
 
-PRESCAN_FROM = 1024  # bytes: a smaller file is read whole (a one-file run then never imports the prescan)
+# bytes: a smaller file is read whole unless a larger one has imported the prescan (a run of one
+# small file never imports it; in a large run it saves composing small ConfigMaps, Services ...)
+PRESCAN_FROM = 1024
+_prescan: Any = None  # the prescan module, once imported
 
 
 def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:
     """The YAML documents of ``text``, those that cannot matter stubbed (:mod:`isolint.prescan`)."""
-    if exhaustive or len(text) < PRESCAN_FROM:
+    global _prescan
+    if exhaustive or (_prescan is None and len(text) < PRESCAN_FROM):
         return load_all(text)
-    from .prescan import load_documents
+    if _prescan is None:
+        from . import prescan
 
-    return load_documents(text, kept_kinds)
+        _prescan = prescan
+    return _prescan.load_documents(text, kept_kinds)
 
 
 def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:

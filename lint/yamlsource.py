@@ -172,9 +172,15 @@ _BOOL_VALUES = SafeConstructor.bool_values
 class _Converter:
     """Nodes to YMap/YSeq. Scalars, nearly every node, are converted inline in the collection loops,
     with SafeConstructor's own results for the common tags computed directly; a collection costs
-    two frames (``convert`` and its loop), as before."""
+    two frames (``convert`` and its loop), as before.
 
-    def __init__(self) -> None:
+    ``shared``: the document may hold aliases (its text holds a ``*``); only then are converted
+    collections remembered (an alias shares one) and the nodes they expand to counted (see
+    :meth:`check_aliasing`; without aliases a document expands to no more nodes than it writes).
+    """
+
+    def __init__(self, shared: bool = True) -> None:
+        self.shared = shared
         self.constructor = SafeConstructor()
         self.memo: dict[int, Any] = {}
         self.copies = 0
@@ -225,14 +231,16 @@ class _Converter:
             line, column = _pos(node)
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
         self.written += 1
-        self.open.add(key)
+        if self.shared:
+            self.open.add(key)
         if isinstance(node, SequenceNode):
             value = self._sequence(node, key, depth)
         elif isinstance(node, MappingNode):
             value = self._mapping(node, key, depth)
         else:
             raise YamlError(f"unsupported YAML node {type(node).__name__}", *_pos(node))
-        self.open.discard(key)
+        if self.shared:
+            self.open.discard(key)
         return value
 
     def _size(self, value: Any) -> int:
@@ -241,7 +249,9 @@ class _Converter:
     def _sequence(self, node: SequenceNode, key: int, depth: int) -> YSeq:
         seq = YSeq()
         seq.pos = _pos(node)
-        self.memo[key] = seq
+        shared = self.shared
+        if shared:
+            self.memo[key] = seq
         item_pos, append, sizes = seq.item_pos, seq.append, self.sizes
         convert, scalar, depth = self.convert, self.scalar, depth + 1
         size = 1
@@ -255,15 +265,19 @@ class _Converter:
             else:
                 value = convert(item, depth)
                 append(value)
-                size += sizes.get(id(value), 1)
+                if shared:
+                    size += sizes.get(id(value), 1)
         self.written += scalars
-        sizes[id(seq)] = size + scalars
+        if shared:
+            sizes[id(seq)] = size + scalars
         return seq
 
     def _mapping(self, node: MappingNode, key: int, depth: int) -> YMap:
         mapping = YMap()
         mapping.pos = _pos(node)
-        self.memo[key] = mapping
+        shared = self.shared
+        if shared:
+            self.memo[key] = mapping
         key_pos, sizes = mapping.key_pos, self.sizes
         convert, scalar, child_depth = self.convert, self.scalar, depth + 1
         merges: list[YMap] = []
@@ -289,7 +303,8 @@ class _Converter:
                 mapping[k] = value_node.value if value_tag == STR_TAG else scalar(value_node)
             else:
                 value = mapping[k] = convert(value_node, child_depth)
-                nested += sizes[id(value)] - 1
+                if shared:
+                    nested += sizes[id(value)] - 1
             key_pos[k] = pos
             if value_tag in MERGE_DIRECTIVE_TAGS:
                 mapping.tags[k] = value_tag
@@ -305,6 +320,8 @@ class _Converter:
             if self.copies > MAX_MERGE_COPIES:
                 raise YamlError(f"merge keys (<<) copy more than {MAX_MERGE_COPIES:,} keys; refused as a "
                                 "merge-key bomb", *mapping.pos)
+        if not shared:
+            return mapping
         if merges or mapping.duplicates:  # values replaced or added: count those the mapping holds
             nested = sum(sizes[id(v)] - 1 for v in mapping.values() if id(v) in sizes)
         sizes[id(mapping)] = 1 + 2 * len(mapping) + nested  # the mapping, each key and value
@@ -318,6 +335,8 @@ class _Converter:
         decoded nodes) to 10% (from 4,000,000). Aliases are shared here, never copied, so this
         bounds what a parser walking the document may meet, not the memory of loading it.
         """
+        if not self.shared:
+            return
         expanded = self._size(root)
         aliased = expanded - self.written
         if aliased > 100 and expanded > 1000 and aliased / expanded > _allowed_alias_ratio(expanded):
@@ -458,6 +477,7 @@ def load_all(text: str) -> Iterator[tuple[Any, YamlError | None]]:
 
 def _load_stream(text: str) -> Iterator[tuple[Any, YamlError | None]]:
     loader = _PositionedLoader(text)
+    shared = "*" in text  # else no alias: nothing is shared (see _Converter)
     try:
         while True:
             # composing and converting allocate a document's objects, all alive until it is done:
@@ -466,7 +486,7 @@ def _load_stream(text: str) -> Iterator[tuple[Any, YamlError | None]]:
             collecting = gc.isenabled()
             gc.disable()
             try:
-                step = _next_document(loader, text)
+                step = _next_document(loader, text, shared)
             finally:
                 if collecting:
                     gc.enable()
@@ -480,7 +500,7 @@ def _load_stream(text: str) -> Iterator[tuple[Any, YamlError | None]]:
         loader.dispose()
 
 
-def _next_document(loader: Any, text: str) -> tuple[Any, YamlError | None, bool] | None:
+def _next_document(loader: Any, text: str, shared: bool = True) -> tuple[Any, YamlError | None, bool] | None:
     """The next document and its error, and whether a syntax error ends the stream; None at its end."""
     while True:
         try:
@@ -492,7 +512,7 @@ def _next_document(loader: Any, text: str) -> tuple[Any, YamlError | None, bool]
         except RecursionError:  # the pure-Python composer (PyYAML without libyaml)
             return None, YamlError(TOO_DEEP_FOR_PYTHON), True
         if node is not None:
-            return (*_convert_document(node), False)
+            return (*_convert_document(node, shared), False)
 
 
 def _shift(pos: Pos, line: int, column: int) -> Pos:
@@ -532,8 +552,8 @@ def _shifted_error(error: YamlError | None, line: int, column: int) -> YamlError
     return YamlError(error.message, shifted[0], shifted[1] if error.column is not None else None)
 
 
-def _convert_document(node: Node) -> tuple[Any, YamlError | None]:
-    converter = _Converter()
+def _convert_document(node: Node, shared: bool = True) -> tuple[Any, YamlError | None]:
+    converter = _Converter(shared)
     try:
         document = converter.convert(node)
         converter.check_aliasing(document, node)

@@ -157,3 +157,31 @@ def test_an_explicit_tag_on_text_it_cannot_read_keeps_the_text(text: str):
 def test_explicit_tags_that_read_their_text_still_convert_it():
     doc = _one("a: !!bool yes\nb: !!int '12'\nc: !!timestamp 2002-12-14\nd: !!float '1.5'\ne: !!null x\n")
     assert doc == {"a": True, "b": 12, "c": "2002-12-14", "d": 1.5, "e": None}
+
+
+def _positions(value) -> list:
+    """Every position a converted document records, in a fixed order."""
+    if isinstance(value, YMap):
+        return [value.pos, sorted(value.key_pos.items(), key=repr), value.duplicates, value.complex_keys,
+                sorted(value.tags.items()), *(_positions(v) for v in value.values())]
+    if isinstance(value, YSeq):
+        return [value.pos, value.item_pos, *(_positions(v) for v in value)]
+    return []
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nlist: [x, {y: [1, 2]}]\nm:\n  k: v\n  k: w\n  ? [c]\n  : d\n",
+    "base:\n  <<: {x: 1, y: {z: 2}}\n  y: 3\nmany:\n  <<: [{a: 1}, {a: 2, b: [3]}]\n",
+    "services:\n  web:\n    image: !reset null\n    ports: !override [80]\n",
+])
+def test_without_aliases_nothing_is_shared_and_the_result_is_the_same(text: str):
+    """A stream without ``*`` holds no alias: its documents are converted without remembering shared
+    collections or counting expanded nodes, with the same result."""
+    from yaml import compose
+
+    node = compose(text, Loader=yamlsource._PositionedLoader)
+    shared, error = yamlsource._convert_document(node, shared=True)
+    alone, alone_error = yamlsource._convert_document(node, shared=False)
+    assert error is None and alone_error is None
+    assert alone == shared and _positions(alone) == _positions(shared)
+    assert _one(text) == shared and _positions(_one(text)) == _positions(shared)
