@@ -112,12 +112,17 @@ def _verdicts(text: str, kept_kinds: frozenset[str]) -> list[tuple[int, str, Ver
     not valid YAML. Each document is checked on its own: a plain stream is valid when each of its
     documents (and the comments before the first) is."""
     parts = list(segments(text))
+    judged = [(line, segment, *_recalled(segment, kept_kinds)) for line, _, segment in parts]
+    if all(verdict is DOUBT or verdict is None for _, _, verdict, _, _ in judged):
+        return None  # nothing to skip (a Deployment ...): the stream is read whole, unchecked
     before = parts[0][1] if parts else len(text)
     if before and not _valid(text[:before]):
         return None
     verdicts = []
-    for line, _, segment in parts:
-        verdict = _remembered(segment, kept_kinds)
+    for line, segment, verdict, suspects, key in judged:
+        if suspects is not None:  # not remembered: libyaml reads it now
+            verdict = _checked(segment, verdict, suspects)
+            _remember(key, verdict)
         if verdict is INVALID:
             return None
         verdicts.append((line, segment, verdict))
@@ -192,26 +197,31 @@ _VERDICTS: collections.OrderedDict[tuple[bytes, frozenset[str]], Verdict] = coll
 _VERDICTS_KEPT = 2048
 
 
-def _remembered(segment: str, kept_kinds: frozenset[str]) -> Verdict:
-    if len(segment) < REMEMBER_FROM:
-        return _checked(segment, kept_kinds)
-    import hashlib  # here: its import costs a one-file run more than it saves there
+def _recalled(segment: str, kept_kinds: frozenset[str]) -> tuple[Verdict, tuple[int, ...] | None, Any]:
+    """``(verdict, suspects, key)``: the remembered verdict (already checked: suspects None), else
+    that of :func:`judge`, to be checked; ``key`` to remember it by (None: a small segment)."""
+    key = None
+    if len(segment) >= REMEMBER_FROM:
+        import hashlib  # here: its import costs a one-file run more than it saves there
 
-    key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
-    if key in _VERDICTS:
-        _VERDICTS.move_to_end(key)
-        return _VERDICTS[key]
-    verdict = _VERDICTS[key] = _checked(segment, kept_kinds)
-    if len(_VERDICTS) > _VERDICTS_KEPT:
-        _VERDICTS.popitem(last=False)
-    return verdict
+        key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
+        if key in _VERDICTS:
+            _VERDICTS.move_to_end(key)
+            return _VERDICTS[key], None, key
+    return (*judge(segment, kept_kinds), key)
 
 
-def _checked(segment: str, kept_kinds: frozenset[str]) -> Verdict:
+def _remember(key: Any, verdict: Verdict) -> None:
+    if key is not None:
+        _VERDICTS[key] = verdict
+        if len(_VERDICTS) > _VERDICTS_KEPT:
+            _VERDICTS.popitem(last=False)
+
+
+def _checked(segment: str, verdict: Verdict, suspects: tuple[int, ...]) -> Verdict:
     """The verdict of :func:`judge` once libyaml has read the document alone, each character that
     must be text replaced by ``@`` (see :func:`_replaced`): INVALID if the document is not valid YAML,
     DOUBT if one of those characters starts a token."""
-    verdict, suspects = judge(segment, kept_kinds)
     if _valid(_replaced(segment, suspects)):
         return verdict
     return DOUBT if suspects and _valid(segment) else INVALID
