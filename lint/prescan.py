@@ -8,14 +8,20 @@ document proven harmless is replaced by a *stub*: a :class:`YMap` holding only i
 question the loader and the Kubernetes parser ask of a document -- Kubernetes? a kept kind? a pod
 template? Compose? -- gets the same answer from the stub as from the document.
 
-A document is proven harmless only when the whole text is valid YAML (libyaml's C parser runs
-over it without building objects) and the document is a block mapping whose structure can be
-read from its lines alone: the top-level keys at column 0 and, under ``spec``, the keys of
-``spec``. Anything that could make such a line lie -- a quoted or flow scalar left open at the
-end of a line, anchors, aliases, tags, merge keys, directives, unusual line breaks, deep
-nesting -- means "parse it". So is a kept kind, a ``spec.template``, a top-level ``services`` or
-``include`` (Compose). Parsed documents are composed alone, padded to their line, so positions
-and errors are those of the whole stream; after any error the whole stream is replayed.
+A document is proven harmless only when it is a block mapping whose structure can be read from
+its lines alone: the top-level keys at column 0 and, under ``spec``, the keys of ``spec``.
+Anything that could make such a line lie -- a quoted scalar left open at the end of a line and
+continued on lines no deeper, merge keys, directives, unusual line breaks, deep nesting -- means
+"parse it". So is a kept kind, a ``spec.template``, a top-level ``services`` or ``include``
+(Compose). Whether a character that could start an anchor, alias, tag (the composer may fail on
+them) or a flow collection not closed on its line is only text, libyaml decides: its C parser,
+which builds no objects, reads the document alone with each such character replaced by ``@``
+(which can start no token); the document must stay valid.
+
+Each document is checked on its own, a plain stream (no directives, ``...`` or odd line breaks)
+being valid when each of its documents is: one to skip by libyaml, one to parse by composing it
+alone, padded to its line so that positions are the stream's. If any fails, the whole stream is
+read as :func:`load_all` reads it, errors and all.
 """
 
 from __future__ import annotations
@@ -90,49 +96,47 @@ DOUBT: Any = _Doubt()
 def load_documents(text: str, kept_kinds: frozenset[str], exhaustive: bool = False) -> Iterator[Document]:
     """The documents of ``text`` as :func:`load_all` yields them, harmless ones as stubs."""
     verdicts = None if exhaustive or not _plain_stream(text) else _verdicts(text, kept_kinds)
-    if verdicts is None:
-        yield from load_all(text)
-        return
-    yielded = 0
+    documents = None if verdicts is None else _documents(verdicts)
+    yield from load_all(text) if documents is None else documents
+
+
+def _documents(verdicts: list[tuple[int, str, Verdict]]) -> list[Document] | None:
+    """Each document: a stub, or composed alone (padded to its line: positions are the stream's);
+    None if one fails (the stream is then read whole, to report what it reports)."""
+    documents: list[Document] = []
     for start_line, segment, verdict in verdicts:
         if verdict is not DOUBT:
-            yielded += 1
-            yield _stub(verdict), None
+            documents.append((_stub(verdict), None))
             continue
         for document in load_all("\n" * start_line + segment):
-            if document[1] is not None:  # replay exactly what the full stream reports from here
-                yield from _after(load_all(text), yielded)
-                return
-            yielded += 1
-            yield document
+            if document[1] is not None:
+                return None
+            documents.append(document)
+    return documents
 
 
 def _verdicts(text: str, kept_kinds: frozenset[str]) -> list[tuple[int, str, Verdict]] | None:
     """``(line offset, text, verdict)`` of each document of a plain stream, or None if the stream is
-    not valid YAML. Each document is checked on its own: a plain stream is valid when each of its
-    documents (and the comments before the first) is."""
+    not valid YAML. Each document is checked on its own (a plain stream is valid when each of its
+    documents and the comments before the first are): by libyaml for one to skip, by composing it
+    for one to parse (:func:`_documents`)."""
     parts = list(segments(text))
     judged = [(line, segment, *_recalled(segment, kept_kinds)) for line, _, segment in parts]
     if all(verdict is DOUBT or verdict is None for _, _, verdict, _, _ in judged):
-        return None  # nothing to skip (a Deployment ...): the stream is read whole, unchecked
+        return None  # nothing to skip (a Deployment ...): the stream is read whole
     before = parts[0][1] if parts else len(text)
     if before and not _valid(text[:before]):
         return None
     verdicts = []
     for line, segment, verdict, suspects, key in judged:
-        if suspects is not None:  # not remembered: libyaml reads it now
-            verdict = _checked(segment, verdict, suspects)
+        if suspects is not None:  # not remembered
+            if verdict is not DOUBT:  # libyaml reads one to skip now (one to parse is composed)
+                verdict = _checked(segment, verdict, suspects)
             _remember(key, verdict)
         if verdict is INVALID:
             return None
         verdicts.append((line, segment, verdict))
     return verdicts
-
-
-def _after(documents: Iterator[Document], count: int) -> Iterator[Document]:
-    for index, document in enumerate(documents):
-        if index >= count:
-            yield document
 
 
 def _plain_stream(text: str) -> bool:
