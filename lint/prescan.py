@@ -60,7 +60,6 @@ _SEQUENCE_ITEM = re.compile(r"-(?:[ \t]|$)", re.M)
 _NO_VALUE = re.compile(r"[ \t]*(?:#[^\n]*)?")
 # After a one-line scalar: blank or comment lines, then column 0 (else the scalar goes on)
 _VALUE_ENDS = re.compile(r"\n(?:[ \t]*(?:#[^\n]*)?\n)*(?:[^ \t\n]|\Z)")
-_CLOSED = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')"""
 # A quote after whitespace, not closed on its line: a quoted scalar there could span lines if the
 # quote is where one may start (see _opens_scalar). (What follows a closed one is checked for itself.)
 _OPEN_QUOTES = (re.compile(r'"(?<=\s")(?!(?:[^"\\\n]|\\.)*")'), re.compile(r"'(?<=\s')(?!(?:[^'\n]|'')*')"))
