@@ -255,23 +255,24 @@ def is_device_path(path: str) -> bool:
     return _within(key, "/dev") and not any(_within(key, other) for other in DEVICE_NON_DEVICES)
 
 
-def sensitive_host_paths(path: str, writable: bool) -> tuple[list[str], bool]:
+@functools.lru_cache(maxsize=4096)  # two rules ask about every host mount, and repositories repeat paths
+def sensitive_host_paths(path: str, writable: bool) -> tuple[tuple[str, ...], bool]:
     """The sensitive host paths mounting ``path`` exposes, and whether that is critical (the host
     root, or writable access to a path marked critical-when-writable). Harmless shared files, the
     runtime sockets and devices are not included (their own rules report them)."""
     key = host_path_key(path)
     if key in HOST_ROOTS:
-        return [key], True
+        return (key,), True
     if not key.startswith(("/", "c:/")) or exposed_runtime_socket(path) is not None or is_device_path(path):
-        return [], False
+        return (), False
     harmless = HARMLESS_HOST_PATHS if writable else HARMLESS_HOST_PATHS + HARMLESS_READ_ONLY_HOST_PATHS
     if any(_within(key, safe) for safe in harmless):
-        return [], False
+        return (), False
     depth = len([part for part in key.split("/") if part])
     hits = [entry for entry in SENSITIVE_HOST_PATHS if path_overlaps(key, entry.pattern)
             and not (entry.ancestors_only and depth > len([part for part in entry.pattern.split("/") if part]))]
     critical = any(entry.always_critical or (writable and entry.critical_when_writable) for entry in hits)
-    return list(dict.fromkeys(entry.pattern for entry in hits)), critical
+    return tuple(dict.fromkeys(entry.pattern for entry in hits)), critical
 
 
 def host_mounts(workload: Workload) -> Iterator[tuple[Container, Mount]]:

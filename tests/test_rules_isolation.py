@@ -79,11 +79,11 @@ def test_runtime_socket_matching_both_directions():
 def test_sensitive_paths_match_ancestors_but_not_data_below_them():
     assert sensitive_host_paths("/var", writable=True) == (sensitive_host_paths("/var", True)[0], True)
     assert "/var/lib/kubelet" in sensitive_host_paths("/var", writable=False)[0]
-    assert sensitive_host_paths("/var/lib/mysql", writable=True) == ([], False)
-    assert sensitive_host_paths("/usr/share/appdata/wireguard", writable=True) == ([], False)
-    assert sensitive_host_paths("/etc/localtime", writable=True) == ([], False)
-    assert sensitive_host_paths("/etc/hosts", writable=False) == ([], False)
-    assert sensitive_host_paths("/etc/hosts", writable=True) == (["/etc"], False)
+    assert sensitive_host_paths("/var/lib/mysql", writable=True) == ((), False)
+    assert sensitive_host_paths("/usr/share/appdata/wireguard", writable=True) == ((), False)
+    assert sensitive_host_paths("/etc/localtime", writable=True) == ((), False)
+    assert sensitive_host_paths("/etc/hosts", writable=False) == ((), False)
+    assert sensitive_host_paths("/etc/hosts", writable=True) == (("/etc",), False)
     assert sensitive_host_paths("/run/dbus/system_bus_socket", writable=False)[1] is True
 
 
