@@ -127,7 +127,18 @@ def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
 
 def drop_superseded(diagnostics: list[Diagnostic], rules: list[LoadedRule]) -> list[Diagnostic]:
     """Remove findings that a more specific rule repeats at the same place (``Rule.supersedes``)."""
-    superseding = {r.code: r.meta.supersedes for r in rules if r.meta.supersedes}
+    return drop_superseded_by(diagnostics, superseding(rules))
+
+
+def superseding(rules: list[LoadedRule]) -> dict[str, tuple[str, ...]]:
+    """Rule code -> the codes its findings supersede, for the rules that supersede any."""
+    return {r.code: r.meta.supersedes for r in rules if r.meta.supersedes}
+
+
+def drop_superseded_by(diagnostics: list[Diagnostic], superseding: Mapping[str, tuple[str, ...]]
+                       ) -> list[Diagnostic]:
+    """:func:`drop_superseded` with :func:`superseding` worked out once (``diagnostics`` may be the
+    findings of one path at a time: only findings at the same place supersede each other)."""
     if not superseding:
         return diagnostics
     strongest: dict[tuple[Any, ...], Severity] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +18,10 @@ from .context import Context
 from .discovery import Kind
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model import FileModel, Format
-from .pipeline import FileResult, Job, SourceLines, lint_model
+from .pipeline import FileResult, Job, Outcomes, SourceLines, Summary, lint_model
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
+FREEZE_MIN_BYTES = 1024 * 1024  # from this on findings are held frozen (isolint.findings) until the report
 CHUNK_BYTES = 256 * 1024  # files are handed to workers in chunks of about this size
 _JOB: Job | None = None  # what forked workers share with the main process
 
@@ -56,37 +58,94 @@ def _holds_nothing(model: FileModel) -> bool:
     return not any("isolint" in line for line in model.lines)
 
 
-def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> list[FileResult]:
+class Tasks(Sequence[LoadTask]):
+    """A run's tasks in report order, compactly (tens of thousands are held until the report): the
+    paths, a byte of flags each and the settings they share."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, exhaustive: bool = False) -> None:
+        self.paths: list[str] = []
+        self.flags = bytearray()
+        self.max_bytes, self.exhaustive = max_bytes, exhaustive
+
+    def append(self, path: str, kind: Kind, explicit: bool = False, merged_into_base: bool = False) -> None:
+        self.paths.append(path)
+        self.flags.append(_KINDS.index(kind) | explicit << 3 | merged_into_base << 4)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        flags = self.flags[index]
+        return LoadTask(self.paths[index], _KINDS[flags & 7], bool(flags & 8), self.max_bytes, bool(flags & 16),
+                        self.exhaustive)
+
+
+_KINDS = tuple(Kind)
+
+
+def lint_files(tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> Outcomes:
     """Each task loaded and linted (:func:`isolint.pipeline.lint_model`), results in task order;
     ``jobs`` worker processes (0: one per core)."""
-    with Workers(tasks, job, jobs) as workers:
+    with Workers(job, jobs) as workers:
+        for task in tasks:
+            workers.found(task.path)
+        workers.found_all()
         return workers.lint(tasks)
 
 
 class Workers:
     """The worker processes of a run, forked once for both passes; none for a small run (under
     PARALLEL_MIN_BYTES). Only results travel back, never whole models (unless ``job.keep_models``);
-    rules and the first pass's job are inherited at the fork, never pickled."""
+    rules and the first pass's job are inherited at the fork, never pickled.
 
-    def __init__(self, tasks: Sequence[LoadTask], job: Job, jobs: int = 0) -> None:
-        self.job = job
-        self.sizes = [_size(task.path) for task in tasks]
-        self.count = min(jobs or cpu_count(), len(tasks))
+    They are forked as soon as the files found make the run large enough (:meth:`found`), so what
+    they inherit does not grow with the repository; :meth:`found_all` decides for the others."""
+
+    def __init__(self, job: Job, jobs: int = 0) -> None:
+        self.job = job  # for this run: frozen results if it is large
+        self.wanted = jobs or cpu_count()
+        self.sizes = array("Q")  # of the files found, in task order
+        self.total = 0
+        self.count = 0  # worker processes
         self.pool: Any = None
-        if self.count > 1 and sum(self.sizes) >= PARALLEL_MIN_BYTES and _can_fork():
-            self._start()
 
-    def _start(self) -> None:
+    def found(self, path: str) -> None:
+        """The run has one more file (in task order)."""
+        size = _size(path)
+        self.sizes.append(size)
+        self.total += size
+        if self.pool is None and 1 < self.wanted <= len(self.sizes) and self.total >= PARALLEL_MIN_BYTES \
+                and _can_fork():
+            self._start(self.wanted)
+
+    def found_all(self) -> None:
+        """Every file is found: fork for fewer files than processes wanted, freeze results if large."""
+        count = min(self.wanted, len(self.sizes))
+        if self.pool is None and count > 1 and self.total >= PARALLEL_MIN_BYTES and _can_fork():
+            self._start(count)
+        if self.job.zdict is None and self.total >= FREEZE_MIN_BYTES:
+            self._freeze_results()
+
+    def _freeze_results(self) -> None:
+        from .findings import dictionary
+
+        self.job = dataclasses.replace(self.job, zdict=dictionary([p.rule for p in self.job.rules]))
+
+    def _start(self, count: int) -> None:
         global _JOB
         import gc
         import multiprocessing  # only here: costly to import, useless for a commit's few files
 
         from .parsers import compose, dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
 
+        self._freeze_results()  # a large run
+        self.count = count
         _JOB = self.job
         gc.freeze()  # the workers' collections then leave the inherited objects (and their pages) alone
         try:
-            self.pool = multiprocessing.get_context("fork").Pool(self.count)
+            self.pool = multiprocessing.get_context("fork").Pool(count)
         finally:
             _JOB = None
             gc.unfreeze()
@@ -99,80 +158,103 @@ class Workers:
             self.pool.terminate()
             self.pool = None
 
-    def lint(self, tasks: Sequence[LoadTask]) -> list[FileResult]:
+    def lint(self, tasks: Sequence[LoadTask]) -> Outcomes:
         """The first pass (the job the workers were forked with) over the run's tasks."""
+        outcomes = Outcomes(len(tasks))
         if self.pool is None:
-            return [lint_model(load(task), self.job) for task in tasks]
+            for index, task in enumerate(tasks):
+                outcomes.put(index, _pack(lint_model(load(task), self.job)))
+            return outcomes
+        assert len(tasks) == len(self.sizes)
         chunks = _chunks(self.sizes)
-        results: list[FileResult | None] = [None] * len(tasks)
-        batches = [[tasks[i] for i in chunk] for chunk in chunks]
+        self.sizes = array("Q")
+        batches = ([tasks[i] for i in chunk] for chunk in chunks)  # made as the pool hands them out
         for chunk, linted in zip(chunks, self.pool.imap(_lint_batch, batches), strict=True):
             for index, result in zip(chunk, linted, strict=True):
-                results[index] = _unpack(result, tasks[index].path)
-        return [r for r in results if r is not None]
+                outcomes.put(index, result)
+        return outcomes
 
-    def lint_later(self, tasks: Sequence[LoadTask], context: Context) -> Callable[[], list[FileResult]]:
+    def lint_later(self, tasks: Sequence[LoadTask], context: Context) -> Callable[[], list[FileResult | Summary]]:
         """The second pass over ``tasks`` with the run's facts, started now; call the result to
         wait for it (the main process works meanwhile)."""
-        job = Job(self.job.rules, context, self.job.keep_models, provisional=False)
+        job = dataclasses.replace(self.job, context=context, provisional=False)
         if self.pool is None or not tasks:
-            return lambda: [lint_model(load(task), job) for task in tasks]
+            return lambda: [_pack(lint_model(load(task), job)) for task in tasks]
         groups = [g for g in (list(range(i, len(tasks), self.count)) for i in range(self.count)) if g]
         pending = self.pool.map_async(_lint_batch_in, [([tasks[i] for i in g], context) for g in groups])
 
-        def wait() -> list[FileResult]:
+        def wait() -> list[FileResult | Summary]:
             results: list[Any] = [None] * len(tasks)
             for group, part in zip(groups, pending.get(), strict=True):
                 for index, result in zip(group, part, strict=True):
-                    results[index] = _unpack(result, tasks[index].path)
+                    results[index] = result
             return results
 
         return wait
 
 
-def _lint_batch(batch: list[LoadTask]) -> list[FileResult | tuple[bool, int]]:
+def _lint_batch(batch: list[LoadTask]) -> list[FileResult | Summary]:
     assert _JOB is not None
-    return [_pack(lint_model(load(task), _JOB)) for task in batch]
+    results = [_pack(lint_model(load(task), _JOB)) for task in batch]
+    _release_freed_memory()
+    return results
 
 
-def _lint_batch_in(work: tuple[list[LoadTask], Context]) -> list[FileResult | tuple[bool, int]]:
+def _lint_batch_in(work: tuple[list[LoadTask], Context]) -> list[FileResult | Summary]:
     batch, context = work
     assert _JOB is not None
-    job = Job(_JOB.rules, context, _JOB.keep_models, provisional=False)
-    return [_pack(lint_model(load(task), job)) for task in batch]
+    job = dataclasses.replace(_JOB, context=context, provisional=False)
+    results = [_pack(lint_model(load(task), job)) for task in batch]
+    _release_freed_memory()
+    return results
 
 
-def _pack(result: FileResult) -> FileResult | tuple[bool, int]:
+_TRIM: Any = None  # glibc's malloc_trim, False where there is none
+
+
+def _release_freed_memory() -> None:
+    """Give the heap memory freed since the last batch back to the system. glibc keeps it: the
+    texts of large files, once freed, are reused badly, and a worker's resident memory would grow
+    with the number of files it has read (by a third on ten copies of a real corpus), not stay
+    bounded by the largest."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+
+            _TRIM = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+def _pack(result: FileResult) -> FileResult | Summary:
     """Most files yield nothing but whether they counted and how many lines they have: send just
     that (the main process unpickles every result while the workers run)."""
     lines = result.lines
-    if (result.diagnostics or result.errors or result.rule_errors or result.suppressions or result.namespaces
+    if (result.diagnostics or result.errors or result.rule_errors or result.suppressions or result.workloads
+            or result.namespaces
             or result.runtime_classes or result.service_accounts or result.asked or result.model is not None
+            or result.second_pass is not None or result.findings is not None
             or not (len(lines) == 0 or (isinstance(lines, SourceLines) and not lines.kept))):
         return result
     return result.counted, len(lines)
 
 
-def _unpack(packed: FileResult | tuple[bool, int], path: str) -> FileResult:
-    if isinstance(packed, FileResult):
-        return packed
-    counted, count = packed
-    return FileResult(path, counted, lines=SourceLines(count, {}) if count else ())
-
-
-def _chunks(sizes: list[int]) -> list[list[int]]:
+def _chunks(sizes: Sequence[int]) -> list[array[int]]:
     """Task indexes grouped into chunks of about CHUNK_BYTES, biggest files first (so the last
     chunks, handed out when workers run dry, are small and the workers finish together)."""
-    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
-    chunks: list[list[int]] = []
-    current: list[int] = []
+    order = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)
+    chunks: list[array[int]] = []
+    current = array("I")
     filled = 0
     for index in order:
         current.append(index)
         filled += sizes[index]
         if filled >= CHUNK_BYTES:
             chunks.append(current)
-            current, filled = [], 0
+            current, filled = array("I"), 0
     if current:
         chunks.append(current)
     return chunks

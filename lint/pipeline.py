@@ -12,13 +12,14 @@ start makes.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .context import Context
 from .engine import Diagnostic, Outcome, PreparedRule, build_context, check_model
-from .model import FileModel, Namespace, ParseError, RuntimeClass, ServiceAccount
+from .model import FileModel, Namespace, ParseError, Resource, RuntimeClass, ServiceAccount
 from .suppress import FileSuppressions, file_suppressions
 from .trust import classify_workloads
 
@@ -47,10 +48,10 @@ class Lookups(Mapping[Any, Any]):
         return len(self.own)
 
     def record(self) -> Asked | None:
-        return (frozenset(self.asked), self.listed) if self.asked or self.listed else None
+        return (tuple(self.asked), self.listed) if self.asked or self.listed else None
 
 
-Asked = tuple[frozenset[Hashable], bool]  # the keys a file's rules asked for, whether they listed all
+Asked = tuple[tuple[Hashable, ...], bool]  # the keys a file's rules asked for, whether they listed all
 FACT_FIELDS = ("namespaces", "runtime_classes", "service_accounts")
 
 
@@ -81,9 +82,12 @@ def needs_full_context(result: FileResult, ctx: Context) -> bool:
 
 class SourceLines(Sequence[str]):
     """The lines of a file that findings and suppressions point at, with the file's line count
-    (all that code frames and baseline fingerprints read)."""
+    (all that code frames and baseline fingerprints read). A large run holds them frozen
+    (:meth:`frozen`) until a report reads them (:meth:`thawed`)."""
 
-    def __init__(self, count: int, kept: dict[int, str]) -> None:
+    __slots__ = ("count", "kept")
+
+    def __init__(self, count: int, kept: dict[int, str] | bytes) -> None:
         self.count, self.kept = count, kept
 
     def __len__(self) -> int:
@@ -92,7 +96,23 @@ class SourceLines(Sequence[str]):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self.count))]
-        return self.kept[index % self.count if index < 0 else index]
+        return self.thawed().kept[index % self.count if index < 0 else index]  # type: ignore[index]
+
+    def frozen(self) -> SourceLines:
+        if not self.kept or isinstance(self.kept, bytes):
+            return self
+        import pickle
+        import zlib
+
+        return SourceLines(self.count, zlib.compress(pickle.dumps(self.kept, pickle.HIGHEST_PROTOCOL), 1))
+
+    def thawed(self) -> SourceLines:
+        if not isinstance(self.kept, bytes):
+            return self
+        import pickle
+        import zlib
+
+        return SourceLines(self.count, pickle.loads(zlib.decompress(self.kept)))
 
     def __repr__(self) -> str:
         return f"SourceLines({self.count}, {self.kept!r})"
@@ -108,13 +128,61 @@ class FileResult:
     diagnostics: Sequence[Diagnostic] = ()
     errors: Sequence[ParseError] = ()  # the file's
     rule_errors: Sequence[ParseError] = ()  # rules that failed on it
-    suppressions: FileSuppressions | None = None
+    suppressions: FileSuppressions | None = None  # with its suppressions (see :func:`_held`)
+    # the index keys of its workloads without any: they matter only when the same resource has
+    # suppressions elsewhere in the run (then only its own apply); a Resource stands for (it, path)
+    workloads: tuple[Resource | tuple[Resource, str], ...] = ()
     lines: Sequence[str] = ()  # all of them when models are kept, else a SourceLines
     namespaces: Sequence[Namespace] = ()
     runtime_classes: Sequence[RuntimeClass] = ()
     service_accounts: Sequence[ServiceAccount] = ()
     asked: tuple[Asked | None, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
-    model: FileModel | None = None  # when the run keeps models, or (without lines) for a second pass
+    model: FileModel | None = None  # when the run keeps models
+    second_pass: bytes | None = None  # else the model without lines, frozen (:func:`freeze`), for a second pass
+    # a large run's findings at the file's own path, frozen (isolint.findings.freeze); then
+    # ``diagnostics`` holds only the rare ones it reports in another file
+    findings: bytes | None = None
+
+
+Summary = tuple[bool, int]  # what is sent for a file that yields nothing: whether it counted, its line count
+
+
+class Outcomes:
+    """Every file's result in task order, as held until the report: a :class:`FileResult` for each
+    file that yields anything, for the others (most files of a repository) only whether they
+    counted and their line count."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.results: list[FileResult | None] = [None] * size
+        self.counted = bytearray(size)
+        self.line_counts = array("I", bytes(array("I").itemsize * size))
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def put(self, index: int, result: FileResult | Summary) -> None:
+        if isinstance(result, FileResult):
+            self.results[index] = result
+            self.counted[index], self.line_counts[index] = result.counted, len(result.lines)
+        else:
+            self.results[index] = None
+            self.counted[index], self.line_counts[index] = result
+
+    def append(self, result: FileResult | Summary) -> None:
+        self.results.append(None)
+        self.counted.append(0)
+        self.line_counts.append(0)
+        self.put(len(self.results) - 1, result)
+
+    def items(self) -> Iterator[tuple[int, FileResult]]:
+        """The files that yielded anything, with their index, in task order."""
+        return ((i, r) for i, r in enumerate(self.results) if r is not None)
+
+    def linted(self) -> Iterator[FileResult]:
+        return (r for r in self.results if r is not None)
+
+    def files(self) -> int:
+        return sum(self.counted)
 
 
 @dataclass(slots=True)
@@ -125,6 +193,7 @@ class Job:
     context: Context
     keep_models: bool = False
     provisional: bool = True  # lint against the file's own facts, recording lookups
+    zdict: bytes | None = None  # a large run: its results are held frozen, findings with this zlib dictionary
 
 
 def lint_model(model: FileModel, job: Job) -> FileResult:
@@ -132,10 +201,9 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
     outcome = _check(model, job, ctx)
     suppressions = file_suppressions(model)
     result = FileResult(model.path, model.format is not None or bool(model.errors), outcome.diagnostics or (),
-                        model.errors or (), outcome.errors or (),
-                        suppressions if suppressions.comments is not None or suppressions.groups else None,
-                        namespaces=model.namespaces or (), runtime_classes=model.runtime_classes or (),
-                        service_accounts=model.service_accounts or ())
+                        model.errors or (), outcome.errors or (), namespaces=model.namespaces or (),
+                        runtime_classes=model.runtime_classes or (), service_accounts=model.service_accounts or ())
+    result.suppressions, result.workloads = _held(suppressions, model.path)
     if job.provisional:
         asked = tuple(getattr(ctx, name).record() for name in FACT_FIELDS)
         result.asked = asked if any(asked) else None  # most files ask for nothing: keep nothing
@@ -143,20 +211,56 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
         result.model, result.lines = model, model.lines
     elif model.lines:
         result.lines = _pointed_at(model, outcome.diagnostics, suppressions)
+    if job.zdict is not None:
+        _freeze(result, job.zdict)
     logs = [getattr(ctx, name) for name in FACT_FIELDS] if job.provisional else []
     if result.model is None and any(log.asked & log.own.keys() or (log.listed and log.own) for log in logs):
         # it asked for a fact it holds itself: another file may hold the same one (copies of a
-        # manifest), then a second pass needs the model; without its lines it is small
-        result.model = dataclasses.replace(model, lines=())
+        # manifest), then a second pass needs the model; without its lines, frozen, it is small
+        result.second_pass = freeze_model(dataclasses.replace(model, lines=()))
     return result
+
+
+def freeze_model(model: FileModel) -> bytes:
+    """``model`` pickled and compressed: a tenth of its objects' memory, held until the second pass."""
+    import pickle
+    import zlib
+
+    return zlib.compress(pickle.dumps(model, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def thaw_model(frozen: bytes) -> FileModel:
+    import pickle
+    import zlib
+
+    model: FileModel = pickle.loads(zlib.decompress(frozen))
+    return model
 
 
 def relint(result: FileResult, job: Job) -> None:
     """Lint ``result``'s kept model again under ``job`` (the run's facts): only what rules decide
     changes; suppressions, errors of the file and its facts do not depend on the context."""
-    assert result.model is not None
-    outcome = _check(result.model, job, job.context)
+    model = result.model if result.model is not None else thaw_model(result.second_pass) if result.second_pass \
+        else None
+    assert model is not None
+    outcome = _check(model, job, job.context)
     result.diagnostics, result.rule_errors, result.asked = outcome.diagnostics or (), outcome.errors or (), None
+    result.second_pass = result.findings = None
+    if job.zdict is not None:
+        _freeze(result, job.zdict)
+
+
+def _freeze(result: FileResult, zdict: bytes) -> None:
+    """A large run's result as held until the report: its findings at its own path and its lines
+    frozen (the findings it reports in another file, rare, stay objects)."""
+    own = [d for d in result.diagnostics if d.location.path == result.path]
+    if own:
+        from .findings import freeze
+
+        result.findings = freeze(own, zdict)
+        result.diagnostics = [d for d in result.diagnostics if d.location.path != result.path] or ()
+    if isinstance(result.lines, SourceLines):
+        result.lines = result.lines.frozen()
 
 
 def _check(model: FileModel, job: Job, ctx: Context) -> Outcome:
@@ -168,6 +272,17 @@ def _check(model: FileModel, job: Job, ctx: Context) -> Outcome:
         for workload in model.workloads:  # keyed by id(): drop them before the objects go
             ctx.classifications.pop(id(workload), None)
     return outcome
+
+
+def _held(suppressions: FileSuppressions, path: str
+          ) -> tuple[FileSuppressions | None, tuple[Resource | tuple[Resource, str], ...]]:
+    """What the run's suppression index needs of a file's, small: its annotations that suppress
+    nothing dropped (most annotations), and when nothing is left but its workloads' keys, only
+    those."""
+    groups = [(key, [pair for pair in pairs if pair[1]] or ()) for key, pairs in suppressions.groups]
+    if suppressions.comments is not None or any(pairs for _, pairs in groups):
+        return FileSuppressions(suppressions.comments, groups), ()
+    return None, tuple(resource if where == path else (resource, where) for (resource, where), _ in groups)
 
 
 def _pointed_at(model: FileModel, diagnostics: list[Diagnostic], suppressions: FileSuppressions) -> SourceLines:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .context import Context
 from .discovery import Candidate, Kind, discover
-from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
+from .engine import Diagnostic, Outcome, build_context, check_namespaces, prepare_rules
+from .findings import Findings, Found
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
-from .parallel import LoadTask, Workers, load
-from .pipeline import FileResult, Job, SourceLines, lint_model, needs_full_context, relint
+from .parallel import Tasks, Workers, load
+from .pipeline import Job, Outcomes, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
-from .suppress import SuppressionIndex, filter_indexed
+from .suppress import FileSuppressions, SuppressionIndex
 from .trust import classify_workloads
 
 STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernetes": Kind.KUBERNETES}
@@ -24,7 +27,8 @@ STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernet
 
 @dataclass(slots=True)
 class RunResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # in report order; a run's are a Findings, held compactly and read back as they are reported
+    diagnostics: Sequence[Diagnostic] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     models: list[FileModel] = field(default_factory=list)
     rules: list[LoadedRule] = field(default_factory=list)
@@ -32,7 +36,7 @@ class RunResult:
     context: Context | None = None  # classifications and cross-file facts, for the advisor
     suppressed: int = 0  # silenced by suppressions and per-path ignores
     baselined: int = 0  # known from the baseline
-    sources: dict[str, Sequence[str]] = field(default_factory=dict)  # path -> lines, for the reported findings
+    sources: Mapping[str, Sequence[str]] = field(default_factory=dict)  # path -> lines, for the reported findings
 
 
 def read_stdin(settings: Settings, data: bytes) -> FileModel:
@@ -53,17 +57,26 @@ def _looks_like_dockerfile(text: str) -> bool:
     return looks_like_dockerfile(text)
 
 
-def load_tasks(paths: Iterable[str], settings: Settings) -> tuple[list[LoadTask], list[ParseError]]:
-    """The files to lint, in report order, and the errors met finding them."""
+def load_tasks(paths: Iterable[str], settings: Settings, found: Callable[[str], None] | None = None,
+               ) -> tuple[Tasks, list[ParseError]]:
+    """The files to lint, in report order, and the errors met finding them; ``found`` is told of
+    each file as soon as it is found."""
     walk_errors: list[tuple[str, str]] = []
-    candidates: list[Candidate] = list(discover([p for p in paths if p != "-"], settings.exclude,
-                                                settings.gitignore, walk_errors))
-    errors = [ParseError(path, message) for path, message in walk_errors]
+    candidates: Iterable[Candidate] = discover([p for p in paths if p != "-"], settings.exclude, settings.gitignore,
+                                               walk_errors)
     if settings.only_files is not None:  # --changed-since
-        candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
-    merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
-    tasks = [LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged, settings.exhaustive)
-             for c in candidates]
+        only = settings.only_files
+        candidates = (c for c in candidates if os.path.realpath(c.path) in only)
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        kept.append(candidate)
+        if found is not None:
+            found(candidate.path)
+    errors = [ParseError(path, message) for path, message in walk_errors]
+    merged = overrides_with_base(c.path for c in kept)  # linted as part of their base Compose file
+    tasks = Tasks(settings.max_file_size, settings.exhaustive)
+    for c in kept:
+        tasks.append(c.path, c.kind, c.explicit, c.path in merged)
     return tasks, errors
 
 
@@ -83,82 +96,172 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     by the largest file, and ``sources`` holds only the lines findings point at."""
     registry = registry if registry is not None else load_rules(settings.plugins)
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
-    tasks, errors = load_tasks(paths, settings)
     template = Context(kubernetes_version=settings.kubernetes_version,
                        settings={"trust": settings.trust, "profile": settings.profile})
     job = Job(prepare_rules(rules, settings.severity, settings.rule_options), template, keep_models)
-    with Workers(tasks, job, settings.jobs) as workers:
-        results = workers.lint(tasks)
+    with Workers(job, settings.jobs) as workers:
+        tasks, errors = load_tasks(paths, settings, workers.found)
+        workers.found_all()
+        job = workers.job
+        outcomes = workers.lint(tasks)
         stdin_model = read_stdin(settings, stdin) if stdin is not None else None
         if stdin_model is not None:
-            results.append(lint_model(stdin_model, job))
-        ctx = build_context(results, settings.kubernetes_version, template.settings)
-        _relint_with_facts(results, tasks, stdin_model, Job(job.rules, ctx, keep_models, provisional=False),
+            outcomes.append(lint_model(stdin_model, job))
+        ctx = build_context(outcomes.linted(), settings.kubernetes_version, template.settings)
+        _relint_with_facts(outcomes, tasks, stdin_model, dataclasses.replace(job, context=ctx, provisional=False),
                            workers)
 
-    outcome = Outcome()
-    index = SuppressionIndex()
-    for result in results:
-        outcome.diagnostics.extend(result.diagnostics)
+    namespaces = Outcome()
+    check_namespaces(job.rules, ctx, namespaces)
+    for result in outcomes.linted():
         errors.extend(result.errors)
         errors.extend(result.rule_errors)
-        if result.suppressions is not None:
-            index.add(result.suppressions)
-    check_namespaces(job.rules, ctx, outcome)
-    errors.extend(outcome.errors)
-    outcome.diagnostics.sort(key=Diagnostic.sort_key)
-    diagnostics = drop_superseded(outcome.diagnostics, rules)
-    models = [r.model for r in results if r.model is not None] if keep_models else []
+    index = _suppression_index(outcomes)
+    errors.extend(namespaces.errors)
+    models = [r.model for r in outcomes.linted() if r.model is not None] if keep_models else []
     if keep_models:
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor
-    sources = _Sources(results, tasks, stdin_model)
-    shown = filter_indexed(diagnostics, index.index, lambda: sources.of(diagnostics), rules, registry.rules,
-                           settings)
+    sources = _Sources(outcomes, tasks, stdin_model)
+    findings = Findings.decide(_found(outcomes, namespaces.diagnostics), rules, registry.rules, index.index,
+                               settings, sources.of, job.zdict)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
-    files = sum(1 for r in results if r.counted)
-    return RunResult(shown.diagnostics, errors, models, rules, files, ctx, suppressed=shown.suppressed,
-                     baselined=shown.baselined, sources=sources.of(shown.diagnostics))
+    return RunResult(findings, errors, models, rules, outcomes.files(), ctx, suppressed=findings.suppressed,
+                     baselined=findings.baselined, sources=sources.of(findings.paths()))
 
 
-def _relint_with_facts(results: list[FileResult], tasks: list[LoadTask], stdin_model: FileModel | None, job: Job,
+def _suppression_index(outcomes: Outcomes) -> SuppressionIndex:
+    """The run's suppressions, indexed in file order. A workload without any is indexed (so that
+    only its own apply to it) only if its resource has some elsewhere: else none apply either way."""
+    suppressed = {key[0] for result in outcomes.linted() if result.suppressions is not None
+                  for key, pairs in result.suppressions.groups if pairs}
+    index = SuppressionIndex()
+    for result in outcomes.linted():
+        if result.suppressions is not None:
+            index.add(result.suppressions)
+        keys = [key for key in (k if isinstance(k, tuple) else (k, result.path) for k in result.workloads)
+                if key[0] in suppressed]
+        if keys:
+            index.add(FileSuppressions(groups=[(key, ()) for key in keys]))
+    return index
+
+
+def _found(outcomes: Outcomes, namespace_findings: list[Diagnostic]) -> Iterator[tuple[str, Found]]:
+    """Every finding of the run as ``(path, findings at that path)``, in file order (the Namespace
+    rules' last, as they run last)."""
+    for result in outcomes.linted():
+        if result.findings is not None:
+            yield result.path, result.findings
+        yield from _by_path(result.diagnostics)
+    yield from _by_path(namespace_findings)
+
+
+def _by_path(diagnostics: Sequence[Diagnostic]) -> Iterable[tuple[str, list[Diagnostic]]]:
+    out: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        out.setdefault(d.location.path, []).append(d)
+    return out.items()
+
+
+def _relint_with_facts(outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel | None, job: Job,
                        workers: Workers) -> None:
     """Lint again, with the run's facts, the files whose rules would have been answered otherwise:
     the workers read the files again while this process relints the models kept for it."""
-    again = [i for i, result in enumerate(results) if needs_full_context(result, job.context)]
-    reread = [i for i in again if i < len(tasks) and results[i].model is None]
+    again = [i for i, result in outcomes.items() if needs_full_context(result, job.context)]
+    for result in outcomes.linted():
+        result.asked = None  # answered
+    results = outcomes.results
+    reread = [i for i in again if i < len(tasks) and results[i].model is None and results[i].second_pass is None]
     pending = workers.lint_later([tasks[i] for i in reread], job.context)
     for i in again:
-        if results[i].model is not None:
-            relint(results[i], job)
+        result = results[i]
+        if result is not None and (result.model is not None or result.second_pass is not None):
+            relint(result, job)
         elif i == len(tasks) and stdin_model is not None:
-            results[i] = lint_model(stdin_model, job)
+            outcomes.put(i, lint_model(stdin_model, job))
     for i, result in zip(reread, pending(), strict=True):
-        results[i] = result
+        outcomes.put(i, result)
 
 
 class _Sources:
     """Source lines for reports: what the workers kept, and for a line they could not know would be
     needed (a finding one file reports in another, a Namespace rule's), the file read again."""
 
-    def __init__(self, results: list[FileResult], tasks: list[LoadTask], stdin_model: FileModel | None) -> None:
-        self.lines: dict[str, Sequence[str]] = {r.path: r.lines for r in results if r.lines}
-        self.tasks = {task.path: task for task in tasks}
+    def __init__(self, outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel | None) -> None:
+        self.kept: dict[str, Sequence[str]] = {r.path: r.lines for r in outcomes.linted() if r.lines}
+        self.outcomes, self.tasks = outcomes, tasks
         self.stdin_lines = stdin_model.lines if stdin_model is not None else ()
+        self._index: dict[str, int] | None = None
+        self._full: dict[str, Sequence[str]] = {}
+        self._last: tuple[str | None, Sequence[str] | None] = (None, None)
 
-    def of(self, diagnostics: Iterable[Diagnostic]) -> dict[str, Sequence[str]]:
-        out: dict[str, Sequence[str]] = {}
-        for d in diagnostics:
-            path, line = d.location.path, d.location.line
-            lines = self.lines.get(path)
-            if lines is None:
-                continue
-            if isinstance(lines, SourceLines) and 1 <= line <= len(lines) and line - 1 not in lines.kept:
-                lines = self.lines[path] = self._full(path, lines)
-            out[path] = lines
-        return out
+    def of(self, paths: Iterable[str]) -> Mapping[str, Sequence[str]]:
+        """The lines of the files at ``paths`` (those the run has lines of)."""
+        return _LinesOf(self, paths)
 
-    def _full(self, path: str, lines: SourceLines) -> Sequence[str]:
-        task = self.tasks.get(path)
-        full = load(task).lines if task is not None else self.stdin_lines
-        return full if len(full) == len(lines) else lines
+    def lines(self, path: str) -> Sequence[str] | None:
+        if path == self._last[0]:  # reports ask path after path: each file's lines are thawed once
+            return self._last[1]
+        lines = self.kept.get(path)
+        if lines is None:
+            lines = self._unkept(path)
+        if isinstance(lines, SourceLines):
+            lines = _Reread(lines.thawed(), path, self)
+        self._last = (path, lines)
+        return lines
+
+    def _unkept(self, path: str) -> SourceLines | None:
+        """The line count of a file that yielded nothing, whose lines nobody kept."""
+        i = self._task_index(path)
+        count = self.outcomes.line_counts[i] if i is not None and self.outcomes.results[i] is None else 0
+        return SourceLines(count, {}) if count else None
+
+    def full(self, path: str, count: int) -> Sequence[str] | None:
+        """Every line of ``path`` read again (once), if it still has ``count`` lines."""
+        if path not in self._full:
+            i = self._task_index(path)
+            self._full[path] = load(self.tasks[i]).lines if i is not None else self.stdin_lines
+        full = self._full[path]
+        return full if len(full) == count else None
+
+    def _task_index(self, path: str) -> int | None:
+        if self._index is None:  # rarely needed: not built for every run
+            self._index = {path: i for i, path in enumerate(self.tasks.paths)}
+        return self._index.get(path)
+
+
+class _Reread(Sequence[str]):
+    """A file's kept lines; a line nobody kept is read from the file again."""
+
+    __slots__ = ("kept", "path", "sources")
+
+    def __init__(self, kept: SourceLines, path: str, sources: _Sources) -> None:
+        self.kept, self.path, self.sources = kept, path, sources
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and (index % len(self.kept) if index < 0 else index) in self.kept.kept:
+            return self.kept[index]
+        full = self.sources.full(self.path, len(self.kept))
+        return self.kept[index] if full is None else full[index]
+
+
+class _LinesOf(Mapping[str, Sequence[str]]):
+    """Path -> lines for some paths, each read when asked for."""
+
+    def __init__(self, sources: _Sources, paths: Iterable[str]) -> None:
+        self.sources, self.paths = sources, set(paths)
+
+    def __getitem__(self, path: str) -> Sequence[str]:
+        lines = self.sources.lines(path) if path in self.paths else None
+        if lines is None:
+            raise KeyError(path)
+        return lines
+
+    def __iter__(self) -> Iterator[str]:
+        return (p for p in self.paths if self.sources.lines(p) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -9,6 +9,8 @@ file count, models and the source lines the reports show.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from isolint.reporters import Report
 from isolint.reporters.text import render
 from isolint.runner import RunResult, load_models, run
 from isolint.settings import Settings
-from isolint.suppress import filter_findings
+from isolint.suppress import Filtered, filter_findings
 from isolint.trust import classify_workloads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +134,86 @@ def test_a_fact_in_a_later_file_reaches_an_earlier_one(tmp_path: Path):
     slow = _reference(tmp_path)
     assert any(d.escalated_from is not None for d in slow.diagnostics)
     _assert_same(run([str(tmp_path)], _settings(), keep_models=False), slow)
+
+
+def _plain_filtered(path: Path, settings: Settings) -> tuple[RunResult, Filtered]:
+    """:func:`_reference` under any ``settings`` (a baseline ...), with what the filters dropped."""
+    registry = load_rules()
+    rules = select_rules(registry, settings.select)
+    models, errors = load_models([str(path)], settings)
+    ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
+    classify_workloads((w for m in models for w in m.workloads), ctx)
+    outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
+    shown = filter_findings(drop_superseded(outcome.diagnostics, rules), models, rules, registry.rules, settings)
+    errors += [e for m in models for e in m.errors] + outcome.errors
+    errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
+    files = sum(1 for m in models if m.format is not None or m.errors)
+    sources = {m.path: m.lines for m in models if m.lines}
+    return RunResult(shown.diagnostics, errors, models, rules, files, sources=sources), shown
+
+
+def _frozen_everywhere(monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    """Every run large: findings held frozen until the report (isolint.findings), in worker
+    processes or not."""
+    from isolint import parallel
+
+    monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    if workers:
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(parallel, "CHUNK_BYTES", 16 * 1024)
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_findings_held_frozen_change_nothing(jobs: int, monkeypatch: pytest.MonkeyPatch):
+    """The fixtures hold findings one file reports in another (Compose overrides), suppressions of
+    every form and Namespace rules' findings: read back path by path they are the same."""
+    from isolint import findings
+
+    frozen: list[int] = []
+    freeze = findings.freeze
+    monkeypatch.setattr(findings, "freeze", lambda found, zdict: frozen.append(len(found)) or freeze(found, zdict))
+    _frozen_everywhere(monkeypatch, workers=jobs > 1)
+    slow, shown = _plain_filtered(FIXTURES, _settings(exhaustive=True))
+    fast = run([str(FIXTURES)], _settings(jobs=jobs), keep_models=False)
+    assert fast.diagnostics == slow.diagnostics and _text(fast) == _text(slow)
+    assert (fast.suppressed, fast.baselined) == (shown.suppressed, shown.baselined) and shown.suppressed
+    if jobs == 1:  # the workers froze the others in their own processes
+        assert sum(frozen) > len(fast.diagnostics) / 2
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_baseline_drops_the_same_findings_from_frozen_ones(tmp_path: Path, workers: bool,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    from isolint.baseline import write_baseline
+
+    every = run([str(FIXTURES)], _settings(), keep_models=False)
+    baseline = tmp_path / "baseline.json"
+    known = list(every.diagnostics)
+    write_baseline(str(baseline), known, every.sources)
+    document = json.loads(baseline.read_text())
+    document["findings"] = document["findings"][::3]  # a third known: the others are new
+    baseline.write_text(json.dumps(document))
+    _frozen_everywhere(monkeypatch, workers)
+    settings = _settings(jobs=3 if workers else 1)
+    settings.baseline = str(baseline)
+    slow, shown = _plain_filtered(FIXTURES, dataclasses.replace(settings, exhaustive=True))
+    fast = run([str(FIXTURES)], settings, keep_models=False)
+    assert 0 < shown.baselined < len(known)
+    assert fast.diagnostics == slow.diagnostics and _text(fast) == _text(slow)
+    assert (fast.suppressed, fast.baselined) == (shown.suppressed, shown.baselined)
+
+
+def test_an_annotation_silences_its_own_workload_not_a_namesake_in_another_file(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    """Workloads without suppressions are indexed only when their resource has some elsewhere."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n{annotations}spec:\n  containers:\n"
+           "  - name: c\n    image: i\n    securityContext:\n      privileged: true\n")
+    (tmp_path / "a.yaml").write_text(pod.format(annotations='  annotations:\n    isolint.io/ignore: "PRV001: ok"\n'))
+    (tmp_path / "b.yaml").write_text(pod.format(annotations="  annotations:\n    team: x\n"))
+    (tmp_path / "c.yaml").write_text(pod.format(annotations=""))
+    _frozen_everywhere(monkeypatch, workers=False)
+    slow, shown = _plain_filtered(tmp_path, _settings(exhaustive=True))
+    fast = run([str(tmp_path)], _settings(), keep_models=False)
+    assert {d.path for d in slow.diagnostics if d.rule == "PRV001"} == {str(tmp_path / "b.yaml"),
+                                                                       str(tmp_path / "c.yaml")}
+    assert fast.diagnostics == slow.diagnostics and fast.suppressed == shown.suppressed == 1

@@ -5,7 +5,7 @@ picks one by name."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -16,23 +16,30 @@ from ..rule import LoadedRule, Severity
 
 @dataclass(slots=True)
 class Report:
-    diagnostics: list[Diagnostic]
+    diagnostics: Sequence[Diagnostic]  # a list, or a run's Findings (read back as they are written)
     errors: list[ParseError]
     files: int = 0
     rules: list[LoadedRule] = field(default_factory=list)
-    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> lines, for code frames
+    sources: Mapping[str, Sequence[str]] = field(default_factory=dict)  # path -> lines, for code frames
     color: bool = False
     quiet: bool = False  # text: findings only, no code frames or summary
     hidden: tuple[int, int] = (0, 0)  # findings suppressed, findings known from the baseline
 
     def summary(self) -> dict[str, Any]:
-        counts = Counter(d.severity.label for d in self.diagnostics)
         return {
             "files": self.files,
             "findings": len(self.diagnostics),
             "errors": len(self.errors),
-            "by_severity": {s.label: counts.get(s.label, 0) for s in sorted(Severity, reverse=True)},
+            "by_severity": {s.label: n for s, n in self.severities().items()},
         }
+
+    def severities(self) -> dict[Severity, int]:
+        """How many findings of each severity, highest first (a run's :class:`~isolint.findings.Findings`
+        counted them already: not read again)."""
+        counts = getattr(self.diagnostics, "severities", None)
+        if not isinstance(counts, Counter):
+            counts = Counter(d.severity for d in self.diagnostics)
+        return {s: counts.get(s, 0) for s in sorted(Severity, reverse=True)}
 
 
 Writer = Callable[[Report, TextIO], None]

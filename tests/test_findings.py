@@ -1,0 +1,86 @@
+"""What a large run holds until the report is small: findings frozen (isolint.findings), read back
+path by path, the same every time; workers forked before the repository's file list grows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate
+from isolint import parallel
+from isolint.engine import Diagnostic
+from isolint.findings import Findings, dictionary, freeze, thaw
+from isolint.model import Location, Resource
+from isolint.pipeline import Job
+from isolint.registry import load_rules
+from isolint.rule import Severity
+from isolint.runner import run
+from isolint.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    generate(str(out), megabytes=1.5, seed=11)
+    return out
+
+
+def _diagnostic(line: int, message: str, resource: Resource, related: tuple[tuple[Location, str], ...] = ()):
+    return Diagnostic("PRV001", "privileged-container", Severity.CRITICAL, Location("k8s/a.yaml", line, 7), message,
+                      resource, "app", related, line % 2 == 0, Severity.HIGH if line % 3 else None, "kubernetes")
+
+
+def test_frozen_findings_come_back_equal_and_sharing_what_they_shared():
+    zdict = dictionary(load_rules(plugins=False).rules)
+    resource = Resource("Deployment", "web", "shop", "apps/v1")
+    found = [_diagnostic(n, f"message {n % 3}", resource, ((Location("k8s/b.yaml", n, None), "why"),))
+             for n in range(1, 40)]
+    back = thaw(freeze(found, zdict), zdict)
+    assert back == found
+    assert len({id(d.resource) for d in back}) == 1
+    assert len(freeze(found, zdict)) < 40 * 60  # a few dozen bytes a finding
+
+
+def test_a_large_run_holds_its_findings_in_few_bytes_each(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    result = run([str(corpus)], Settings(select=["ALL"]), keep_models=False)
+    findings = result.diagnostics
+    assert isinstance(findings, Findings) and len(findings) > 1000
+    held = [part for group in findings._paths.values() for part in group.found]
+    assert all(isinstance(part, bytes) for part in held)
+    assert sum(map(len, held)) / len(findings) < 100
+
+
+def test_findings_read_back_the_same_each_time(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    result = run([str(corpus)], Settings(select=["ALL"]), keep_models=False)
+    findings = result.diagnostics
+    first = list(findings)
+    assert list(findings) == first and findings == first and len(findings) == len(first)
+    assert findings[0] == first[0] and findings[-3:] == first[-3:]
+    assert first == sorted(first, key=Diagnostic.sort_key)
+    assert sum(findings.severities.values()) == len(first)
+    assert findings.severities == {s: sum(1 for d in first if d.severity == s) for s in findings.severities}
+    assert findings.paths() == list(dict.fromkeys(d.path for d in first))
+
+
+def test_workers_are_forked_once_the_files_found_make_the_run_large(monkeypatch: pytest.MonkeyPatch):
+    """Forked early, the workers do not inherit the list of every file of a large repository."""
+    monkeypatch.setattr(parallel, "_size", lambda path: 1024 * 1024)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)
+    started: list[int] = []
+    monkeypatch.setattr(parallel.Workers, "_start", lambda self, count: started.append(count))
+    job = Job([], None)  # type: ignore[arg-type]
+    workers = parallel.Workers(job, jobs=2)
+    for n in range(3):
+        workers.found(f"f{n}.yaml")
+    assert not started  # 3 MiB: not yet
+    workers.found("f3.yaml")
+    assert started == [2]
+    few = parallel.Workers(job, jobs=8)
+    for n in range(5):
+        few.found(f"f{n}.yaml")
+    assert not started[1:]  # large, but fewer files yet than processes wanted
+    few.found_all()
+    assert started[1:] == [5] and few.job.zdict is not None
