@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from itertools import tee
 from typing import Any, overload
 
@@ -29,7 +29,6 @@ from .settings import Settings
 from .suppress import _Index, _meta_findings, drop_per_path_ignores
 
 Found = bytes | Sequence[Diagnostic]  # a file's findings at one path: frozen, or objects
-_CLASSES = (Diagnostic, Location, Resource)
 
 
 def dictionary(rules: Iterable[LoadedRule]) -> bytes:
@@ -39,16 +38,15 @@ def dictionary(rules: Iterable[LoadedRule]) -> bytes:
     sample = Diagnostic("CODE", "name", Severity.HIGH, Location("path", 10, 5), "container 'name'",
                         Resource("Deployment", "name", "namespace", "apps/v1"), "name", (), True, None, "kubernetes")
     names = "\n".join(f"{rule.code} {rule.name}" for rule in rules)
-    return names.encode() + _pickled([sample, dataclasses.replace(sample, severity=Severity.MEDIUM)])
+    return names.encode() + pickled([sample, dataclasses.replace(sample, severity=Severity.MEDIUM)])
 
 
 def freeze(diagnostics: Sequence[Diagnostic], zdict: bytes) -> bytes:
-    """Findings as compressed bytes that rebuild them with plain constructor calls (twice as fast
-    both ways as the dataclasses' own pickling; objects shared stay shared)."""
+    """Findings as compressed bytes (:func:`pickled`)."""
     import zlib
 
     compressor = zlib.compressobj(1, zdict=zdict)
-    return compressor.compress(_pickled(list(diagnostics))) + compressor.flush()
+    return compressor.compress(pickled(list(diagnostics))) + compressor.flush()
 
 
 def thaw(found: Found, zdict: bytes | None) -> list[Diagnostic]:
@@ -61,7 +59,9 @@ def thaw(found: Found, zdict: bytes | None) -> list[Diagnostic]:
     return list(found)
 
 
-def _pickled(value: Any) -> bytes:
+def pickled(value: Any) -> bytes:
+    """``value`` pickled so that the model's classes and findings are rebuilt by calling them
+    (twice as fast both ways as the dataclasses' own pickling; objects shared stay shared)."""
     import io
     import pickle
 
@@ -79,11 +79,12 @@ def _dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     if not _TABLE:
         import copyreg
 
+        from . import model
+
         _TABLE.update(copyreg.dispatch_table)
-        for cls in _CLASSES:
-            names = tuple(f.name for f in fields(cls))
-            assert all(f.init for f in fields(cls)), cls  # rebuilt by calling the class
-            _TABLE[cls] = _constructor_call(cls, names)
+        for cls in (Diagnostic, *vars(model).values()):
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and all(f.init for f in fields(cls)):
+                _TABLE[cls] = _constructor_call(cls, tuple(f.name for f in fields(cls)))
     return _TABLE
 
 
@@ -91,16 +92,19 @@ def _constructor_call(cls: type, names: tuple[str, ...]) -> Callable[[Any], tupl
     return lambda obj: (cls, tuple(getattr(obj, name) for name in names))
 
 
-@dataclass(slots=True)
 class _Path:
-    """The findings located in one file and what the run decided about them."""
+    """The findings located in one file and what the run decided about them (a plain class: one
+    less dataclass to build at start-up)."""
 
-    found: list[Found] = field(default_factory=list)  # per file that reported here, in file order
-    kept: Sequence[int] | None = None  # positions (sorted) that no filter dropped; None: all
-    candidates: bool = False  # any finding left after superseding (the baseline reads only these paths' lines)
-    meta: list[Diagnostic] = field(default_factory=list)  # suppression findings located here
-    shown: Sequence[int] | None = None  # positions (with meta) not in the baseline; None: all
-    count: int = 0  # findings shown
+    __slots__ = ("candidates", "count", "found", "kept", "meta", "shown")
+
+    def __init__(self) -> None:
+        self.found: list[Found] = []  # per file that reported here, in file order
+        self.kept: Sequence[int] | None = None  # positions (sorted) that no filter dropped; None: all
+        self.candidates = False  # any finding left after superseding (the baseline reads only these paths' lines)
+        self.meta: list[Diagnostic] = []  # suppression findings located here
+        self.shown: Sequence[int] | None = None  # positions (with meta) not in the baseline; None: all
+        self.count = 0  # findings shown
 
 
 class Findings(Sequence[Diagnostic]):

@@ -18,7 +18,7 @@ from .context import Context
 from .discovery import Kind
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model import FileModel, Format
-from .pipeline import FileResult, Job, Outcomes, SourceLines, Summary, lint_model
+from .pipeline import FileResult, Job, Outcomes, SourceLines, Summary, lint_model, relint
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
 FREEZE_MIN_BYTES = 1024 * 1024  # from this on findings are held frozen (isolint.findings) until the report
@@ -174,17 +174,19 @@ class Workers:
                 outcomes.put(index, result)
         return outcomes
 
-    def lint_later(self, tasks: Sequence[LoadTask], context: Context) -> Callable[[], list[FileResult | Summary]]:
-        """The second pass over ``tasks`` with the run's facts, started now; call the result to
-        wait for it (the main process works meanwhile)."""
+    def lint_later(self, work: Sequence[LoadTask | Frozen], context: Context
+                   ) -> Callable[[], list[FileResult | Summary]]:
+        """The second pass with the run's facts, started now: a task's file read and linted again, a
+        frozen model (``(path, frozen)``) linted again (in a :class:`FileResult` holding only what
+        that changes). Call the result to wait for them, in order (the main process works meanwhile)."""
         job = dataclasses.replace(self.job, context=context, provisional=False)
-        if self.pool is None or not tasks:
-            return lambda: [_pack(lint_model(load(task), job)) for task in tasks]
-        groups = [g for g in (list(range(i, len(tasks), self.count)) for i in range(self.count)) if g]
-        pending = self.pool.map_async(_lint_batch_in, [([tasks[i] for i in g], context) for g in groups])
+        if self.pool is None or not work:
+            return lambda: _second_pass(work, job)
+        groups = [g for g in (list(range(i, len(work), self.count)) for i in range(self.count)) if g]
+        pending = self.pool.map_async(_second_pass_in, [([work[i] for i in g], context) for g in groups])
 
         def wait() -> list[FileResult | Summary]:
-            results: list[Any] = [None] * len(tasks)
+            results: list[Any] = [None] * len(work)
             for group, part in zip(groups, pending.get(), strict=True):
                 for index, result in zip(group, part, strict=True):
                     results[index] = result
@@ -200,12 +202,27 @@ def _lint_batch(batch: list[LoadTask]) -> list[FileResult | Summary]:
     return results
 
 
-def _lint_batch_in(work: tuple[list[LoadTask], Context]) -> list[FileResult | Summary]:
+Frozen = tuple[str, bytes]  # a file's path and its model, frozen for the second pass
+
+
+def _second_pass_in(work: tuple[list[LoadTask | Frozen], Context]) -> list[FileResult | Summary]:
     batch, context = work
     assert _JOB is not None
-    job = dataclasses.replace(_JOB, context=context, provisional=False)
-    results = [_pack(lint_model(load(task), job)) for task in batch]
+    results = _second_pass(batch, dataclasses.replace(_JOB, context=context, provisional=False))
     _release_freed_memory()
+    return results
+
+
+def _second_pass(work: Sequence[LoadTask | Frozen], job: Job) -> list[FileResult | Summary]:
+    results: list[FileResult | Summary] = []
+    for item in work:
+        if isinstance(item, LoadTask):
+            results.append(_pack(lint_model(load(item), job)))
+        else:
+            path, frozen = item
+            result = FileResult(path, True, second_pass=frozen)
+            relint(result, job)
+            results.append(result)
     return results
 
 

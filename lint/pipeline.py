@@ -223,10 +223,11 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
 
 def freeze_model(model: FileModel) -> bytes:
     """``model`` pickled and compressed: a tenth of its objects' memory, held until the second pass."""
-    import pickle
     import zlib
 
-    return zlib.compress(pickle.dumps(model, pickle.HIGHEST_PROTOCOL), 1)
+    from .findings import pickled
+
+    return zlib.compress(pickled(model), 1)
 
 
 def thaw_model(frozen: bytes) -> FileModel:

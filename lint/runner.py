@@ -14,8 +14,8 @@ from .engine import Diagnostic, Outcome, build_context, check_namespaces, prepar
 from .findings import Findings, Found
 from .loader import ReadError, decode, load_file, overrides_with_base
 from .model import FileModel, ParseError
-from .parallel import Tasks, Workers, load
-from .pipeline import Job, Outcomes, SourceLines, lint_model, needs_full_context, relint
+from .parallel import LoadTask, Tasks, Workers, load
+from .pipeline import FileResult, Job, Outcomes, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
@@ -166,21 +166,38 @@ def _by_path(diagnostics: Sequence[Diagnostic]) -> Iterable[tuple[str, list[Diag
 def _relint_with_facts(outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel | None, job: Job,
                        workers: Workers) -> None:
     """Lint again, with the run's facts, the files whose rules would have been answered otherwise:
-    the workers read the files again while this process relints the models kept for it."""
+    the workers read the files again, or lint the frozen models kept for it again."""
     again = [i for i, result in outcomes.items() if needs_full_context(result, job.context)]
     for result in outcomes.linted():
         result.asked = None  # answered
     results = outcomes.results
-    reread = [i for i in again if i < len(tasks) and results[i].model is None and results[i].second_pass is None]
-    pending = workers.lint_later([tasks[i] for i in reread], job.context)
+    work: list[LoadTask | tuple[str, bytes]] = []
+    where: list[int] = []
     for i in again:
         result = results[i]
-        if result is not None and (result.model is not None or result.second_pass is not None):
-            relint(result, job)
+        assert result is not None
+        if result.second_pass is not None:
+            work.append((result.path, result.second_pass))
+        elif result.model is None and i < len(tasks):
+            work.append(tasks[i])
+        else:
+            continue
+        where.append(i)
+    pending = workers.lint_later(work, job.context)
+    for i in again:
+        result = results[i]
+        if result is not None and result.model is not None:
+            relint(result, job)  # a run that keeps its models
         elif i == len(tasks) and stdin_model is not None:
             outcomes.put(i, lint_model(stdin_model, job))
-    for i, result in zip(reread, pending(), strict=True):
-        outcomes.put(i, result)
+    for i, item, done in zip(where, work, pending(), strict=True):
+        if isinstance(item, tuple):  # what linting the frozen model again changed
+            result = results[i]
+            assert result is not None and isinstance(done, FileResult)
+            result.diagnostics, result.rule_errors, result.findings = done.diagnostics, done.rule_errors, done.findings
+            result.second_pass = None
+        else:
+            outcomes.put(i, done)
 
 
 class _Sources:
