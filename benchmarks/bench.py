@@ -9,10 +9,11 @@ folder, so it runs on a fresh machine. Printed, each the median of ``--repeat`` 
   a Python process loading every ``.yaml``/``.yml``/``.json`` file of CORPUS with
   ``yaml.load_all(..., Loader=yaml.CSafeLoader)``; files/s, MB/s and peak memory (the largest
   resident set of the isolint process and of the worker processes it waited for, from
-  ``wait4``'s rusage);
+  ``wait4``'s rusage), with the JSON report and with a quiet text report;
 * one file: ``isolint check`` of a single manifest against ``python -c "import yaml"``;
-* scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time, and
-  its peak memory with a quiet text report (the JSON report holds every finding at once).
+* scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time, its
+  peak memory with both reports, and how much memory each finding and each file added beyond the
+  1x run (flat memory: nothing).
 """
 
 from __future__ import annotations
@@ -121,6 +122,13 @@ def isolint_command(path: str, jobs: int | None) -> list[str]:
     return [*command, path]
 
 
+def quiet_command(path: str, jobs: int | None) -> list[str]:
+    """:func:`isolint_command` with the quiet text report (findings only) instead of JSON."""
+    command = [*isolint_command(path, jobs)[:-1], "--quiet", path]
+    command[command.index("json")] = "text"
+    return command
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="isolint benchmark")
     parser.add_argument("corpus", nargs="?", help="folder to lint (default: a generated 20 MB corpus)")
@@ -153,9 +161,11 @@ def main() -> None:
         report = os.path.join(work, "report.json")
         lint, lint_mem = median_run(isolint_command(corpus, args.jobs), args.repeat, report)
         summary = summary_of(report)
+        _, quiet_mem = timed(quiet_command(corpus, args.jobs))
         print(f"reference (C loader, every document): {ref:.2f} s, peak {ref_mem / 1024:.0f} MiB")
-        print(f"isolint check: {lint:.2f} s, peak {lint_mem / 1024:.0f} MiB, {summary['files']} files linted, "
-              f"{summary['findings']} findings, {summary['errors']} errors")
+        print(f"isolint check: {lint:.2f} s, peak {lint_mem / 1024:.0f} MiB ({quiet_mem / 1024:.0f} MiB with the "
+              f"quiet text report), {summary['files']} files linted, {summary['findings']} findings, "
+              f"{summary['errors']} errors")
         print(f"  ratio isolint/reference: {lint / ref:.2f} (target <= 0.5); "
               f"{files / lint:.0f} files/s, {size / 1e6 / lint:.1f} MB/s")
 
@@ -168,14 +178,19 @@ def main() -> None:
         if not args.no_scaling:
             big = os.path.join(work, "x10")
             replicate(corpus, big, 10)
-            ten, ten_mem = median_run(isolint_command(big, args.jobs), max(1, args.repeat // 2))
+            ten, ten_mem = median_run(isolint_command(big, args.jobs), max(1, args.repeat // 2), report)
+            ten_summary = summary_of(report)
+            _, ten_quiet_mem = timed(quiet_command(big, args.jobs))
             print(f"10x corpus: {ten:.2f} s (10x the 1x time: {10 * lint:.2f} s), ratio to linear "
-                  f"{ten / (10 * lint):.2f} (target <= 1.1), peak {ten_mem / 1024:.0f} MiB")
-            quiet = [*isolint_command(big, args.jobs)[:-1], "--quiet", big]
-            quiet[quiet.index("json")] = "text"
-            _, quiet_mem = timed(quiet)
-            print(f"  the same with the quiet text report instead of JSON: peak {quiet_mem / 1024:.0f} MiB "
-                  f"(the rest is the JSON report of every finding)")
+                  f"{ten / (10 * lint):.2f} (target <= 1.1), peak {ten_mem / 1024:.0f} MiB "
+                  f"({ten_quiet_mem / 1024:.0f} MiB with the quiet text report)")
+            more_findings = ten_summary["findings"] - summary["findings"]
+            more_files = ten_summary["files"] - summary["files"]
+            if more_findings > 0 and more_files > 0:
+                grown = (ten_mem - lint_mem) * 1024
+                print(f"  memory beyond the 1x run: {grown / 2**20:.0f} MiB for {more_files} more files and "
+                      f"{more_findings} more findings, {grown / more_findings:.0f} bytes a finding "
+                      f"(target: flat, bounded by the largest file)")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from .rule import LoadedRule, Severity
 from .settings import Settings
 from .suppress import _Index, _meta_findings, drop_per_path_ignores
 
-Found = bytes | Sequence[Diagnostic]  # a file's findings at one path: frozen, or objects
+Found = bytes | int | Sequence[Diagnostic]  # a file's findings at one path: frozen (or spilled), or objects
 
 
 def dictionary(rules: Iterable[LoadedRule]) -> bytes:
@@ -49,7 +49,7 @@ def freeze(diagnostics: Sequence[Diagnostic], zdict: bytes) -> bytes:
     return compressor.compress(pickled(list(diagnostics))) + compressor.flush()
 
 
-def thaw(found: Found, zdict: bytes | None) -> list[Diagnostic]:
+def thaw(found: bytes | Sequence[Diagnostic], zdict: bytes | None) -> list[Diagnostic]:
     if isinstance(found, bytes):
         import pickle
         import zlib
@@ -111,9 +111,11 @@ class Findings(Sequence[Diagnostic]):
     """The findings a run reports, in report order, read back path by path each time they are
     iterated. Indexing (or comparing) builds the whole list once."""
 
-    def __init__(self, paths: dict[str, _Path], zdict: bytes | None = None) -> None:
+    def __init__(self, paths: dict[str, _Path], zdict: bytes | None = None,
+                 read: Callable[[int], bytes] | None = None) -> None:
         self._paths = paths
         self._zdict = zdict  # of the frozen findings
+        self._read = read  # frozen findings spilled (isolint.pipeline.Spill), by where they are
         self._order = sorted(paths)
         self.suppressed = 0  # dropped by per-path ignores and suppressions
         self.baselined = 0  # dropped as known from the baseline
@@ -123,15 +125,15 @@ class Findings(Sequence[Diagnostic]):
     @classmethod
     def decide(cls, files: Iterable[tuple[str, Found]], rules: list[LoadedRule], known: Sequence[LoadedRule],
                index: _Index, settings: Settings, lines: Callable[[Iterable[str]], Mapping[str, Sequence[str]]],
-               zdict: bytes | None = None) -> Findings:
+               zdict: bytes | None = None, read: Callable[[int], bytes] | None = None) -> Findings:
         """The findings of ``files`` (``(path, findings)`` pairs in file order, frozen with
-        ``zdict``) that the run shows. ``lines(paths)`` gives the source lines of ``paths`` (read
-        only with a baseline)."""
+        ``zdict``, spilled ones got back by ``read``) that the run shows. ``lines(paths)`` gives
+        the source lines of ``paths`` (read only with a baseline)."""
         paths: dict[str, _Path] = {}
         for path, found in files:
             if found:
                 paths.setdefault(path, _Path()).found.append(found)
-        findings = cls(paths, zdict)
+        findings = cls(paths, zdict, read)
         findings._filter(rules, index, settings)
         if settings.suppressions:
             for d in _meta_findings(index.all, rules, known, settings.severity):
@@ -198,6 +200,9 @@ class Findings(Sequence[Diagnostic]):
         """A path's findings gathered in file order, stably sorted: their order in the whole run's."""
         out: list[Diagnostic] = []
         for part in found:
+            if isinstance(part, int):
+                assert self._read is not None
+                part = self._read(part)
             out.extend(thaw(part, self._zdict))
         out.sort(key=Diagnostic.sort_key)
         return out

@@ -161,17 +161,20 @@ class Workers:
     def lint(self, tasks: Sequence[LoadTask]) -> Outcomes:
         """The first pass (the job the workers were forked with) over the run's tasks."""
         outcomes = Outcomes(len(tasks))
+        paths = tasks.paths if isinstance(tasks, Tasks) else [task.path for task in tasks]
         if self.pool is None:
             for index, task in enumerate(tasks):
-                outcomes.put(index, _pack(lint_model(load(task), self.job)))
+                outcomes.put(index, _shared_path(_pack(lint_model(load(task), self.job)), paths[index]))
             return outcomes
         assert len(tasks) == len(self.sizes)
         chunks = _chunks(self.sizes)
         self.sizes = array("Q")
         batches = ([tasks[i] for i in chunk] for chunk in chunks)  # made as the pool hands them out
-        for chunk, linted in zip(chunks, self.pool.imap(_lint_batch, batches), strict=True):
+        for count, (chunk, linted) in enumerate(zip(chunks, self.pool.imap(_lint_batch, batches), strict=True)):
             for index, result in zip(chunk, linted, strict=True):
-                outcomes.put(index, result)
+                outcomes.put(index, _shared_path(result, paths[index]))
+            if count % 16 == 15:  # what unpickling the results freed
+                _release_freed_memory()
         return outcomes
 
     def lint_later(self, work: Sequence[LoadTask | Frozen], context: Context
@@ -244,6 +247,13 @@ def _release_freed_memory() -> None:
             _TRIM = False
     if _TRIM:
         _TRIM(0)
+
+
+def _shared_path(result: FileResult | Summary, path: str) -> FileResult | Summary:
+    """``result`` holding the task's path (the same text), not a copy of its own."""
+    if isinstance(result, FileResult) and result.path == path:
+        result.path = path
+    return result
 
 
 def _pack(result: FileResult) -> FileResult | Summary:

@@ -12,6 +12,7 @@ start makes.
 from __future__ import annotations
 
 import dataclasses
+import os
 from array import array
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ class SourceLines(Sequence[str]):
 
     __slots__ = ("count", "kept")
 
-    def __init__(self, count: int, kept: dict[int, str] | bytes) -> None:
+    def __init__(self, count: int, kept: dict[int, str] | bytes | int) -> None:  # int: spilled (see Spill)
         self.count, self.kept = count, kept
 
     def __len__(self) -> int:
@@ -131,7 +132,7 @@ class FileResult:
     suppressions: FileSuppressions | None = None  # with its suppressions (see :func:`_held`)
     # the index keys of its workloads without any: they matter only when the same resource has
     # suppressions elsewhere in the run (then only its own apply); a Resource stands for (it, path)
-    workloads: tuple[Resource | tuple[Resource, str], ...] = ()
+    workloads: tuple[Resource | tuple[Resource, str], ...] | bytes | int = ()  # frozen in a large run
     lines: Sequence[str] = ()  # all of them when models are kept, else a SourceLines
     namespaces: Sequence[Namespace] = ()
     runtime_classes: Sequence[RuntimeClass] = ()
@@ -139,30 +140,82 @@ class FileResult:
     asked: tuple[Asked | None, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
     model: FileModel | None = None  # when the run keeps models
     second_pass: bytes | None = None  # else the model without lines, frozen (:func:`freeze`), for a second pass
-    # a large run's findings at the file's own path, frozen (isolint.findings.freeze); then
-    # ``diagnostics`` holds only the rare ones it reports in another file
-    findings: bytes | None = None
+    # a large run's findings at the file's own path, frozen (isolint.findings.freeze; in the main
+    # process a number when spilled, see Spill); ``diagnostics`` then holds only the rare ones it
+    # reports in another file
+    findings: bytes | int | None = None
 
 
 Summary = tuple[bool, int]  # what is sent for a file that yields nothing: whether it counted, its line count
 
 
+class Spill:
+    """The frozen parts of a large run's results, put aside in an unnamed temporary file until the
+    report reads them: held in memory, each is a number (where it is), the system's page cache
+    holds the rest. Where no temporary file can be written they stay in memory."""
+
+    BUFFER = 256 * 1024  # written in pieces of about this size
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        self._written = 0  # bytes in the file; what follows is still in ``_pending``
+        self._pending = bytearray()
+        self._failed = False
+
+    def put(self, data: bytes) -> int | bytes:
+        """``data``, or a number to :meth:`get` it back with."""
+        if self._failed or len(data) < 64:  # a number costs as much memory as a few bytes
+            return data
+        where = (self._written + len(self._pending)) << 32 | len(data)
+        self._pending += data
+        if len(self._pending) >= self.BUFFER:
+            self._write()
+        return where
+
+    def get(self, where: int | bytes) -> bytes:
+        if isinstance(where, bytes):
+            return where
+        offset, size = where >> 32, where & 0xFFFFFFFF
+        if offset >= self._written:
+            return bytes(self._pending[offset - self._written:offset - self._written + size])
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), size, offset)
+        self._file.seek(offset)
+        data: bytes = self._file.read(size)
+        return data
+
+    def _write(self) -> None:
+        try:
+            if self._file is None:
+                import tempfile
+
+                self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115  (open as long as the results)
+            self._file.seek(self._written)
+            self._file.write(self._pending)
+        except OSError:  # no room: what is pending stays in memory, and what comes next
+            self._failed = True
+            return
+        self._written += len(self._pending)
+        self._pending = bytearray()
+
+
 class Outcomes:
     """Every file's result in task order, as held until the report: a :class:`FileResult` for each
     file that yields anything, for the others (most files of a repository) only whether they
-    counted and their line count."""
+    counted and their line count. The frozen parts of results go to :attr:`spill`."""
 
     def __init__(self, size: int = 0) -> None:
         self.results: list[FileResult | None] = [None] * size
         self.counted = bytearray(size)
         self.line_counts = array("I", bytes(array("I").itemsize * size))
+        self.spill = Spill()
 
     def __len__(self) -> int:
         return len(self.results)
 
     def put(self, index: int, result: FileResult | Summary) -> None:
         if isinstance(result, FileResult):
-            self.results[index] = result
+            self.results[index] = self._spilled(result)
             self.counted[index], self.line_counts[index] = result.counted, len(result.lines)
         else:
             self.results[index] = None
@@ -183,6 +236,32 @@ class Outcomes:
 
     def files(self) -> int:
         return sum(self.counted)
+
+    def _spilled(self, result: FileResult) -> FileResult:
+        if isinstance(result.findings, bytes):
+            result.findings = self.spill.put(result.findings)
+        if isinstance(result.lines, SourceLines) and isinstance(result.lines.kept, bytes):
+            result.lines = SourceLines(result.lines.count, self.spill.put(result.lines.kept))
+        if isinstance(result.workloads, bytes):
+            result.workloads = self.spill.put(result.workloads)
+        return result
+
+    def workloads(self, result: FileResult) -> tuple[Resource | tuple[Resource, str], ...]:
+        if isinstance(result.workloads, tuple):
+            return result.workloads
+        import pickle
+
+        keys: tuple[Resource | tuple[Resource, str], ...] = pickle.loads(self.spill.get(result.workloads))
+        return keys
+
+    def lines(self, result: FileResult) -> Sequence[str]:
+        """``result``'s lines, thawed."""
+        lines = result.lines
+        if not isinstance(lines, SourceLines):
+            return lines
+        if isinstance(lines.kept, int):
+            lines = SourceLines(lines.count, self.spill.get(lines.kept))
+        return lines.thawed()
 
 
 @dataclass(slots=True)
@@ -262,6 +341,10 @@ def _freeze(result: FileResult, zdict: bytes) -> None:
         result.diagnostics = [d for d in result.diagnostics if d.location.path != result.path] or ()
     if isinstance(result.lines, SourceLines):
         result.lines = result.lines.frozen()
+    if result.workloads:
+        from .findings import pickled
+
+        result.workloads = pickled(result.workloads)
 
 
 def _check(model: FileModel, job: Job, ctx: Context) -> Outcome:

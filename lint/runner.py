@@ -123,7 +123,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor
     sources = _Sources(outcomes, tasks, stdin_model)
     findings = Findings.decide(_found(outcomes, namespaces.diagnostics), rules, registry.rules, index.index,
-                               settings, sources.of, job.zdict)
+                               settings, sources.of, job.zdict, outcomes.spill.get)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     return RunResult(findings, errors, models, rules, outcomes.files(), ctx, suppressed=findings.suppressed,
@@ -139,7 +139,9 @@ def _suppression_index(outcomes: Outcomes) -> SuppressionIndex:
     for result in outcomes.linted():
         if result.suppressions is not None:
             index.add(result.suppressions)
-        keys = [key for key in (k if isinstance(k, tuple) else (k, result.path) for k in result.workloads)
+        if not suppressed or not result.workloads:
+            continue
+        keys = [key for key in (k if isinstance(k, tuple) else (k, result.path) for k in outcomes.workloads(result))
                 if key[0] in suppressed]
         if keys:
             index.add(FileSuppressions(groups=[(key, ()) for key in keys]))
@@ -205,7 +207,7 @@ class _Sources:
     needed (a finding one file reports in another, a Namespace rule's), the file read again."""
 
     def __init__(self, outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel | None) -> None:
-        self.kept: dict[str, Sequence[str]] = {r.path: r.lines for r in outcomes.linted() if r.lines}
+        self.kept: dict[str, FileResult] = {r.path: r for r in outcomes.linted() if r.lines}
         self.outcomes, self.tasks = outcomes, tasks
         self.stdin_lines = stdin_model.lines if stdin_model is not None else ()
         self._index: dict[str, int] | None = None
@@ -219,11 +221,10 @@ class _Sources:
     def lines(self, path: str) -> Sequence[str] | None:
         if path == self._last[0]:  # reports ask path after path: each file's lines are thawed once
             return self._last[1]
-        lines = self.kept.get(path)
-        if lines is None:
-            lines = self._unkept(path)
+        result = self.kept.get(path)
+        lines = self.outcomes.lines(result) if result is not None else self._unkept(path)
         if isinstance(lines, SourceLines):
-            lines = _Reread(lines.thawed(), path, self)
+            lines = _Reread(lines, path, self)
         self._last = (path, lines)
         return lines
 

@@ -3,6 +3,8 @@ path by path, the same every time; workers forked before the repository's file l
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from isolint import parallel
 from isolint.engine import Diagnostic
 from isolint.findings import Findings, dictionary, freeze, thaw
 from isolint.model import Location, Resource
-from isolint.pipeline import Job
+from isolint.pipeline import Job, Spill
 from isolint.registry import load_rules
 from isolint.rule import Severity
 from isolint.runner import run
@@ -42,14 +44,41 @@ def test_frozen_findings_come_back_equal_and_sharing_what_they_shared():
     assert len(freeze(found, zdict)) < 40 * 60  # a few dozen bytes a finding
 
 
-def test_a_large_run_holds_its_findings_in_few_bytes_each(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("spill", [True, False])
+def test_a_large_run_holds_its_findings_in_few_bytes_each(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          spill: bool):
+    """Frozen, then spilled to a temporary file (memory holds where); frozen in memory where no
+    temporary file can be written."""
     monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    if not spill:
+        monkeypatch.setattr(tempfile, "TemporaryFile", _unwritable)
+    monkeypatch.setattr(Spill, "BUFFER", 4096)
     result = run([str(corpus)], Settings(select=["ALL"]), keep_models=False)
     findings = result.diagnostics
     assert isinstance(findings, Findings) and len(findings) > 1000
     held = [part for group in findings._paths.values() for part in group.found]
-    assert all(isinstance(part, bytes) for part in held)
-    assert sum(map(len, held)) / len(findings) < 100
+    spilled = sum(isinstance(part, int) for part in held) / len(held)  # the rest: too small to spill
+    assert spilled > 0.9 if spill else spilled < 0.1  # (what was pending when writing failed stays in memory)
+    assert sum(map(sys.getsizeof, held)) / len(findings) < (10 if spill else 100)
+    monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 1 << 40)
+    assert findings == run([str(corpus)], Settings(select=["ALL"]), keep_models=False).diagnostics
+
+
+def _unwritable(*args: object, **kwargs: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_spilled_bytes_come_back_whether_written_or_pending(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(Spill, "BUFFER", 1000)
+    spill = Spill()
+    pieces = [bytes([n]) * (60 + n) for n in range(40)]
+    where = [spill.put(piece) for piece in pieces]
+    assert [spill.get(w) for w in where] == pieces
+    assert spill.put(b"small") == b"small"  # kept: a number would cost as much
+    monkeypatch.setattr(tempfile, "TemporaryFile", _unwritable)
+    full = Spill()
+    where = [full.put(piece) for piece in pieces]
+    assert [full.get(w) for w in where] == pieces and isinstance(where[-1], bytes)
 
 
 def test_findings_read_back_the_same_each_time(corpus: Path, monkeypatch: pytest.MonkeyPatch):
