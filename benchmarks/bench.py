@@ -188,9 +188,9 @@ def main() -> None:
             more_files = ten_summary["files"] - summary["files"]
             if more_findings > 0 and more_files > 0:
                 grown = (ten_mem - lint_mem) * 1024
-                print(f"  memory beyond the 1x run: {grown / 2**20:.0f} MiB for {more_files} more files and "
-                      f"{more_findings} more findings, {grown / more_findings:.0f} bytes a finding "
-                      f"(target: flat, bounded by the largest file)")
+                print(f"  memory beyond the 1x run: {grown / 2**20:.1f} MiB for {more_files} more files and "
+                      f"{more_findings} more findings ({grown / more_files:.0f} bytes a file or "
+                      f"{grown / more_findings:.0f} a finding; target: flat, bounded by the largest file)")
 
 
 if __name__ == "__main__":

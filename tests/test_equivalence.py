@@ -36,19 +36,7 @@ def _settings(exhaustive: bool = False, jobs: int = 1) -> Settings:
 
 
 def _reference(path: Path) -> RunResult:
-    settings = _settings(exhaustive=True)
-    registry = load_rules()
-    rules = select_rules(registry, settings.select)
-    models, errors = load_models([str(path)], settings)
-    ctx = build_context(models, settings.kubernetes_version, {"trust": settings.trust, "profile": settings.profile})
-    classify_workloads((w for m in models for w in m.workloads), ctx)
-    outcome = run_rules(rules, models, ctx, settings.severity, settings.rule_options)
-    shown = filter_findings(drop_superseded(outcome.diagnostics, rules), models, rules, registry.rules, settings)
-    errors += [e for m in models for e in m.errors] + outcome.errors
-    errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
-    files = sum(1 for m in models if m.format is not None or m.errors)
-    sources = {m.path: m.lines for m in models if m.lines}
-    return RunResult(shown.diagnostics, errors, models, rules, files, ctx, sources=sources)
+    return _plain_filtered(path, _settings(exhaustive=True))[0]
 
 
 def _text(result: RunResult) -> str:
@@ -137,7 +125,7 @@ def test_a_fact_in_a_later_file_reaches_an_earlier_one(tmp_path: Path):
 
 
 def _plain_filtered(path: Path, settings: Settings) -> tuple[RunResult, Filtered]:
-    """:func:`_reference` under any ``settings`` (a baseline ...), with what the filters dropped."""
+    """The plain algorithm under ``settings`` (a baseline ...), with what the filters dropped."""
     registry = load_rules()
     rules = select_rules(registry, settings.select)
     models, errors = load_models([str(path)], settings)
@@ -149,7 +137,7 @@ def _plain_filtered(path: Path, settings: Settings) -> tuple[RunResult, Filtered
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     files = sum(1 for m in models if m.format is not None or m.errors)
     sources = {m.path: m.lines for m in models if m.lines}
-    return RunResult(shown.diagnostics, errors, models, rules, files, sources=sources), shown
+    return RunResult(shown.diagnostics, errors, models, rules, files, ctx, sources=sources), shown
 
 
 def _frozen_everywhere(monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
