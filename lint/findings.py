@@ -96,7 +96,7 @@ class _Path:
     """The findings located in one file and what the run decided about them (a plain class: one
     less dataclass to build at start-up)."""
 
-    __slots__ = ("candidates", "count", "found", "kept", "meta", "shown")
+    __slots__ = ("candidates", "count", "found", "kept", "meta", "shown", "thawed")
 
     def __init__(self) -> None:
         self.found: list[Found] = []  # per file that reported here, in file order
@@ -105,6 +105,7 @@ class _Path:
         self.meta: list[Diagnostic] = []  # suppression findings located here
         self.shown: Sequence[int] | None = None  # positions (with meta) not in the baseline; None: all
         self.count = 0  # findings shown
+        self.thawed: list[Diagnostic] | None = None  # ``found`` read and sorted, in a run with few findings
 
 
 class Findings(Sequence[Diagnostic]):
@@ -125,16 +126,18 @@ class Findings(Sequence[Diagnostic]):
     @classmethod
     def decide(cls, files: Iterable[tuple[str, Found]], rules: list[LoadedRule], known: Sequence[LoadedRule],
                index: _Index, settings: Settings, lines: Callable[[Iterable[str]], Mapping[str, Sequence[str]]],
-               zdict: bytes | None = None, read: Callable[[int], bytes] | None = None) -> Findings:
+               zdict: bytes | None = None, read: Callable[[int], bytes] | None = None, thawed: bool = False,
+               ) -> Findings:
         """The findings of ``files`` (``(path, findings)`` pairs in file order, frozen with
         ``zdict``, spilled ones got back by ``read``) that the run shows. ``lines(paths)`` gives
-        the source lines of ``paths`` (read only with a baseline)."""
+        the source lines of ``paths`` (read only with a baseline). ``thawed``: few enough to hold
+        as objects once read (not read again for the report)."""
         paths: dict[str, _Path] = {}
         for path, found in files:
             if found:
                 paths.setdefault(path, _Path()).found.append(found)
         findings = cls(paths, zdict, read)
-        findings._filter(rules, index, settings)
+        findings._filter(rules, index, settings, thawed)
         if settings.suppressions:
             for d in _meta_findings(index.all, rules, known, settings.severity):
                 group = paths.setdefault(d.location.path, _Path())
@@ -149,13 +152,15 @@ class Findings(Sequence[Diagnostic]):
                                      lines([p for p in findings._order if paths[p].candidates]))
         return findings
 
-    def _filter(self, rules: list[LoadedRule], index: _Index, settings: Settings) -> None:
+    def _filter(self, rules: list[LoadedRule], index: _Index, settings: Settings, thawed: bool) -> None:
         """What the whole-run algorithm drops: superseded findings, then per-path ignores and
         suppressions (counted as suppressed)."""
         supersede = superseding(rules)
         for path in self._order:
             group = self._paths[path]
-            found = self._sorted(group.found)
+            found = self._sorted(group)
+            if thawed:
+                group.found, group.thawed = [], found
             left = drop_superseded_by(found, supersede)
             group.candidates = bool(left)
             kept = drop_per_path_ignores(left, settings.per_path_ignores, settings.root)
@@ -185,7 +190,7 @@ class Findings(Sequence[Diagnostic]):
                 kept.append(position)
 
     def _with_meta(self, group: _Path) -> list[Diagnostic]:
-        found = self._sorted(group.found)
+        found = self._sorted(group)
         kept = found if group.kept is None else [found[i] for i in group.kept]
         if group.meta:
             kept.extend(group.meta)
@@ -196,15 +201,19 @@ class Findings(Sequence[Diagnostic]):
         merged = self._with_meta(group)
         return merged if group.shown is None else [merged[i] for i in group.shown]
 
-    def _sorted(self, found: list[Found]) -> list[Diagnostic]:
-        """A path's findings gathered in file order, stably sorted: their order in the whole run's."""
+    def _sorted(self, group: _Path) -> list[Diagnostic]:
+        """A path's findings gathered in file order, stably sorted: their order in the whole run's
+        (a file's frozen findings are sorted already)."""
+        if group.thawed is not None:
+            return list(group.thawed)
         out: list[Diagnostic] = []
-        for part in found:
+        for part in group.found:
             if isinstance(part, int):
                 assert self._read is not None
                 part = self._read(part)
             out.extend(thaw(part, self._zdict))
-        out.sort(key=Diagnostic.sort_key)
+        if len(group.found) > 1 or (group.found and not isinstance(group.found[0], bytes | int)):
+            out.sort(key=Diagnostic.sort_key)
         return out
 
     def paths(self) -> list[str]:

@@ -144,6 +144,7 @@ class FileResult:
     # process a number when spilled, see Spill); ``diagnostics`` then holds only the rare ones it
     # reports in another file
     findings: bytes | int | None = None
+    found: int = 0  # how many ``findings`` holds
 
 
 Summary = tuple[bool, int]  # what is sent for a file that yields nothing: whether it counted, its line count
@@ -326,6 +327,7 @@ def relint(result: FileResult, job: Job) -> None:
     outcome = _check(model, job, job.context)
     result.diagnostics, result.rule_errors, result.asked = outcome.diagnostics or (), outcome.errors or (), None
     result.second_pass = result.findings = None
+    result.found = 0
     if job.zdict is not None:
         _freeze(result, job.zdict)
 
@@ -337,7 +339,8 @@ def _freeze(result: FileResult, zdict: bytes) -> None:
     if own:
         from .findings import freeze
 
-        result.findings = freeze(own, zdict)
+        own.sort(key=Diagnostic.sort_key)  # stable: in the run's order already (sorted here, in parallel)
+        result.findings, result.found = freeze(own, zdict), len(own)
         result.diagnostics = [d for d in result.diagnostics if d.location.path != result.path] or ()
     if isinstance(result.lines, SourceLines):
         result.lines = result.lines.frozen()

@@ -23,6 +23,7 @@ from .suppress import FileSuppressions, SuppressionIndex
 from .trust import classify_workloads
 
 STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernetes": Kind.KUBERNETES}
+KEEP_THAWED = 10_000  # findings: up to this many (about 3.5 MB) are held as objects once decided, not read twice
 
 
 @dataclass(slots=True)
@@ -122,8 +123,9 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     if keep_models:
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor
     sources = _Sources(outcomes, tasks, stdin_model)
+    total = sum(r.found + len(r.diagnostics) for r in outcomes.linted()) + len(namespaces.diagnostics)
     findings = Findings.decide(_found(outcomes, namespaces.diagnostics), rules, registry.rules, index.index,
-                               settings, sources.of, job.zdict, outcomes.spill.get)
+                               settings, sources.of, job.zdict, outcomes.spill.get, thawed=total <= KEEP_THAWED)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     return RunResult(findings, errors, models, rules, outcomes.files(), ctx, suppressed=findings.suppressed,
@@ -190,14 +192,16 @@ def _relint_with_facts(outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel 
         result = results[i]
         if result is not None and result.model is not None:
             relint(result, job)  # a run that keeps its models
+            outcomes.put(i, result)
         elif i == len(tasks) and stdin_model is not None:
             outcomes.put(i, lint_model(stdin_model, job))
     for i, item, done in zip(where, work, pending(), strict=True):
         if isinstance(item, tuple):  # what linting the frozen model again changed
             result = results[i]
             assert result is not None and isinstance(done, FileResult)
-            result.diagnostics, result.rule_errors, result.findings = done.diagnostics, done.rule_errors, done.findings
-            result.second_pass = None
+            result.diagnostics, result.rule_errors = done.diagnostics, done.rule_errors
+            result.findings, result.found, result.second_pass = done.findings, done.found, None
+            outcomes.put(i, result)  # spilled
         else:
             outcomes.put(i, done)
 
@@ -260,8 +264,10 @@ class _Reread(Sequence[str]):
         return len(self.kept)
 
     def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, int) and (index % len(self.kept) if index < 0 else index) in self.kept.kept:
-            return self.kept[index]
+        kept = self.kept.kept
+        assert isinstance(kept, dict)
+        if isinstance(index, int) and (index % len(self.kept) if index < 0 else index) in kept:
+            return kept[index % len(self.kept) if index < 0 else index]
         full = self.sources.full(self.path, len(self.kept))
         return self.kept[index] if full is None else full[index]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from isolint import parallel
+from isolint import parallel, runner
 from isolint.engine import Diagnostic
 from isolint.findings import Findings, dictionary, freeze, thaw
 from isolint.model import Location, Resource
@@ -50,6 +50,7 @@ def test_a_large_run_holds_its_findings_in_few_bytes_each(corpus: Path, monkeypa
     """Frozen, then spilled to a temporary file (memory holds where); frozen in memory where no
     temporary file can be written."""
     monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    monkeypatch.setattr(runner, "KEEP_THAWED", 0)  # as many findings as a large repository has
     if not spill:
         monkeypatch.setattr(tempfile, "TemporaryFile", _unwritable)
     monkeypatch.setattr(Spill, "BUFFER", 4096)
@@ -81,8 +82,11 @@ def test_spilled_bytes_come_back_whether_written_or_pending(monkeypatch: pytest.
     assert [full.get(w) for w in where] == pieces and isinstance(where[-1], bytes)
 
 
-def test_findings_read_back_the_same_each_time(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("keep_thawed", [0, 10_000])
+def test_findings_read_back_the_same_each_time(corpus: Path, monkeypatch: pytest.MonkeyPatch, keep_thawed: int):
+    """Read again for each report, or (a run with few findings) held as objects once decided."""
     monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    monkeypatch.setattr(runner, "KEEP_THAWED", keep_thawed)
     result = run([str(corpus)], Settings(select=["ALL"]), keep_models=False)
     findings = result.diagnostics
     first = list(findings)
