@@ -21,7 +21,7 @@ from .model import FileModel, Format
 from .pipeline import FileResult, Job, Outcomes, SourceLines, Summary, lint_model, relint
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this a run is faster in one process
-FREEZE_MIN_BYTES = 1024 * 1024  # from this on findings are held frozen (isolint.findings) until the report
+FREEZE_AFTER = 10_000  # findings: a run in one process holds its results frozen once it has more
 CHUNK_BYTES = 256 * 1024  # files are handed to workers in chunks of about this size
 _JOB: Job | None = None  # what forked workers share with the main process
 
@@ -121,14 +121,13 @@ class Workers:
             self._start(self.wanted)
 
     def found_all(self) -> None:
-        """Every file is found: fork for fewer files than processes wanted, freeze results if large."""
+        """Every file is found: fork for fewer files than processes wanted."""
         count = min(self.wanted, len(self.sizes))
         if self.pool is None and count > 1 and self.total >= PARALLEL_MIN_BYTES and _can_fork():
             self._start(count)
-        if self.job.zdict is None and self.total >= FREEZE_MIN_BYTES:
-            self._freeze_results()
 
     def _freeze_results(self) -> None:
+        """From now on results are held frozen (worker processes: from the start)."""
         from .findings import dictionary
 
         self.job = dataclasses.replace(self.job, zdict=dictionary([p.rule for p in self.job.rules]))
@@ -163,8 +162,17 @@ class Workers:
         outcomes = Outcomes(len(tasks))
         paths = tasks.paths if isinstance(tasks, Tasks) else [task.path for task in tasks]
         if self.pool is None:
+            held = 0  # findings held as objects
             for index, task in enumerate(tasks):
-                outcomes.put(index, _shared_path(_pack(lint_model(load(task), self.job)), paths[index]))
+                result = _pack(lint_model(load(task), self.job))
+                outcomes.put(index, _shared_path(result, paths[index]))
+                if isinstance(result, FileResult) and self.job.zdict is None:
+                    held += len(result.diagnostics)
+                    if held > FREEZE_AFTER:  # a large run after all: what is held and what comes, frozen
+                        self._freeze_results()
+                        outcomes.freeze(self.job.zdict, self.job.keep_models)
+                if index % 64 == 63:
+                    _release_freed_memory()
             return outcomes
         assert len(tasks) == len(self.sizes)
         chunks = _chunks(self.sizes)
@@ -243,7 +251,7 @@ def _release_freed_memory() -> None:
             import ctypes
 
             _TRIM = ctypes.CDLL(None).malloc_trim
-        except (OSError, AttributeError):  # not glibc
+        except (OSError, AttributeError, TypeError):  # not glibc
             _TRIM = False
     if _TRIM:
         _TRIM(0)

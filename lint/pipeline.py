@@ -138,8 +138,8 @@ class FileResult:
     runtime_classes: Sequence[RuntimeClass] = ()
     service_accounts: Sequence[ServiceAccount] = ()
     asked: tuple[Asked | None, ...] | None = None  # what the rules asked of the file's own facts, per FACT_FIELDS
-    model: FileModel | None = None  # when the run keeps models
-    second_pass: bytes | None = None  # else the model without lines, frozen (:func:`freeze`), for a second pass
+    model: FileModel | None = None  # when the run keeps models; else without lines, for a second pass
+    second_pass: bytes | None = None  # that, frozen (:func:`freeze_model`), in a large run
     # a large run's findings at the file's own path, frozen (isolint.findings.freeze; in the main
     # process a number when spilled, see Spill); ``diagnostics`` then holds only the rare ones it
     # reports in another file
@@ -238,6 +238,16 @@ class Outcomes:
     def files(self) -> int:
         return sum(self.counted)
 
+    def freeze(self, zdict: bytes | None, keep_models: bool) -> None:
+        """Freeze (and spill) the results held so far, made before the run knew it was large (the
+        models kept for the second pass too, unless the run keeps every model)."""
+        assert zdict is not None
+        for result in self.linted():
+            _freeze(result, zdict)
+            if result.model is not None and not keep_models:
+                result.second_pass, result.model = freeze_model(result.model), None
+            self._spilled(result)
+
     def _spilled(self, result: FileResult) -> FileResult:
         if isinstance(result.findings, bytes):
             result.findings = self.spill.put(result.findings)
@@ -296,8 +306,13 @@ def lint_model(model: FileModel, job: Job) -> FileResult:
     logs = [getattr(ctx, name) for name in FACT_FIELDS] if job.provisional else []
     if result.model is None and any(log.asked & log.own.keys() or (log.listed and log.own) for log in logs):
         # it asked for a fact it holds itself: another file may hold the same one (copies of a
-        # manifest), then a second pass needs the model; without its lines, frozen, it is small
-        result.second_pass = freeze_model(dataclasses.replace(model, lines=()))
+        # manifest), then a second pass needs the model; without its lines (and frozen in a
+        # large run) it is small
+        kept = dataclasses.replace(model, lines=())
+        if job.zdict is not None:
+            result.second_pass = freeze_model(kept)
+        else:
+            result.model = kept
     return result
 
 

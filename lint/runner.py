@@ -103,8 +103,8 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     with Workers(job, settings.jobs) as workers:
         tasks, errors = load_tasks(paths, settings, workers.found)
         workers.found_all()
-        job = workers.job
         outcomes = workers.lint(tasks)
+        job = workers.job  # frozen results if the run is large
         stdin_model = read_stdin(settings, stdin) if stdin is not None else None
         if stdin_model is not None:
             outcomes.append(lint_model(stdin_model, job))
@@ -190,8 +190,10 @@ def _relint_with_facts(outcomes: Outcomes, tasks: Tasks, stdin_model: FileModel 
     pending = workers.lint_later(work, job.context)
     for i in again:
         result = results[i]
-        if result is not None and result.model is not None:
-            relint(result, job)  # a run that keeps its models
+        if result is not None and result.model is not None:  # a model kept as it is (a small run, or the advisor's)
+            relint(result, job)
+            if not job.keep_models:
+                result.model = None
             outcomes.put(i, result)
         elif i == len(tasks) and stdin_model is not None:
             outcomes.put(i, lint_model(stdin_model, job))

@@ -140,27 +140,28 @@ def _plain_filtered(path: Path, settings: Settings) -> tuple[RunResult, Filtered
     return RunResult(shown.diagnostics, errors, models, rules, files, ctx, sources=sources), shown
 
 
-def _frozen_everywhere(monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+def _frozen_everywhere(monkeypatch: pytest.MonkeyPatch, workers: bool, after: int = 0) -> None:
     """Every run large: findings held frozen until the report (isolint.findings), in worker
-    processes or not."""
+    processes, or in one process once it holds more than ``after``."""
     from isolint import parallel
 
-    monkeypatch.setattr(parallel, "FREEZE_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "FREEZE_AFTER", after)
     if workers:
         monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
         monkeypatch.setattr(parallel, "CHUNK_BYTES", 16 * 1024)
 
 
-@pytest.mark.parametrize("jobs", [1, 3])
-def test_findings_held_frozen_change_nothing(jobs: int, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize(("jobs", "after"), [(1, 0), (1, 50), (3, 0)])
+def test_findings_held_frozen_change_nothing(jobs: int, after: int, monkeypatch: pytest.MonkeyPatch):
     """The fixtures hold findings one file reports in another (Compose overrides), suppressions of
-    every form and Namespace rules' findings: read back path by path they are the same."""
+    every form and Namespace rules' findings: read back path by path they are the same (frozen from
+    the start, or from the middle of the run on)."""
     from isolint import findings
 
     frozen: list[int] = []
     freeze = findings.freeze
     monkeypatch.setattr(findings, "freeze", lambda found, zdict: frozen.append(len(found)) or freeze(found, zdict))
-    _frozen_everywhere(monkeypatch, workers=jobs > 1)
+    _frozen_everywhere(monkeypatch, workers=jobs > 1, after=after)
     slow, shown = _plain_filtered(FIXTURES, _settings(exhaustive=True))
     fast = run([str(FIXTURES)], _settings(jobs=jobs), keep_models=False)
     assert fast.diagnostics == slow.diagnostics and _text(fast) == _text(slow)
