@@ -127,11 +127,12 @@ class Findings(Sequence[Diagnostic]):
     def decide(cls, files: Iterable[tuple[str, Found]], rules: list[LoadedRule], known: Sequence[LoadedRule],
                index: _Index, settings: Settings, lines: Callable[[Iterable[str]], Mapping[str, Sequence[str]]],
                zdict: bytes | None = None, read: Callable[[int], bytes] | None = None, thawed: bool = False,
-               ) -> Findings:
+               baseline: frozenset[str] | None = None) -> Findings:
         """The findings of ``files`` (``(path, findings)`` pairs in file order, frozen with
         ``zdict``, spilled ones got back by ``read``) that the run shows. ``lines(paths)`` gives
         the source lines of ``paths`` (read only with a baseline). ``thawed``: few enough to hold
-        as objects once read (not read again for the report)."""
+        as objects once read (not read again for the report). ``baseline``: the fingerprints of
+        ``settings.baseline`` if read already."""
         paths: dict[str, _Path] = {}
         for path, found in files:
             if found:
@@ -146,10 +147,11 @@ class Findings(Sequence[Diagnostic]):
                 findings.severities[d.severity] += 1
             findings._order = sorted(paths)
         if settings.baseline:
-            from .baseline import read_baseline
+            if baseline is None:
+                from .baseline import read_baseline
 
-            findings._drop_baselined(read_baseline(settings.baseline),
-                                     lines([p for p in findings._order if paths[p].candidates]))
+                baseline = read_baseline(settings.baseline)
+            findings._drop_baselined(baseline, lines([p for p in findings._order if paths[p].candidates]))
         return findings
 
     def _filter(self, rules: list[LoadedRule], index: _Index, settings: Settings, thawed: bool) -> None:
@@ -173,13 +175,14 @@ class Findings(Sequence[Diagnostic]):
             self.severities.update(d.severity for d in kept)
 
     def _drop_baselined(self, known: frozenset[str], lines: Mapping[str, Sequence[str]]) -> None:
-        from .baseline import iter_fingerprints
+        from .baseline import fingerprinted
 
-        each, ahead = tee((group, position, d) for group in map(self._paths.__getitem__, self._order)
-                          for position, d in enumerate(self._with_meta(group)))
+        found = ((group, position, d) for group in map(self._paths.__getitem__, self._order)
+                 for position, d in enumerate(self._with_meta(group)))
+        each, ahead = tee(found)
         shown: dict[int, list[int]] = {}
-        for (group, position, d), fingerprint in zip(each, iter_fingerprints((d for _, _, d in ahead), lines),
-                                                     strict=True):
+        for (group, position, d), (_, fingerprint) in zip(each, fingerprinted((d for _, _, d in ahead), lines,
+                                                                              grouped=self._order), strict=True):
             kept = shown.setdefault(id(group), [])
             if fingerprint in known:
                 group.shown = kept  # some dropped: the positions kept are needed

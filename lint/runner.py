@@ -100,6 +100,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     template = Context(kubernetes_version=settings.kubernetes_version,
                        settings={"trust": settings.trust, "profile": settings.profile})
     job = Job(prepare_rules(rules, settings.severity, settings.rule_options), template, keep_models)
+    baseline = _read_baseline(settings.baseline) if settings.baseline else None
     with Workers(job, settings.jobs) as workers:
         tasks, errors = load_tasks(paths, settings, workers.found)
         workers.found_all()
@@ -125,11 +126,20 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     sources = _Sources(outcomes, tasks, stdin_model)
     total = sum(r.found + len(r.diagnostics) for r in outcomes.linted()) + len(namespaces.diagnostics)
     findings = Findings.decide(_found(outcomes, namespaces.diagnostics), rules, registry.rules, index.index,
-                               settings, sources.of, job.zdict, outcomes.spill.get, thawed=total <= KEEP_THAWED)
+                               settings, sources.of, job.zdict, outcomes.spill.get, thawed=total <= KEEP_THAWED,
+                               baseline=baseline)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     return RunResult(findings, errors, models, rules, outcomes.files(), ctx, suppressed=findings.suppressed,
                      baselined=findings.baselined, sources=sources.of(findings.paths()))
+
+
+def _read_baseline(path: str) -> frozenset[str]:
+    """The baseline's fingerprints, read before the run (reading a large one costs far more than
+    what it leaves: done while this process is small, before the workers are forked)."""
+    from .baseline import read_baseline
+
+    return read_baseline(path)
 
 
 def _suppression_index(outcomes: Outcomes) -> SuppressionIndex:

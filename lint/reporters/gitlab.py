@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from ..baseline import iter_fingerprints, normalise_path
+from ..baseline import fingerprinted, normalise_path
 from ..engine import Diagnostic
 from ..rule import Severity
 from . import Report, jsonstream, rendered
@@ -19,9 +19,8 @@ SEVERITIES = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.
 
 
 def write(report: Report, stream: TextIO) -> None:
-    jsonstream.write(stream, jsonstream.Items(
-        _issue(d, fp) for d, fp in zip(report.diagnostics, iter_fingerprints(report.diagnostics, report.sources),
-                                       strict=True)))
+    jsonstream.write(stream, jsonstream.Items(_issue(d, fp) for d, fp in fingerprinted(report.diagnostics,
+                                                                                       report.sources)))
     stream.write("\n")
 
 

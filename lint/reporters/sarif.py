@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..baseline import iter_fingerprints, normalise_path
+from ..baseline import fingerprinted, normalise_path
 from ..engine import Diagnostic
 from ..model import Location
 from ..rule import LoadedRule, Severity
@@ -100,8 +100,7 @@ def write(report: Report, stream: TextIO) -> None:
          "locations": [physical_location(Location(e.path, e.line or 1, e.column))]}
         for e in report.errors
     ]
-    results = (_result(d, index, fp)
-               for d, fp in zip(report.diagnostics, iter_fingerprints(report.diagnostics, report.sources), strict=True))
+    results = (_result(d, index, fp) for d, fp in fingerprinted(report.diagnostics, report.sources))
     run = {
         "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}},
