@@ -3,6 +3,7 @@ path by path, the same every time; workers forked before the repository's file l
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -117,3 +118,24 @@ def test_workers_are_forked_once_the_files_found_make_the_run_large(monkeypatch:
     assert not started[1:]  # large, but fewer files yet than processes wanted
     few.found_all()
     assert started[1:] == [5]
+
+
+def test_fingerprints_counted_path_by_path_are_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A path's counts are dropped once its findings are done, except for a path spelled two ways
+    (both count the same findings): the ordinals, hence the fingerprints, do not change."""
+    from isolint.baseline import fingerprinted
+
+    monkeypatch.chdir(tmp_path)
+    resource = Resource("Pod", "p")
+    same = [_diagnostic(3, "same", resource), _diagnostic(3, "same", resource)]
+    stream = [*same, *(_at(d, "b.yaml") for d in same),
+              *(_at(d, "./k8s/a.yaml") for d in same),
+              *(_at(d, "c.yaml") for d in same)]
+    paths = list(dict.fromkeys(d.path for d in stream))
+    whole = [fp for _, fp in fingerprinted(stream, {})]
+    assert [fp for _, fp in fingerprinted(stream, {}, grouped=paths)] == whole
+    assert len(set(whole)) == len(whole)  # "k8s/a.yaml" and "./k8s/a.yaml" count together: 4 ordinals
+
+
+def _at(d: Diagnostic, path: str) -> Diagnostic:
+    return dataclasses.replace(d, location=dataclasses.replace(d.location, path=path))
