@@ -276,7 +276,9 @@ def _volumes(reader: Reader, spec: YMap, where: str) -> tuple[Volume, ...]:
             reader.error(item_where, "expected a volume mapping", loc)
             continue
         name = reader.string(item, "name", item_where) or Value("", loc)
-        sources = [k for k in item if k != "name"]
+        # Kubernetes rejects a volume with several sources; whatever their order, judge the riskiest
+        sources = sorted((k for k in item if isinstance(k, str) and k and k != "name"),
+                         key=lambda k: (k != "hostPath", k))
         vtype = Value(sources[0], reader.key_loc(item, sources[0])) if sources else None
         host_path = host_type = medium = size = None
         if vtype is not None and vtype.value == "hostPath":
