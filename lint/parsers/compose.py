@@ -4,8 +4,11 @@ The loading pipeline follows the rule catalogue (§2.2), in this order:
 
 1. YAML with anchors and ``<<`` merges resolved by :mod:`isolint.yamlsource` (merged keys keep the
    location they were written at, inside the anchor); duplicate keys are reported.
-2. Interpolation of values (never keys) from the environment over the ``.env`` file next to the
-   Compose file. A value that used an unset variable is kept with ``certain=False``.
+2. Interpolation of values (never keys) from the variables the user gave (``--env-file`` files and,
+   only with the ``--interpolate-process-env`` opt-in, the process environment) over the ``.env``
+   file next to the Compose file. The process environment is never read by default: on CI it holds
+   secrets, and a pull request could make a finding print them (docs/security.md). A value that
+   used an unset variable is kept with ``certain=False``.
 3. ``extends`` (same file or a local ``file:``), merged as Compose merges it.
 4. The implicit override file: a base file Compose would load without ``-f`` (``compose.yaml``,
    ``docker-compose.yml`` ..., the first found in its folder) is merged with the override file
@@ -365,7 +368,8 @@ class ComposeParser:
         self.directory = os.path.dirname(path)
         self.root = project_root(path)  # linked files are read only inside it
         self.reader = ComposeReader(path, self.lines)
-        shell = os.environ if environ is None else environ
+        # never os.environ unless the caller passes it (the --interpolate-process-env opt-in)
+        shell = {} if environ is None else environ
         self.env: dict[str, str] = {**self._dotenv(shell), **shell}
 
     # -- entry ----------------------------------------------------------------------------
