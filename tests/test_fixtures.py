@@ -20,18 +20,30 @@ def lint(path, codes, args):
     return run([str(path)], settings_from_args(parsed))
 
 
+def findings(path, exp):
+    """The findings of the codes the file names, on the file itself, as (code, line, severity)."""
+    result = lint(path, exp.codes, exp.args)
+    own = {(d.rule, d.location.line, d.severity.label) for d in result.diagnostics
+           if d.location.path == str(path) and d.rule in exp.codes}
+    return own, result.errors
+
+
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
 def test_fixture(path):
     exp = read_expectations(path)
-    result = lint(path, exp.codes, exp.args)
-    own = [d for d in result.diagnostics if d.location.path == str(path)]
-    found = {(d.rule, d.location.line) for d in own if d.rule in exp.codes}
-    missing = sorted(exp.expected - found)
-    unexpected = sorted(found - exp.expected)
-    assert not missing and not unexpected, (
-        f"missing {missing}, unexpected {unexpected}; errors: {[e.message for e in result.errors]}")
-    wrongly_ok = sorted(exp.ok & found)
-    assert not wrongly_ok
+    found, errors = findings(path, exp)
+    verdict = exp.compare(found)
+    assert not verdict.failures, f"{'; '.join(verdict.failures)}; errors: {[e.message for e in errors]}"
+    if verdict.known_gaps:
+        pytest.xfail(f"known gaps (todo-expect / todo-ok): {verdict.known_gaps}")
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
+def test_annotations_are_well_formed_and_name_a_severity(path):
+    exp = read_expectations(path)
+    assert not exp.malformed
+    unrated = sorted(m for kind in ("expect", "todo-expect") for m in exp.marks[kind] if m[2] is None)
+    assert not unrated, f"write the severity: '# expect: CODE severity' for {unrated}"
 
 
 def test_there_are_fixtures():

@@ -18,7 +18,7 @@ def _annotations():
     expected, ok = set(), set()
     for path in fixture_files():
         exp = read_expectations(path)
-        expected |= {code for code, _ in exp.expected}
+        expected |= {code for code, _, _ in exp.expected}
         ok |= {code for code, _ in exp.ok}
     return expected, ok
 
