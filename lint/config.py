@@ -71,7 +71,7 @@ def _read_yaml(path: str) -> dict[str, Any]:
     and through the loader that refuses alias bombs (schema validation would walk the expansion)."""
     import yaml
 
-    from .loader import ReadError, read_text
+    from .sources import ReadError, read_text
     from .yamlsource import load_all
 
     try:

@@ -14,6 +14,8 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .sources import OUTSIDE, inside, run_root
+
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "third-party",
                           ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache",
                           ".pytest_cache", "bower_components", ".terraform"})
@@ -128,19 +130,26 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
              errors: list[tuple[str, str]] | None = None) -> Iterator[Candidate]:
     """Yield lintable files under ``paths`` in a deterministic order.
 
-    Symlinks to files are followed, symlinked directories are not (no loops); sockets, FIFOs and
-    devices are never opened. Problems (unreadable folders, missing paths) go to ``errors``.
+    Every file stays inside the root of its target (its git top-level, else the target:
+    :func:`isolint.sources.run_root`): a link that resolves outside is never opened and is
+    reported once, by its own name (:data:`isolint.sources.OUTSIDE`). Symlinks to files inside are
+    followed, symlinked directories are not (no loops); sockets, FIFOs and devices are never
+    opened. Problems (links out, unreadable folders, missing paths) go to ``errors``.
     """
     errors = errors if errors is not None else []
     excludes = tuple(excludes)
     for path in paths:
+        root = run_root(path)
+        if inside(path, root) is None:
+            errors.append((path, OUTSIDE))
+            continue
         try:
             st = os.stat(path)
         except OSError:
             errors.append((path, not_a_file_reason(path)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(path, path, excludes, _GitIgnore() if gitignore else None, errors)
+            yield from _walk(path, path, root, excludes, _GitIgnore() if gitignore else None, errors)
         elif stat.S_ISREG(st.st_mode):
             kind = kind_from_name(path) or Kind.YAML
             yield Candidate(path, kind, explicit=True)
@@ -148,7 +157,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
             errors.append((path, not_a_file_reason(path)))
 
 
-def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgnore | None,
+def _walk(directory: str, root: str, boundary: str, excludes: tuple[str, ...], ignore: _GitIgnore | None,
           errors: list[tuple[str, str]]) -> Iterator[Candidate]:
     pushed = ignore.enter(directory) if ignore is not None else 0
     try:
@@ -162,15 +171,28 @@ def _walk(directory: str, root: str, excludes: tuple[str, ...], ignore: _GitIgno
             path = entry.path
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = entry.is_file(follow_symlinks=True)
+                link = entry.is_symlink()
+                is_file = not link and entry.is_file(follow_symlinks=False)
             except OSError:
-                is_dir = is_file = False
+                is_dir = is_file = link = False
+            if link:  # the only entries that may leave the boundary: resolved (plain ones are inside)
+                if entry.name in SKIPPED_DIRS or (excludes and _excluded(path, root, excludes)) or \
+                        (ignore is not None and ignore.ignored(path, False)):
+                    continue
+                if inside(path, boundary) is None:
+                    if kind_from_name(entry.name) is not None or _is_dir_symlink(entry):
+                        errors.append((path, OUTSIDE))
+                    continue
+                try:
+                    is_file = entry.is_file(follow_symlinks=True)
+                except OSError:
+                    is_file = False
             if is_dir:
                 if entry.name in SKIPPED_DIRS or (excludes and _excluded(path, root, excludes)):
                     continue
                 if ignore is not None and ignore.ignored(path, True):
                     continue
-                yield from _walk(path, root, excludes, ignore, errors)
+                yield from _walk(path, root, boundary, excludes, ignore, errors)
             elif is_file:
                 kind = kind_from_name(entry.name)
                 if kind is None:

@@ -1,26 +1,21 @@
-"""Read one file (or stdin) safely, decide its kind by name and content, and parse it.
+"""Decide a file's kind by name and content, and parse it.
 
-Reading never follows anything but the file itself: no includes fetched, nothing executed.
-Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else as UTF-8; anything else is an error
-for that file, as are binary files and files over the size limit.
+Its bytes are read by :mod:`isolint.sources` (the one boundary: non-blocking, size-limited,
+decoded by BOM else as UTF-8); no includes fetched, nothing executed.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
+from .sources import DEFAULT_MAX_BYTES, ReadError, read_text
 from .yamlsource import YamlError, YMap, collections, load_all
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # ``{{ ... }}`` not preceded by ``$`` (GitHub Actions' ``${{ }}`` is plain YAML text)
 _TEMPLATE = re.compile(r"(?<!\$)\{\{-?\s*[-.$\w(\"'/]|\{%-?\s")
 # a string that is only a template expression: `"{{ .Values.image }}"`, `'{% raw %}'`
@@ -28,89 +23,6 @@ _WHOLE_TEMPLATE = re.compile(r"\s*(?:\{\{.*\}\}|\{%.*%\})\s*", re.S)
 _COMMENT_BEFORE = re.compile(r"(?:^|[ \t])#")
 _HELM_HINT = ("looks like an unrendered Helm/Go or Jinja template; render it first, "
               "e.g. `helm template <chart> | isolint check -`")
-
-
-class ReadError(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ReadError("not a regular file; never read, skipped")
-        if st.st_size > max_bytes:
-            raise ReadError(_too_large(max_bytes))
-        data = os.read(fd, max_bytes + 1)
-        chunks = [data]
-        while data and sum(map(len, chunks)) <= max_bytes:
-            data = os.read(fd, max_bytes + 1)
-            chunks.append(data)
-    except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    raw = b"".join(chunks)
-    if len(raw) > max_bytes:
-        raise ReadError(_too_large(max_bytes))  # it grew while being read
-    return decode(raw)
-
-
-def project_root(path: str) -> str:
-    """The git work tree holding ``path`` (nearest folder with a ``.git``), else ``path``'s folder."""
-    directory = os.path.dirname(os.path.realpath(path))
-    probe = directory
-    while not os.path.exists(os.path.join(probe, ".git")):
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return directory
-        probe = parent
-    return probe
-
-
-def read_linked(path: str, root: str, max_bytes: int) -> str | None:
-    """A file that a linted file names (``.env``, an ``extends`` file, a Dockerfile), or None.
-
-    Such paths come from the repository under review, so they are confined to ``root`` (see
-    :func:`project_root`): ``env_file: /etc/shadow`` or ``dockerfile: ../../../root/.ssh/id_rsa``
-    must never put a host file's content into a CI log. Read like any linted file: regular files
-    only, opened non-blocking, size-limited.
-    """
-    real = os.path.realpath(path)
-    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-        return None
-    try:
-        return read_text(real, max_bytes)
-    except ReadError:
-        return None
-
-
-def _too_large(max_bytes: int) -> str:
-    limit = f"{max_bytes / (1024 * 1024):g} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes:,} bytes"
-    return f"file is larger than the {limit} limit; skipped (raise it with --max-file-size BYTES)"
-
-
-def decode(raw: bytes) -> str:
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise ReadError(f"cannot decode as {encoding}: {exc.reason}") from None
-    if b"\x00" in raw[:8192]:
-        raise ReadError("binary file (contains NUL bytes); skipped")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ReadError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line) from None
 
 
 def looks_templated(text: str) -> bool:

@@ -12,13 +12,14 @@ from .context import Context
 from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, prepare_rules
 from .findings import Findings, Found
-from .loader import ReadError, decode, load_file, overrides_with_base
+from .loader import load_file, overrides_with_base
 from .model import FileModel, ParseError
 from .parallel import LoadTask, Tasks, Workers, load
 from .pipeline import FileResult, Job, Outcomes, SourceLines, lint_model, needs_full_context, relint
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
+from .sources import ReadError, decode
 from .suppress import FileSuppressions, SuppressionIndex
 from .trust import classify_workloads
 
@@ -129,6 +130,8 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
                                settings, sources.of, job.zdict, outcomes.spill.get, thawed=total <= KEEP_THAWED,
                                baseline=baseline)
     errors.extend(ParseError("<plugins>", message) for message in registry.errors)
+    # one error once (a link out met by the walk and by the Compose file naming it is reported once)
+    errors = list({(os.path.normpath(e.path), e.line, e.column, e.message): e for e in errors}.values())
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     return RunResult(findings, errors, models, rules, outcomes.files(), ctx, suppressed=findings.suppressed,
                      baselined=findings.baselined, sources=sources.of(findings.paths()))

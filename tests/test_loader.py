@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from isolint import loader
+from isolint import sources
 from isolint.discovery import Kind
-from isolint.loader import ReadError, decode, load_file, read_text
+from isolint.loader import load_file
 from isolint.model import Format
+from isolint.sources import ReadError, decode, read_text
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i}]\n"
 
@@ -60,7 +61,7 @@ def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.Monk
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(loader.os, "open", denied)
+    monkeypatch.setattr(sources.os, "open", denied)
     model = load_file(str(tmp_path / "x.yaml"), Kind.YAML)
     assert model.errors[0].message == "cannot read: Permission denied"
 

@@ -39,7 +39,6 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..loader import project_root, read_linked
 from ..model import (
     Build,
     Container,
@@ -64,6 +63,7 @@ from ..model import (
     Volume,
     Workload,
 )
+from ..sources import OUTSIDE, Outside, project_root, read_linked
 from ..yamlsource import YMap, YSeq, load_all
 from .compose_files import override_file_for
 from .compose_interpolation import (
@@ -359,7 +359,16 @@ class _Document:
 
 class ComposeParser:
     def _read_linked(self, path: str) -> str | None:
-        return read_linked(path, self.root, MAX_READ_BYTES)
+        """A file this one names, read inside the repository only (a link out is reported once, by
+        its own name, and never opened: :mod:`isolint.sources`)."""
+        try:
+            return read_linked(path, self.root, MAX_READ_BYTES)
+        except Outside:
+            path = os.path.normpath(path)
+            if path not in self.outside:
+                self.outside.add(path)
+                self.reader.errors.append(ParseError(path, OUTSIDE))
+            return None
 
     def __init__(self, path: str, text: str, environ: Mapping[str, str] | None) -> None:
         self.path = path
@@ -367,6 +376,7 @@ class ComposeParser:
         self.lines = tuple(text.splitlines())
         self.directory = os.path.dirname(path)
         self.root = project_root(path)  # linked files are read only inside it
+        self.outside: set[str] = set()  # linked files refused: outside the root
         self.reader = ComposeReader(path, self.lines)
         # never os.environ unless the caller passes it (the --interpolate-process-env opt-in)
         shell = {} if environ is None else environ
@@ -607,7 +617,8 @@ class ComposeParser:
     def _foreign_services(self, path: str, where: str, loc: Location) -> dict[str, tuple[YMap, Location]] | None:
         text = self._read_linked(path)
         if text is None:
-            self.reader.error(where, f"cannot read {path}", loc)
+            if os.path.normpath(path) not in self.outside:
+                self.reader.error(where, f"cannot read {path}", loc)
             return None
         root = self._foreign_root(path, text)
         if root is None:
