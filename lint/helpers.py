@@ -330,6 +330,7 @@ def is_privileged(container: Container) -> bool:
 # -- shell commands and Dockerfile contents (isolint.shell, isolint.images) ----------------------------
 from .images import (  # noqa: E402, F401  (re-exported: the public API of rules)
     ImageReference,
+    add_source_kind,
     add_sources,
     build_stages,
     dockerfile_of,
@@ -342,6 +343,7 @@ from .images import (  # noqa: E402, F401  (re-exported: the public API of rules
     parse_image_reference,
     run_data,
     run_scripts,
+    stage_label,
 )
 from .shell import (  # noqa: E402, F401  (re-exported: the public API of rules)
     Command,

@@ -10,13 +10,14 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from .model import Container, Format, Image, Instruction, Stage, Value, Workload
 from .shell import SHELLS, ModeChange, commands, mode_changes, program
 
 __all__ = [
     "ImageReference",
+    "add_source_kind",
     "add_sources",
     "build_stages",
     "dockerfile_of",
@@ -29,10 +30,15 @@ __all__ = [
     "parse_image_reference",
     "run_data",
     "run_scripts",
+    "stage_label",
 ]
 
 N = TypeVar("N")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
+# BuildKit's gitutil.ParseGitRef: scp-like ``user@host:path``, ``git://``, ``ssh://``,
+# ``github.com/...``, or an http(s) URL whose path (before ``#ref`` / ``?query``) ends in ``.git``.
+_GIT_SOURCE = r"(?i)^([\w.-]+@[\w.-]+:|git://|ssh://|github\.com/|https?://[^#?]*\.git([#?]|$))"
+_URL_SOURCE = r"(?i)^[a-z][a-z0-9+.-]*://"
 
 
 def dockerfile_of(workload: Workload) -> Image | None:
@@ -97,11 +103,16 @@ def image_stages(workload: Workload) -> tuple[Stage, ...]:
 
 
 def instructions(stages: tuple[Stage, ...], *keywords: str) -> Iterator[Instruction]:
-    """The instructions of ``stages`` in order; only those with one of ``keywords`` when given."""
+    """The instructions of ``stages`` in order; only those with one of ``keywords`` when given.
+    An ``ONBUILD`` trigger comes after its ``ONBUILD`` (both at its line): it runs in every image
+    built ``FROM`` this one, so its risks are this Dockerfile's to fix."""
     for stage in stages:
         for instruction in stage.instructions:
             if not keywords or instruction.keyword in keywords:
                 yield instruction
+            trigger = instruction.trigger
+            if trigger is not None and (not keywords or trigger.keyword in keywords):
+                yield trigger
 
 
 def image_mode_changes(workload: Workload) -> Iterator[tuple[Instruction | Value[str], ModeChange]]:
@@ -126,6 +137,22 @@ def add_sources(instruction: Instruction) -> list[str]:
         return []
     words = list(instruction.arguments) if instruction.json_form else _split(instruction.arguments[0])
     return [word for word in words[:-1] if not word.startswith("<<")]
+
+
+def add_source_kind(source: str) -> Literal["local", "url", "git"]:
+    """What an ``ADD`` source fetches, as BuildKit decides it: ``"git"`` for a Git remote,
+    ``"url"`` for another URL, ``"local"`` for a path of the build context (``vendor/lib.git``
+    and ``./x.git`` are local directories)."""
+    if source.startswith(("./", "../")):
+        return "local"
+    if re.match(_GIT_SOURCE, source):
+        return "git"
+    return "url" if re.match(_URL_SOURCE, source) else "local"
+
+
+def stage_label(stage: Stage) -> str:
+    """How messages name a Dockerfile stage: ``stage 'build'`` or ``stage 0``."""
+    return f"stage {stage.name.value!r}" if stage.name is not None else f"stage {stage.index}"
 
 
 def run_scripts(instruction: Instruction) -> list[str]:

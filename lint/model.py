@@ -280,7 +280,8 @@ class Instruction(_Node):
 
     ``keyword`` is upper-case; ``value`` is the argument text after line continuations are joined,
     flags included; ``flags`` holds ``--name=value`` flags; ``heredocs`` the bodies of any
-    ``<<EOT`` documents the instruction carries (never parsed as instructions).
+    ``<<EOT`` documents the instruction carries (never parsed as instructions). An ``ONBUILD``
+    holds in ``trigger`` the instruction it runs in every image built ``FROM`` this one.
     """
 
     loc: Location
@@ -291,6 +292,7 @@ class Instruction(_Node):
     json_form: bool = False
     heredocs: tuple[str, ...] = ()
     end_line: int | None = None
+    trigger: Instruction | None = None
 
     def flag(self, name: str) -> Value[str] | None:
         """The value of ``--name`` (the last one wins), e.g. ``instruction.flag("mount")``."""

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import add_sources, build_stages, instruction_node, instructions
+from isolint.helpers import add_source_kind, add_sources, build_stages, instruction_node, instructions
 
 RULE = Rule(
     code="SC004",
@@ -40,7 +40,6 @@ RULE = Rule(
     references=("CIS Docker 4.9", "hadolint DL3020"),
     default=False,
 )
-REMOTE = r"(?i)^([a-z][a-z0-9+.-]*://|git@)"
 ARCHIVE = r"(?i)\.(tar|tar\.\w+|tgz|tbz2?|txz|tzst)$"
 
 
@@ -48,7 +47,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     container = workload.containers[0] if workload.containers else None
     for instruction in instructions(build_stages(workload), "ADD"):
         sources = add_sources(instruction)
-        if not sources or any(re.match(REMOTE, source) for source in sources):
+        if not sources or any(add_source_kind(source) != "local" for source in sources):
             continue
         archive = " (it unpacks the archive)" if any(re.search(ARCHIVE, s) for s in sources) else ""
         yield Finding(instruction_node(workload, instruction),

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
-from isolint.helpers import add_sources, build_stages, instruction_node, instructions
+from isolint.helpers import add_source_kind, add_sources, build_stages, instruction_node, instructions
 
 RULE = Rule(
     code="SC003",
@@ -43,21 +43,18 @@ RULE = Rule(
     formats=(Format.DOCKERFILE, Format.COMPOSE),
     references=("CIS Docker 4.9", "hadolint DL3020"),
 )
-URL = r"(?i)^(https?|ftp)://"
-GIT = r"(?i)^(git@|git://|ssh://)|\.git([#?].*)?$"
 PINNED_COMMIT = r"(?i)(#[0-9a-f]{40}([0-9a-f]{24})?(:|$))|[?&](commit|checksum)="
 
 
 def _problem(source: str, instruction: Instruction) -> str | None:
-    if instruction.flag("checksum") is not None:
+    kind = add_source_kind(source)
+    if instruction.flag("checksum") is not None or kind == "local":
         return None
-    if re.search(GIT, source):
+    if kind == "git":
         if re.search(PINNED_COMMIT, source):
             return None
         return f"ADD {source} fetches a Git ref that can move: pin a commit"
-    if re.match(URL, source):
-        return f"ADD {source} downloads without --checksum: the content is not verified"
-    return None
+    return f"ADD {source} downloads without --checksum: the content is not verified"
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:

@@ -31,7 +31,7 @@ ownership rather than a powerful group.
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, Rule, SecurityContext, Severity, Value, Workload
-from isolint.helpers import user_is_root
+from isolint.helpers import stage_label, user_is_root
 
 RULE = Rule(
     code="USR004",
@@ -69,6 +69,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if _runs_as_root(workload, container):
             continue
         who = f"container {container.display_name!r}" if container is not None else "pod"
+        if workload.format is Format.DOCKERFILE and workload.target_stage is not None:
+            who = stage_label(workload.target_stage)
         for what, group in _groups(security, container is None or workload.format is not Format.KUBERNETES):
             name = str(group.value).strip()
             if _is_root_group(group):

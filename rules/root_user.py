@@ -2,7 +2,8 @@
 Flags a container set to run as root: Kubernetes `runAsUser: 0` at the pod or a container level
 (as Pod Security admission judges it: any setter), Compose `user: root` / `user: "0"` /
 `"0:0"`, and a Dockerfile whose target stage ends with `USER root` or `USER 0`
-(inherited through `FROM <stage>` too). Kubernetes pods are judged from 1.23, when admission
+(inherited through `FROM <stage>` too), or sets `ONBUILD USER root`: every image built `FROM`
+it then runs as root unless it sets its own `USER`. Kubernetes pods are judged from 1.23, when admission
 started checking `runAsUser`; from 1.35 a pod with `hostUsers: false` is exempt, since its UID 0
 maps to an unprivileged user on the node.
 
@@ -32,8 +33,8 @@ USER 10001
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import user_is_root
+from isolint import Context, Finding, Format, Rule, Severity, Value, Workload
+from isolint.helpers import image_stages, instructions, stage_label, user_is_root
 
 RULE = Rule(
     code="USR002",
@@ -61,6 +62,20 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             yield Finding(workload.build, f"service {container.display_name!r} sets no user and the image it builds "
                           f"ends with USER {stage.effective_user.value}", container,
                           related=((stage.effective_user.loc, "USER instruction"),))
+        elif user_is_root(user) and workload.format is Format.DOCKERFILE and stage is not None:
+            yield Finding(user, f"{stage_label(stage)} ends with USER {user.value}: the image runs as root",
+                          container, certain=user.certain)
         elif user_is_root(user):
             yield Finding(user, f"container {container.display_name!r} runs as root ({user.value})", container,
                           certain=user.certain)
+    if workload.format is Format.DOCKERFILE:
+        yield from _onbuild_root(workload)
+
+
+def _onbuild_root(workload: Workload) -> Iterator[Finding]:
+    for onbuild in instructions(image_stages(workload), "ONBUILD"):
+        trigger = onbuild.trigger
+        if trigger is not None and trigger.keyword == "USER" and trigger.value \
+                and user_is_root(Value(trigger.value.partition(":")[0], trigger.loc)):
+            yield Finding(onbuild, f"ONBUILD USER {trigger.value}: every image built FROM this one runs as root "
+                          "unless it sets its own USER")

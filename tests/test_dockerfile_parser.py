@@ -293,6 +293,81 @@ def test_unterminated_heredoc_consumes_to_end_of_file() -> None:
     assert stages(model)[0].user is None
 
 
+def test_escaped_escape_at_end_of_line_is_not_a_continuation() -> None:
+    model = parse_dockerfile(PATH, "FROM alpine\nUSER app\nRUN echo C:\\\\\nUSER root\n")
+    assert model.errors == []
+    assert keywords(model) == ["FROM", "USER", "RUN", "USER"]
+    assert instructions(model)[2].value == "echo C:\\\\"
+    assert stages(model)[0].user is not None and stages(model)[0].user.value == "root"
+    lone = parse_dockerfile(PATH, "FROM alpine\nRUN echo a \\\n\\\n  b\n")
+    assert [i.value for i in instructions(lone)] == ["alpine", "echo a   b"]
+
+
+def test_heredocs_under_onbuild_and_the_trigger() -> None:
+    model = parse("""
+        FROM alpine
+        ONBUILD RUN <<EOF
+        USER app
+        EOF
+        ONBUILD USER root
+        """)
+    assert model.errors == []
+    assert keywords(model) == ["FROM", "ONBUILD", "ONBUILD"]
+    heredoc, user = instructions(model)[1:]
+    assert heredoc.end_line == 4 and heredoc.heredocs == ()
+    assert heredoc.trigger is not None and heredoc.trigger.keyword == "RUN"
+    assert heredoc.trigger.heredocs == ("USER app\n",) and heredoc.trigger.loc == Location(PATH, 2, 1)
+    assert user.trigger is not None and (user.trigger.keyword, user.trigger.value) == ("USER", "root")
+    assert stages(model)[0].user is None  # a trigger runs in the child image, not here
+    assert messages(parse("FROM alpine\nONBUILD FROM x\nONBUILD BOGUS x\n")) == [
+        (2, "ONBUILD FROM is not allowed: BuildKit refuses it"),
+        (3, "unknown instruction 'BOGUS': BuildKit rejects it; check the spelling or a missing line "
+            "continuation on the line before")]
+
+
+@pytest.mark.parametrize("opener", ['<<E"OF"', "<<EO'F'", '<<"EOF"', "<<\\EOF", "<< EOF", "<<  EOF"])
+def test_heredoc_names_as_buildkit_reads_them(opener: str) -> None:
+    model = parse_dockerfile(PATH, f"FROM alpine\nRUN cat {opener} > /etc/motd\nhello\nEOF\nUSER root\n")
+    assert model.errors == []
+    assert keywords(model) == ["FROM", "RUN", "USER"]
+    assert instructions(model)[1].heredocs == ("hello\n",)
+
+
+def test_chomp_then_space_is_not_a_heredoc() -> None:
+    model = parse_dockerfile(PATH, "FROM alpine\nRUN cat <<- EOF\nUSER root\n")
+    assert keywords(model) == ["FROM", "RUN", "USER"]
+
+
+def test_json_array_of_non_strings_is_an_error() -> None:
+    model = parse("""
+        FROM alpine
+        CMD ["a", 1]
+        ENTRYPOINT ["a", "b"] extra
+        """)
+    assert messages(model) == [(2, "CMD: a JSON array must hold strings only (BuildKit refuses [\"a\", 1])")]
+    cmd, entrypoint = instructions(model)[1:]
+    assert not cmd.json_form
+    assert not entrypoint.json_form and entrypoint.arguments == ('["a", "b"] extra',)  # BuildKit >= 0.15
+
+
+def test_keyword_glued_by_a_non_breaking_space_is_unknown() -> None:
+    model = parse_dockerfile(PATH, "FROM alpine\nRUN\u00a0echo hi\n\u00a0USER app\n")
+    assert messages(model) == [(2, "unknown instruction 'RUN\\xa0echo': BuildKit rejects it; check the spelling "
+                                   "or a missing line continuation on the line before")]
+    assert keywords(model) == ["FROM", "USER"]
+
+
+def test_arg_name_value_declares_two_args() -> None:
+    model = parse("""
+        FROM alpine
+        ARG PYTHONHTTPSVERIFY 0
+        ARG =x
+        USER ${PYTHONHTTPSVERIFY:-app}
+        """)
+    assert messages(model) == [(3, "invalid ARG '=x': the name before '=' is blank")]
+    assert stages(model)[0].user is not None and stages(model)[0].user.value == "app"
+
+
 # -- stages, ARG substitution and USER -------------------------------------------------------
 def test_stage_inherits_user_through_two_levels() -> None:
     model = parse("""
