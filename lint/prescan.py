@@ -412,7 +412,8 @@ def _string_value(body: str, key_line: re.Match[str]) -> str | None:
 
 
 def _has_template(body: str, spec_line: re.Match[str]) -> bool | None:
-    """Whether ``spec`` (a block mapping below the key) has a ``template`` key; ``None``: unsure."""
+    """Whether ``spec`` (a block mapping below the key) has a ``template`` or ``jobTemplate`` key; ``None``:
+    unsure."""
     if spec_line.group(2) is not None and not _NO_VALUE.fullmatch(spec_line.group(2)):
         return None  # spec: {...}, spec: value, spec: |
     end = _TOP_LINE.search(body, spec_line.end())
@@ -432,7 +433,7 @@ def _has_template(body: str, spec_line: re.Match[str]) -> bool | None:
             continue
         if key is None:
             return None
-        if key.group(1).strip("\"'") == "template":
+        if key.group(1).strip("\"'") in ("template", "jobTemplate"):
             return True
     return False
 

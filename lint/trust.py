@@ -48,6 +48,7 @@ from typing import Any
 
 from .context import Classification, Context, Trust
 from .model import Format, KeyValue, Namespace, Value, Workload
+from .parsers.operators import ROLES as OPERATOR_ROLES
 
 MARKER_KEY = "isolint.io/trust"
 MARKER_EXTENSION = "x-isolint.trust"
@@ -164,6 +165,9 @@ def runtime_isolation(workload: Workload, ctx: Context) -> RuntimeIsolation:
     name = workload.runtime
     if workload.format is Format.DOCKERFILE:
         return RuntimeIsolation(RuntimeKind.UNKNOWN)
+    if workload.format is Format.KUBERNETES and OPERATOR_ROLES.get(workload.resource.kind) == "vm":
+        return RuntimeIsolation(RuntimeKind.VM, Value(f"KubeVirt {workload.resource.kind}", workload.loc), None,
+                                "kind")
     if name is None or not name.value.strip():
         return RuntimeIsolation(RuntimeKind.SHARED_KERNEL)
     if workload.format is Format.KUBERNETES:
@@ -271,7 +275,14 @@ def _heuristics(workload: Workload, ctx: Context) -> Classification | None:
                  for kv in workload.labels if (kv.key.value, kv.value.value) in wanted]
     if workload.resource.kind in trust_setting(ctx, "untrusted_kinds"):
         evidence.append(f"kind {workload.resource.kind} runs untrusted code")
+    role = OPERATOR_ROLES.get(workload.resource.kind) if workload.format is Format.KUBERNETES else None
+    if role in OPERATOR_EVIDENCE:
+        evidence.append(f"kind {workload.resource.kind} ({OPERATOR_EVIDENCE[role]})")
     return Classification(Trust.UNTRUSTED, tuple(evidence)) if evidence else None
+
+
+# operator kinds (isolint.parsers.operators.ROLES) whose pods run code nobody reviewed as deployed
+OPERATOR_EVIDENCE = {"ci": "CI build tooling: runs repository code", "notebook": "notebook: runs user code"}
 
 
 def _describe_pattern(pattern: str, ctx: Context) -> str:
@@ -308,6 +319,9 @@ def build_tool_image(workload: Workload, ctx: Context) -> tuple[Value[str], str]
         pattern = _image_pattern(image.value, patterns)
         if pattern is not None:
             return image, pattern
+    if workload.format is Format.KUBERNETES and OPERATOR_ROLES.get(workload.resource.kind) == "ci":
+        image = next(_images(workload), None)  # a CI kind's pod: build tooling whatever its image
+        return (image, f"kind {workload.resource.kind}") if image is not None else None
     return None
 
 

@@ -48,6 +48,8 @@ RULE = Rule(
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    if not workload.containers:
+        return  # no container to get a token (a KubeVirt VM's guest gets none unless it asks)
     pod = workload.automount_service_account_token
     if pod is not None and pod.value is False:
         return

@@ -36,6 +36,7 @@ from ..model import (
     Workload,
 )
 from ..yamlsource import YamlError, YMap, YSeq, load_all
+from . import operators
 from .fields import Reader
 
 # kind -> path from the object to the pod template (metadata + spec), as PSA extracts it
@@ -58,7 +59,8 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 LIFECYCLE_HOOKS = ("postStart", "preStop")
 HOST_HANDLERS = ("httpGet", "tcpSocket")
 # A document that is neither of these is not ours (CRDs, ConfigMaps, Services ...)
-KEPT_KINDS = frozenset(TEMPLATE_PATHS) | {"Namespace", "RuntimeClass", "ServiceAccount", "List"}
+KEPT_KINDS = frozenset(TEMPLATE_PATHS) | frozenset(operators.KINDS) | frozenset(operators.EMBEDDING) | {
+    "Namespace", "RuntimeClass", "ServiceAccount", "List"}
 
 
 def looks_like_kubernetes(doc: Any) -> bool:
@@ -143,7 +145,12 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
                 loc, name, namespace.value if namespace else None,
                 reader.boolean(obj, "automountServiceAccountToken", kind)))
         return
+    if kind not in TEMPLATE_PATHS and (kind in operators.KINDS or kind in operators.EMBEDDING):
+        _parse_operator_object(reader, model, obj, metadata, name, where)
+        return
     path = TEMPLATE_PATHS.get(kind, ("spec", "template"))
+    if kind not in TEMPLATE_PATHS and not isinstance(_child(obj, "spec", "template"), YMap):
+        path = ("spec", "jobTemplate", "spec", "template")  # a CronJob-like kind
     template: Any = obj
     walked = kind
     for step in path:
@@ -161,11 +168,34 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
     model.workloads.append(_workload(reader, resource, loc, metadata, pod_meta, spec, f"{walked}.spec"))
 
 
+def _parse_operator_object(reader: Reader, model: FileModel, obj: YMap, metadata: YMap, name: Value[str] | None,
+                           where: str) -> None:
+    """An operator's object (:mod:`isolint.parsers.operators`): a workload per pod it runs."""
+    inner = operators.embedded(obj)
+    if inner is not None:
+        _parse_object(reader, model, inner, f"{where}.{obj['kind']}.manifest")
+    namespace = reader.string(metadata, "namespace", "metadata")
+    for pod in operators.pods(obj) or ():
+        label = name.value if name else "<unnamed>"
+        resource = Resource(obj["kind"], f"{label}:{pod.part}" if pod.part else label,
+                            namespace.value if namespace else None, obj.get("apiVersion"))
+        loc = reader.loc(pod.pos if pod.part else obj.pos)
+        model.workloads.append(_workload(reader, resource, loc, metadata, pod.meta, pod.spec, pod.where))
+
+
+def _child(node: Any, *path: str) -> Any:
+    for step in path:
+        node = node.get(step) if isinstance(node, YMap) else None
+    return node
+
+
 def _has_generic_template(obj: YMap) -> bool:
-    spec = obj.get("spec")
-    template = spec.get("template") if isinstance(spec, YMap) else None
-    pod = template.get("spec") if isinstance(template, YMap) else None
-    return isinstance(pod, YMap) and isinstance(pod.get("containers"), YSeq)
+    """Any kind with ``spec.template.spec.containers`` or ``spec.jobTemplate.spec.template.spec.containers``."""
+    for path in (("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec")):
+        pod = _child(obj, *path)
+        if isinstance(pod, YMap) and isinstance(pod.get("containers"), YSeq):
+            return True
+    return False
 
 
 def _check_duplicates(reader: Reader, obj: YMap, root: str) -> None:
