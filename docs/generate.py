@@ -43,6 +43,7 @@ def rule_page(rule: LoadedRule) -> str:
         ("Enabled by default", "yes" if meta.default else f"no (`--select {meta.code}`)"),
         ("Formats", ", ".join(f.value for f in meta.formats)),
         ("Profiles", ", ".join(meta.profiles) or "-"),
+        ("Fix", meta.fix.value if meta.fix is not None else "-"),
         ("Standards", "; ".join(meta.references) or "-"),
     ]
     rows.extend((f"Option `{key}`", _option(value)) for key, value in meta.options.items())

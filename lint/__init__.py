@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-_DEFINED_IN = ("model", "rule", "context")  # where the names of __all__ live
+_DEFINED_IN = ("model", "rule", "context", "fixes")  # where the names of __all__ live
 _MISSING = object()
 
 
@@ -34,6 +34,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .context import Context, Trust
+    from .fixes import Applicability, Fix
     from .model import (
         Build,
         Container,
@@ -64,11 +65,13 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "Applicability",
     "Build",
     "Container",
     "Context",
     "Device",
     "Finding",
+    "Fix",
     "Format",
     "Handler",
     "Hook",

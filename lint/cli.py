@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="parse files and run rules in N processes (default: one per core)")
     check.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes of the findings (as `isolint fix`)")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with fix: apply the fixes that may change what a workload can do too")
+    check.add_argument("--diff", action="store_true",
+                       help="with fix: print the fixes as a unified diff and write nothing (exit 1 if any)")
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print a rule's documentation")
@@ -131,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                             help="isolation advisor: per workload, its trust class, runtime and the boundary it "
                                  "needs (--format table|markdown)")
     report.add_argument("--max-rows", type=int, default=200, help="markdown: rows shown before summarising the rest")
+    sub.add_parser("fix", parents=[check], add_help=False,
+                   help="apply the fixes of the findings in place: safe ones, unsafe ones with --unsafe-fixes; "
+                        "--diff prints them instead")
     return parser
 
 
@@ -157,7 +165,8 @@ def _start_run() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0] not in ("check", "rules", "explain", "baseline", "report") and not argv[0].startswith("-")):
+    commands = ("check", "rules", "explain", "baseline", "report", "fix")
+    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
         argv.insert(0, "check")
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")
@@ -169,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args.rule)
         if args.command == "report":
             return _report(args)
+        if args.command == "fix" or getattr(args, "fix", False) or getattr(args, "diff", False):
+            return _fix(args)
         return _check(args)
     except BrokenPipeError:
         return EXIT_CLEAN
@@ -324,6 +335,59 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _fix(args: argparse.Namespace) -> int:
+    """``isolint fix`` (and ``check --fix``): lint, apply the fixes, lint again until nothing changes."""
+    from .fixer import Planned, fix_paths, unified_diff
+    from .registry import load_rules
+    from .runner import run
+
+    config = _config(args)
+    settings = _settings(args, config)
+    paths = args.paths or ["."]
+    if "-" in paths:
+        raise UsageError("fix edits files: it cannot read stdin")
+    registry = load_rules(settings.plugins)
+    metas = {r.code: r.meta for r in registry.rules}
+
+    def lint():
+        result = run(paths, settings, registry, None, keep_models=False)
+        return list(result.diagnostics), metas
+
+    def read(path: str) -> str | None:
+        try:
+            with open(path, "rb") as handle:
+                return handle.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def write(path: str, text: str) -> None:
+        with open(path, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+
+    _start_run()
+    outcome = fix_paths(lint, read, write, args.unsafe_fixes, args.diff)
+    if args.diff:
+        for path, (before, after) in sorted(outcome.changed.items()):
+            sys.stdout.write(unified_diff(Planned(path, before, after)))
+    else:
+        for path in sorted(outcome.changed):
+            print(f"fixed {path}")
+    total = sum(outcome.fixed.values())
+    verb = "would fix" if args.diff else "fixed"
+    per_rule = ", ".join(f"{code} {n}" for code, n in sorted(outcome.fixed.items()))
+    print(f"isolint: {verb} {total} finding{'s' if total != 1 else ''} in {len(outcome.changed)} "
+          f"file{'s' if len(outcome.changed) != 1 else ''}" + (f" ({per_rule})" if per_rule else ""), file=sys.stderr)
+    for code, place, why in outcome.skipped:
+        print(f"isolint: {place}: {code} not fixed: {why}", file=sys.stderr)
+    if outcome.unsafe_available and not args.unsafe_fixes:
+        print(f"isolint: {outcome.unsafe_available} more fix{'es' if outcome.unsafe_available != 1 else ''} "
+              "available with --unsafe-fixes", file=sys.stderr)
+    if args.diff:
+        return EXIT_FINDINGS if outcome.changed else EXIT_CLEAN
+    failing = any(d.severity >= settings.fail_on for d in outcome.remaining)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
 def _write(text: str, destination: str | None) -> None:
     if destination in (None, "-"):
         sys.stdout.write(text)
@@ -353,11 +417,12 @@ def _rules() -> int:
     from .registry import load_rules
 
     registry = load_rules()
-    rows = [("CODE", "NAME", "SEVERITY", "FORMATS", "PROFILES")]
+    rows = [("CODE", "NAME", "SEVERITY", "FORMATS", "PROFILES", "FIX")]
     for rule in registry.rules:
         meta = rule.meta
         rows.append((meta.code, meta.name, meta.severity.label + ("" if meta.default else " (off)"),
-                     ",".join(f.value for f in meta.formats), ",".join(meta.profiles) or "-"))
+                     ",".join(f.value for f in meta.formats), ",".join(meta.profiles) or "-",
+                     meta.fix.value if meta.fix is not None else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -379,6 +444,9 @@ def _explain(key: str) -> int:
     print(f"Formats: {', '.join(f.value for f in meta.formats)}")
     if meta.profiles:
         print(f"Profiles: {', '.join(meta.profiles)}")
+    if meta.fix is not None:
+        flag = " --unsafe-fixes" if meta.fix.value == "unsafe" else ""
+        print(f"Fix: {meta.fix.value} (isolint fix{flag})")
     print()
     print(rule.doc)
     return EXIT_CLEAN

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .context import Context
+from .fixes import Fix
 from .model import FileModel, Location, Namespace, ParseError, Resource, RuntimeClass, ServiceAccount, Workload
 from .rule import Finding, LoadedRule, Severity
 
@@ -29,6 +30,7 @@ class Diagnostic:
     certain: bool = True
     escalated_from: Severity | None = None
     format: str | None = None
+    fix: Fix | None = None  # with the rule's Rule.fix applicability
 
     @property
     def path(self) -> str:
@@ -187,4 +189,5 @@ def _diagnostic(rule: LoadedRule, override: Severity | None, finding: Finding, r
         certain=finding.certain,
         escalated_from=base if severity != base else None,
         format=fmt,
+        fix=finding.fix if rule.meta.fix is not None else None,
     )

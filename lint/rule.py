@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .fixes import Applicability, Fix
 from .model import Container, Format, Location, Namespace, Workload
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ class Rule:
     # False for rules whose trigger already is the workload's trust class (RI001 ...): no double count
     escalate: bool = True
     supersedes: tuple[str, ...] = ()  # codes this rule's finding replaces at the same place
+    # the rule's findings may carry a Fix; how safe it is (``isolint fix`` applies safe ones by default)
+    fix: Applicability | None = None
 
     @property
     def group(self) -> str:
@@ -100,7 +103,8 @@ class Finding:
     ``container`` names the container the finding concerns; ``related`` points at other places
     that explain it (the Dockerfile ``USER`` behind a Compose service); ``certain`` False when the
     decision rests on a value the linter could not resolve; ``severity`` overrides the rule's
-    default for this one finding (use sparingly: a rule is one risk).
+    default for this one finding (use sparingly: a rule is one risk); ``fix`` the change that
+    removes it (only for rules whose metadata declares ``fix``; see :mod:`isolint.fixes`).
     """
 
     node: Located
@@ -109,6 +113,7 @@ class Finding:
     related: tuple[tuple[Location, str], ...] = ()
     certain: bool = True
     severity: Severity | None = None
+    fix: Fix | None = None
 
 
 CheckFunction = Callable[[Any, "Context"], Iterator[Finding]]
@@ -134,8 +139,10 @@ class LoadedRule:
 
 __all__ = [
     "ALL_FORMATS",
+    "Applicability",
     "CheckFunction",
     "Finding",
+    "Fix",
     "LoadedRule",
     "Located",
     "Namespace",

@@ -29,6 +29,11 @@ securityContext:
     add: ["NET_BIND_SERVICE"]
 ```
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` adds `ALL` to `capabilities.drop` (Compose: `cap_drop`).
+A process that binds a port below 1024, changes file ownership or switches users (`chown`, `setuid`
+in an entrypoint) needs a capability back in `add`: the fix can stop such a workload from starting.
+
 ## References
 - Kubernetes Pod Security Standards, Restricted: "Capabilities"
 - CIS Kubernetes Benchmark 5.2.9 (v1.12) "Minimize the admission of containers with capabilities assigned"
@@ -37,7 +42,7 @@ securityContext:
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
 from isolint.helpers import capability_name, compose_fragment, pss_profile, windows_pod_exempt
 
 RULE = Rule(
@@ -48,6 +53,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     profiles=("pss-restricted",),
     references=("PSS Restricted: Capabilities", "CIS Kubernetes 5.2.9", "CIS Docker 5.4"),
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -69,4 +75,6 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         node = dropped[0] if dropped else container.name or container
         what = "capabilities.drop" if kubernetes else "cap_drop"
         yield Finding(node, f"container {container.display_name!r} keeps the default capabilities: {what} has no "
-                      "ALL", container, severity=None if kubernetes else Severity.LOW)
+                      "ALL", container, severity=None if kubernetes else Severity.LOW,
+                      fix=Fix.append(container, "securityContext.capabilities.drop" if kubernetes else "cap_drop",
+                                     "ALL"))

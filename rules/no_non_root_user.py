@@ -27,6 +27,11 @@ USER 10001
 CMD ["python", "/app/main.py"]
 ```
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` adds `USER 10001` at the end of the final stage (for a Compose
+service, of the stage it builds, in its Dockerfile). Files the image's process writes must then
+be writable by that UID, and ports below 1024 need a capability: the image may fail until they are.
+
 ## References
 - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
 - hadolint DL3002 "Last USER should not be root"
@@ -34,7 +39,7 @@ CMD ["python", "/app/main.py"]
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Stage, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Stage, Workload
 from isolint.helpers import image_matches, user_is_root
 
 RULE = Rule(
@@ -52,6 +57,7 @@ RULE = Rule(
                                           "prom/alertmanager", "quay.io/prometheus/alertmanager",
                                           "prom/node-exporter", "quay.io/prometheus/node-exporter")
                                         for suffix in ("", "[:@]*"))]},
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -74,7 +80,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.DOCKERFILE:
         if stage is not None and _runs_as_root_by_default(workload, stage, ctx):
             yield Finding(stage, f"no USER in stage {stage.name.value if stage.name else stage.index}: "
-                          "the image runs as root")
+                          "the image runs as root", fix=Fix.instruction(stage, "USER 10001"))
         return
     for container in workload.containers:
         if container.security.run_as_user is not None:
@@ -83,7 +89,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             if _runs_as_root_by_default(workload, stage, ctx):
                 yield Finding(workload.build, f"service {container.display_name!r} sets no user and the image it "
                               "builds has no USER: it runs as root", container,
-                              related=((stage.loc, "target stage without USER"),))
+                              related=((stage.loc, "target stage without USER"),),
+                              fix=Fix.instruction(stage, "USER 10001"))
             elif user_is_root(stage.effective_user):
                 continue  # root-user reports an explicit USER root
         elif workload.build is None and container.image is not None:

@@ -31,6 +31,12 @@ containers:
 ```
 In Compose: `security_opt: ["no-new-privileges:true"]`.
 
+## Fix safety
+Safe. `isolint fix` sets `allowPrivilegeEscalation: false` on the container (Compose: adds
+`no-new-privileges:true` to `security_opt`, or turns an explicit `false` into `true`). It only
+stops setuid and file-capability binaries from raising privileges; a workload that needs that
+(`sudo`, `ping` on old images) is rare and already needs a capability or root, which stay as they are.
+
 ## References
 - Kubernetes Pod Security Standards, Restricted: "Privilege Escalation"
 - CIS Kubernetes Benchmark 5.2.6 "Minimize the admission of containers with allowPrivilegeEscalation"
@@ -39,7 +45,7 @@ In Compose: `security_opt: ["no-new-privileges:true"]`.
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Container, Context, Finding, Fix, Format, Rule, Severity, Workload
 from isolint.helpers import compose_fragment, pss_profile, windows_pod_exempt
 
 RULE = Rule(
@@ -50,6 +56,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     profiles=("pss-restricted",),
     references=("PSS Restricted: Privilege Escalation", "CIS Kubernetes 5.2.6", "CIS Docker 5.26"),
+    fix=Applicability.SAFE,
 )
 
 
@@ -69,7 +76,15 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         allowed = container.security.allow_privilege_escalation
         if allowed is None:
             yield Finding(container.name or container, f"{noun} {container.display_name!r} does not set "
-                          f"{setting}: setuid binaries can raise its privileges", container)
+                          f"{setting}: setuid binaries can raise its privileges", container,
+                          fix=_fix(container, kubernetes))
         elif allowed.value is True:
             yield Finding(allowed, f"{noun} {container.display_name!r} allows privilege escalation "
-                          f"({allowed.text or setting + ': true'})", container, certain=allowed.certain)
+                          f"({allowed.text or setting + ': true'})", container, certain=allowed.certain,
+                          fix=Fix.replace(allowed, False if kubernetes else "no-new-privileges:true"))
+
+
+def _fix(container: Container, kubernetes: bool) -> Fix:
+    if kubernetes:
+        return Fix.set(container, "securityContext.allowPrivilegeEscalation", False)
+    return Fix.append(container, "security_opt", "no-new-privileges:true")

@@ -21,6 +21,11 @@ Drop `privileged` and grant only the narrow capability or device the workload ne
 workloads that genuinely need the whole host (node agents, CNI) in a dedicated, locked-down
 namespace, and untrusted code under a sandboxed runtime or in a VM.
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` writes `false` where `privileged: true` was. A workload that
+really drives the host (device plugins, CNI agents, Docker-in-Docker) stops working: give it the
+few capabilities and devices it needs instead, or suppress the finding with the reason.
+
 ## References
 - Kubernetes Pod Security Standards, Baseline: "Privileged Containers"
 - CIS Docker Benchmark 5.5 "Ensure that privileged containers are not used"
@@ -29,7 +34,7 @@ namespace, and untrusted code under a sandboxed runtime or in a VM.
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
 
 RULE = Rule(
     code="PRV001",
@@ -39,6 +44,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     profiles=("pss-baseline",),
     references=("PSS Baseline: Privileged Containers", "CIS Docker 5.5", "CIS Kubernetes 5.2.2"),
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -47,4 +53,4 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         privileged = container.security.privileged
         if privileged is not None and privileged.value is True:
             yield Finding(privileged, f"container {container.display_name!r} runs privileged", container,
-                          certain=privileged.certain)
+                          certain=privileged.certain, fix=Fix.replace(privileged, False))

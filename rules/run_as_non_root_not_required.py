@@ -26,6 +26,11 @@ spec:
     runAsUser: 10001
 ```
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` sets `runAsNonRoot: true` in the pod's `securityContext`
+(or turns a container's explicit `false` into `true`). An image whose user is root then fails to
+start until the pod sets `runAsUser` or the image a non-root `USER`.
+
 ## References
 - Kubernetes Pod Security Standards, Restricted: "Running as Non-root"
 - CIS Kubernetes Benchmark 5.2.7 "Minimize the admission of root containers"
@@ -33,7 +38,7 @@ spec:
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
 
 RULE = Rule(
     code="USR001",
@@ -43,6 +48,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES,),
     profiles=("pss-restricted",),
     references=("PSS Restricted: Running as Non-root", "CIS Kubernetes 5.2.7"),
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -51,13 +57,16 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         return
     pod = workload.security.run_as_non_root
     if pod is not None and pod.value is False:
-        yield Finding(pod, "pod sets runAsNonRoot: false")
+        yield Finding(pod, "pod sets runAsNonRoot: false", fix=Fix.replace(pod, True))
     pod_requires = pod is not None and pod.value is True
     for container in workload.containers:
         own = container.security.run_as_non_root
         if own is not None:
             if own.value is False:
-                yield Finding(own, f"container {container.display_name!r} sets runAsNonRoot: false", container)
+                yield Finding(own, f"container {container.display_name!r} sets runAsNonRoot: false", container,
+                              fix=Fix.replace(own, True))
         elif not pod_requires:
             yield Finding(container.name or container, f"container {container.display_name!r} may run as root: "
-                          "runAsNonRoot is not true for it or its pod", container)
+                          "runAsNonRoot is not true for it or its pod", container,
+                          fix=None if pod is not None else Fix.set(
+                              container, "securityContext.runAsNonRoot", True, pod=True))

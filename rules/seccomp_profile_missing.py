@@ -30,6 +30,12 @@ spec:
       image: nginx
 ```
 
+## Fix safety
+Safe. `isolint fix` sets `seccompProfile: {type: RuntimeDefault}` once in the pod's
+`securityContext` (one pod-level setting serves every container; a container's own profile still
+wins). The runtime's default profile blocks only system calls that containers do not normally make
+(Docker has applied it to every container since 1.10).
+
 ## References
 - Kubernetes Pod Security Standards, Restricted: "Seccomp"
 - CIS Kubernetes Benchmark 5.6.2 "Ensure that the seccomp profile is set to docker/default in your pod definitions"
@@ -37,7 +43,7 @@ spec:
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
 from isolint.helpers import windows_pod_exempt
 
 RULE = Rule(
@@ -48,6 +54,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES,),
     profiles=("pss-restricted",),
     references=("PSS Restricted: Seccomp", "CIS Kubernetes 5.6.2"),
+    fix=Applicability.SAFE,
 )
 CONFINED_TYPES = ("RuntimeDefault", "Localhost")
 
@@ -61,4 +68,6 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for container in workload.containers:
         if container.security.seccomp is None:
             yield Finding(container.name or container, f"container {container.display_name!r} sets no seccomp profile "
-                          "and its pod sets no RuntimeDefault or Localhost one", container)
+                          "and its pod sets no RuntimeDefault or Localhost one", container,
+                          fix=None if pod is not None else Fix.set(
+                              container, "securityContext.seccompProfile.type", "RuntimeDefault", pod=True))

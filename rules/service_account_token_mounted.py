@@ -28,6 +28,11 @@ spec:
 ```
 Mount a token (a projected `serviceAccountToken` volume) only into the pods that call the API.
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` sets `automountServiceAccountToken: false` in the pod spec.
+A workload that calls the Kubernetes API (operators, controllers, CI runners) loses its token and
+fails; mount a projected token for it instead.
+
 ## References
 - CIS Kubernetes Benchmark 5.1.6 "Ensure that Service Account Tokens are only mounted where necessary"
 - Kubernetes: "Configure Service Accounts for Pods", opt out of API credential automounting
@@ -35,7 +40,7 @@ Mount a token (a projected `serviceAccountToken` volume) only into the pods that
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
 
 RULE = Rule(
     code="MNT009",
@@ -44,6 +49,7 @@ RULE = Rule(
     summary="Pod gets a service-account API token mounted automatically",
     formats=(Format.KUBERNETES,),
     references=("CIS Kubernetes 5.1.6",),
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -60,10 +66,16 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     name = workload.service_account.value if workload.service_account is not None else "default"
     if pod is not None:
         yield Finding(pod, f"pod asks for the API token of service account {name!r} in every container",
-                      certain=pod.certain)
+                      certain=pod.certain, fix=Fix.replace(pod, False))
     elif name != "default":
         yield Finding(workload.service_account, f"every container gets the API token of service account {name!r}: "
-                      "set automountServiceAccountToken: false unless it calls the API")
+                      "set automountServiceAccountToken: false unless it calls the API", fix=_fix(workload))
     else:
         yield Finding(workload, "every container gets the API token of the default service account: set "
-                      "automountServiceAccountToken: false unless it calls the API", severity=Severity.INFO)
+                      "automountServiceAccountToken: false unless it calls the API", severity=Severity.INFO,
+                      fix=_fix(workload))
+
+
+def _fix(workload: Workload) -> Fix | None:
+    container = workload.containers[0] if workload.containers else None
+    return Fix.set(container, "automountServiceAccountToken", False, pod=True) if container else None

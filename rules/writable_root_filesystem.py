@@ -30,6 +30,11 @@ containers:
 ```
 with an `emptyDir` (Compose: `tmpfs:`) for the paths the program writes.
 
+## Fix safety
+Unsafe. `isolint fix --unsafe-fixes` sets `readOnlyRootFilesystem: true` (Compose: `read_only: true`).
+A process that writes to its image's filesystem (caches, PID files, `/tmp`) fails until a writable
+volume is mounted where it writes.
+
 ## References
 - CIS Docker Benchmark 5.13 "Ensure that the container's root filesystem is mounted as read only"
 - CIS Kubernetes Benchmark 5.6.3 "Apply Security Context to Your Pods and Containers"
@@ -37,7 +42,7 @@ with an `emptyDir` (Compose: `tmpfs:`) for the paths the program writes.
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Role, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Role, Rule, Severity, Workload
 from isolint.helpers import compose_fragment, is_privileged, runs_windows
 
 RULE = Rule(
@@ -47,6 +52,7 @@ RULE = Rule(
     summary="Container root filesystem is writable",
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Docker 5.13", "CIS Kubernetes 5.6.3"),
+    fix=Applicability.UNSAFE,
 )
 
 
@@ -61,5 +67,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if value is not None and value.value is True:
             continue
         node = value if value is not None else container.name or container
+        fix = Fix.replace(value, True) if value is not None else Fix.set(
+            container, "securityContext.readOnlyRootFilesystem" if workload.format is Format.KUBERNETES
+            else "read_only", True)
         yield Finding(node, f"container {container.display_name!r} has a writable root filesystem ({setting} is not "
-                      "true)", container, certain=value.certain if value is not None else True)
+                      "true)", container, certain=value.certain if value is not None else True, fix=fix)

@@ -1,0 +1,139 @@
+"""`isolint fix`: each fixable rule's fixture pair (fixtures/fix/<CODE>/before -> after), run by the
+same command a user runs; a second run changes nothing; what must stay untouched stays untouched."""
+
+from __future__ import annotations
+
+import difflib
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from isolint import Applicability, Format
+from isolint.cli import main
+from isolint.registry import load_rules
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAIRS = FIXTURES / "fix"
+RULES = load_rules().rules
+FIXABLE = [r for r in RULES if r.meta.fix is not None]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _format(name: str) -> Format:
+    if name.startswith("Dockerfile"):
+        return Format.DOCKERFILE
+    return Format.COMPOSE if "compose" in name else Format.KUBERNETES
+
+
+def _fix(tmp_path: Path, source: Path, *args: str) -> tuple[Path, int]:
+    work = tmp_path / "work"
+    shutil.copytree(source, work)
+    return work, main(["fix", *args, str(work)])
+
+
+def test_every_fixable_rule_has_a_pair_per_format_and_documents_its_safety():
+    assert FIXABLE, "no rule declares a fix"
+    for rule in FIXABLE:
+        before = PAIRS / rule.code / "before"
+        assert (PAIRS / rule.code / "after").is_dir(), f"{rule.code}: no fixtures/fix/{rule.code}/after"
+        formats = {_format(p.name) for p in before.rglob("*") if p.is_file()}
+        missing = set(rule.meta.formats) - formats
+        assert not missing, f"{rule.code}: no before/after pair for {missing}"
+        assert "## Fix safety" in rule.doc, f"{rule.code}: docstring does not say why its fix is {rule.meta.fix.value}"
+        assert rule.meta.fix.value.capitalize() in rule.doc.split("## Fix safety", 1)[1][:20]
+    for rule in RULES:
+        if rule.meta.fix is None:
+            assert "## Fix safety" not in rule.doc, f"{rule.code} documents a fix it does not have"
+
+
+@pytest.mark.parametrize("code", sorted(p.name for p in PAIRS.iterdir()))
+def test_fix_turns_before_into_after_and_a_second_run_changes_nothing(tmp_path, code, capsys):
+    work, _ = _fix(tmp_path, PAIRS / code / "before", "--unsafe-fixes", "--select", code)
+    assert _files(work) == _files(PAIRS / code / "after")
+    capsys.readouterr()
+    main(["fix", "--unsafe-fixes", "--select", code, str(work)])
+    assert _files(work) == _files(PAIRS / code / "after")
+    assert "fixed 0 findings in 0 files" in capsys.readouterr().err
+    # and the rule no longer finds anything there
+    assert main(["check", "--select", code, "--fail-on", "info", "-q", str(work)]) == 0
+
+
+def test_only_safe_fixes_apply_without_the_unsafe_flag(tmp_path, capsys):
+    work, _ = _fix(tmp_path, PAIRS / "PRV001" / "before", "--select", "PRV001")
+    assert _files(work) == _files(PAIRS / "PRV001" / "before")
+    assert "available with --unsafe-fixes" in capsys.readouterr().err
+    safe = [r.code for r in FIXABLE if r.meta.fix is Applicability.SAFE]
+    assert {"PRV004", "MAC002"} <= set(safe)
+
+
+def test_diff_prints_and_writes_nothing(tmp_path, capsys):
+    work = tmp_path / "work"
+    shutil.copytree(PAIRS / "PRV004" / "before", work)
+    assert main(["fix", "--diff", "--select", "PRV004", str(work)]) == 1
+    out = capsys.readouterr().out
+    assert "+          securityContext:\n+            allowPrivilegeEscalation: false\n" in out
+    assert "+      - no-new-privileges:true\n" in out
+    assert _files(work) == _files(PAIRS / "PRV004" / "before")
+    shutil.rmtree(work)
+    shutil.copytree(PAIRS / "PRV004" / "after", work)
+    assert main(["fix", "--diff", "--select", "PRV004", str(work)]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["check", "--diff", "--select", "PRV004", str(work)]) == 0  # check --diff is the same
+
+
+def test_check_fix_is_an_alias(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(PAIRS / "MAC002" / "before", work)
+    main(["check", "--fix", "--select", "MAC002", str(work)])
+    assert _files(work) == _files(PAIRS / "MAC002" / "after")
+
+
+def test_crlf_kept(tmp_path):
+    work, _ = _fix(tmp_path, PAIRS / "CAP004" / "before", "--unsafe-fixes", "--select", "CAP004")
+    text = (work / "job.yaml").read_bytes()
+    assert b"drop:\r\n" in text and text.count(b"\n") == text.count(b"\r\n")
+
+
+def test_hardened_fixtures_stay_byte_identical(tmp_path):
+    work, _ = _fix(tmp_path, FIXTURES / "hardened", "--unsafe-fixes", "--select", "ALL")
+    assert not filecmp.dircmp(work, FIXTURES / "hardened").diff_files
+    assert _files(work) == _files(FIXTURES / "hardened")
+
+
+def test_suppressed_findings_are_not_fixed(tmp_path):
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a\n"
+        "      securityContext:\n        # isolint: ignore[PRV001] device plugin, reviewed\n        privileged: true\n")
+    before = (tmp_path / "pod.yaml").read_text()
+    main(["fix", "--unsafe-fixes", "--select", "PRV001", str(tmp_path)])
+    assert (tmp_path / "pod.yaml").read_text() == before
+
+
+def test_a_value_shared_through_an_anchor_is_left_alone(tmp_path, capsys):
+    text = ("x-common: &common\n  image: app:1\n  privileged: true\nservices:\n  a:\n    <<: *common\n"
+            "  b:\n    <<: *common\n")
+    (tmp_path / "compose.yaml").write_text(text)
+    main(["fix", "--unsafe-fixes", "--select", "PRV001", str(tmp_path)])
+    assert (tmp_path / "compose.yaml").read_text() == text
+    assert "not fixed" in capsys.readouterr().err
+
+
+def test_other_lines_byte_identical():
+    """Fixes only add lines, or rewrite the one line whose value they change (same key, same
+    indentation); every other line of the original stays byte for byte, in order."""
+    for code in sorted(p.name for p in PAIRS.iterdir()):
+        before, after = _files(PAIRS / code / "before"), _files(PAIRS / code / "after")
+        for name, old in before.items():
+            a, b = old.splitlines(keepends=True), after[name].splitlines(keepends=True)
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+                assert op != "delete", (code, name, a[i1:i2])
+                if op == "replace":  # rewritten lines, then any added ones
+                    assert i2 - i1 <= j2 - j1, (code, name, a[i1:i2], b[j1:j2])
+                    for x, y in zip(a[i1:i2], b[j1:j1 + i2 - i1], strict=True):
+                        key = x.split(b":")[0]
+                        assert y.startswith(key) and (b":" in x or y == x + b"\n"), (code, name, x, y)
