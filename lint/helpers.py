@@ -16,6 +16,17 @@ from typing import Any
 from .model import Container, Format, Location, Mount, Profile, SecurityContext, Value, Workload
 
 
+def is_true(value: Value[Any] | None) -> bool:
+    """The setting is written and is boolean true (``hostPID: true``, ``privileged: true``); not
+    written, false, or a text that is not a boolean are all not true."""
+    return value is not None and value.value is True
+
+
+def is_false(value: Value[Any] | None) -> bool:
+    """The setting is written and is boolean false (``hostUsers: false``): not merely absent."""
+    return value is not None and value.value is False
+
+
 def user_is_root(user: Value[int | str] | None) -> bool:
     """``0``, ``root``, ``0:0``, ``root:wheel`` (Compose ``user``, Dockerfile ``USER``, runAsUser)."""
     if user is None:
@@ -323,8 +334,7 @@ def runs_windows(workload: Workload) -> bool:
 
 
 def is_privileged(container: Container) -> bool:
-    privileged = container.security.privileged
-    return privileged is not None and privileged.value is True
+    return is_true(container.security.privileged)
 
 
 # -- shell commands and Dockerfile contents (isolint.shell, isolint.images) ----------------------------

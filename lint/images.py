@@ -69,7 +69,7 @@ def image_references(workload: Workload) -> Iterator[tuple[Value[str], Container
     Dockerfile stage's base (not ``scratch``, not an earlier stage, not an unresolved ``ARG``), a
     Compose service's ``image`` unless it names what ``build`` produces, every Kubernetes
     container's ``image``."""
-    main = workload.containers[0] if workload.containers else None
+    main = workload.main_container
     for stage in build_stages(workload):
         base = stage.base
         if stage.base_stage is None and base.certain and base.value and base.value.lower() != "scratch":

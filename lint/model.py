@@ -394,6 +394,12 @@ class Workload(_Node):
     def path(self) -> str:
         return self.loc.path
 
+    @property
+    def main_container(self) -> Container | None:
+        """The container the workload is about when it has one main process: a Compose service's
+        or a Dockerfile image's only container (for a pod: the first one listed), or None."""
+        return self.containers[0] if self.containers else None
+
     def effective(self, container: Container, name: str) -> object | None:
         """Container-over-pod resolution of a security-context field (``run_as_user``, ...)."""
         own = getattr(container.security, name)

@@ -44,7 +44,7 @@ ARCHIVE = r"(?i)\.(tar|tar\.\w+|tgz|tbz2?|txz|tzst)$"
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for instruction in instructions(build_stages(workload), "ADD"):
         sources = add_sources(instruction)
         if not sources or any(add_source_kind(source) != "local" for source in sources):

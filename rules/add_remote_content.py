@@ -58,7 +58,7 @@ def _problem(source: str, instruction: Instruction) -> str | None:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for instruction in instructions(build_stages(workload), "ADD"):
         for source in add_sources(instruction):
             problem = _problem(source, instruction)

@@ -43,7 +43,7 @@ in an entrypoint) needs a capability back in `add`: the fix can stop such a work
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, compose_fragment, pss_profile, windows_pod_exempt
+from isolint.helpers import capability_name, compose_fragment, is_true, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="CAP004",
@@ -67,7 +67,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     exact = kubernetes and profile is not None
     for container in workload.containers:
         privileged = container.security.privileged
-        if profile is None and privileged is not None and privileged.value is True:
+        if profile is None and is_true(privileged):
             continue
         dropped = container.security.capabilities_drop
         if any((d.value if exact else capability_name(d.value)) == "ALL" for d in dropped):

@@ -35,7 +35,7 @@ jobs that need kernel-level powers to a dedicated node, a sandboxed runtime or a
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, is_privileged
+from isolint.helpers import capability_name, is_privileged, is_true
 
 RULE = Rule(
     code="CAP001",
@@ -55,7 +55,7 @@ RULE = Rule(
 
 def _sees_foreign_processes(workload: Workload) -> bool:
     """Host PID or a process namespace shared with other containers: SYS_PTRACE reaches them."""
-    host_pid = workload.host_pid is not None and workload.host_pid.value is True
+    host_pid = is_true(workload.host_pid)
     return host_pid or any(join.namespace == "pid" for join in workload.namespace_joins)
 
 

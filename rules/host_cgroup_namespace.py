@@ -25,6 +25,7 @@ belong on the host or in a dedicated, reviewed deployment.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS006",
@@ -38,5 +39,5 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_cgroup
-    if value is not None and value.value is True:
+    if is_true(value):
         yield Finding(value, "service sees the host's cgroup hierarchy (cgroup: host)", certain=value.certain)

@@ -27,6 +27,7 @@ of the other container (`ipc: service:other`) or use a pod.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS003",
@@ -41,5 +42,5 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_ipc
-    if value is not None and value.value is True:
+    if is_true(value):
         yield Finding(value, "workload shares the host's IPC namespace", certain=value.certain)

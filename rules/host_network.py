@@ -27,6 +27,7 @@ Leave the pod on its own network namespace and expose ports through a Service (K
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS001",
@@ -41,5 +42,5 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_network
-    if value is not None and value.value is True:
+    if is_true(value):
         yield Finding(value, "workload shares the host's network namespace", certain=value.certain)

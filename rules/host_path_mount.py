@@ -37,7 +37,7 @@ read-only bind of a project directory.
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, Mount, Rule, Severity, Workload
-from isolint.helpers import canonical_host_path, host_mount_report, project_relative
+from isolint.helpers import canonical_host_path, host_mount_report, is_true, project_relative
 
 RULE = Rule(
     code="MNT001",
@@ -75,7 +75,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
 
 def _compose_finding(workload: Workload, container: Container, mount: Mount, benign: list[str]) -> Finding:
     source = mount.source.value if mount.source is not None else "?"
-    read_only = mount.read_only is not None and mount.read_only.value is True
+    read_only = is_true(mount.read_only)
     node, related = host_mount_report(workload, mount)
     return Finding(node, f"service {container.display_name!r} bind-mounts host path {source} "
                    f"({'read-only' if read_only else 'writable'})", container, related=related,

@@ -26,6 +26,7 @@ Remove `hostPID`; to share processes between containers of one pod use
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS002",
@@ -40,5 +41,5 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_pid
-    if value is not None and value.value is True:
+    if is_true(value):
         yield Finding(value, "workload shares the host's process namespace", certain=value.certain)

@@ -24,6 +24,7 @@ Remove `uts: host`; set the name the container should see with `hostname:`.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS004",
@@ -37,5 +38,5 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_uts
-    if value is not None and value.value is True:
+    if is_true(value):
         yield Finding(value, "service shares the host's UTS namespace (uts: host)", certain=value.certain)

@@ -32,7 +32,7 @@ with `hostUsers: false`, or in a sandboxed runtime.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import pss_profile
+from isolint.helpers import is_false, is_true, pss_profile
 
 RULE = Rule(
     code="MAC005",
@@ -46,14 +46,14 @@ RULE = Rule(
 
 
 def _own_user_namespace(workload: Workload) -> bool:
-    return workload.host_users is not None and workload.host_users.value is False
+    return is_false(workload.host_users)
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.COMPOSE:
         for container in workload.containers:
             unmasked = container.security.masked_paths_disabled
-            if unmasked is not None and unmasked.value is True:
+            if is_true(unmasked):
                 yield Finding(unmasked, f"service {container.display_name!r} unmasks /proc and /sys paths "
                               "(systempaths=unconfined)", container, certain=unmasked.certain)
         return

@@ -32,7 +32,7 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Instruction, Rule, Severity, Workload
-from isolint.helpers import compose_fragment
+from isolint.helpers import compose_fragment, is_true
 
 RULE = Rule(
     code="SC008",
@@ -63,8 +63,8 @@ def _disabled(instruction: Instruction) -> bool:
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if compose_fragment(workload):
         return
-    container = workload.containers[0] if workload.containers else None
-    if workload.healthcheck_disabled is not None and workload.healthcheck_disabled.value is True:
+    container = workload.main_container
+    if is_true(workload.healthcheck_disabled):
         yield Finding(workload.healthcheck_disabled, "the health check is disabled", container)
         return
     if workload.format is Format.COMPOSE and workload.healthcheck is not None:

@@ -49,7 +49,7 @@ INSTALLS = {"install", "upgrade", "dist-upgrade", "full-upgrade", "add", "update
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for instruction in instructions(build_stages(workload), "RUN"):
         verbs = [verb for script in run_scripts(instruction) for command in commands(script)
                  if (verb := package_verb(command)) is not None]

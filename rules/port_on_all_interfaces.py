@@ -32,6 +32,7 @@ services:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Port, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS010",
@@ -56,7 +57,7 @@ def _describe(port: Port) -> str:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if workload.host_network is not None and workload.host_network.value is True:
+    if is_true(workload.host_network):
         return
     for container in workload.containers:
         for port in container.ports:

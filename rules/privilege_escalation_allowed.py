@@ -46,7 +46,7 @@ stops setuid and file-capability binaries from raising privileges; a workload th
 from collections.abc import Iterator
 
 from isolint import Applicability, Container, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import compose_fragment, pss_profile, windows_pod_exempt
+from isolint.helpers import compose_fragment, is_true, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="PRV004",
@@ -71,14 +71,14 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     leave_privileged = pss_profile(ctx.settings) is None
     for container in workload.containers:
         privileged = container.security.privileged
-        if leave_privileged and privileged is not None and privileged.value is True:
+        if leave_privileged and is_true(privileged):
             continue
         allowed = container.security.allow_privilege_escalation
         if allowed is None:
             yield Finding(container.name or container, f"{noun} {container.display_name!r} does not set "
                           f"{setting}: setuid binaries can raise its privileges", container,
                           fix=_fix(container, kubernetes))
-        elif allowed.value is True:
+        elif is_true(allowed):
             yield Finding(allowed, f"{noun} {container.display_name!r} allows privilege escalation "
                           f"({allowed.text or setting + ': true'})", container, certain=allowed.certain,
                           fix=Fix.replace(allowed, False if kubernetes else "no-new-privileges:true"))

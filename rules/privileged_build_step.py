@@ -31,7 +31,7 @@ with a verified `ADD --checksum`).
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import build_stages, instruction_node, instructions
+from isolint.helpers import build_stages, instruction_node, instructions, is_true
 
 RULE = Rule(
     code="PRV003",
@@ -60,7 +60,7 @@ def _compose_findings(workload: Workload) -> Iterator[Finding]:
     build = workload.build
     if build is None:
         return
-    if build.privileged is not None and build.privileged.value is True:
+    if is_true(build.privileged):
         yield Finding(build.privileged, "build.privileged runs the build with host privilege",
                       certain=build.privileged.certain)
     for entitlement in build.entitlements:

@@ -35,6 +35,7 @@ few capabilities and devices it needs instead, or suppress the finding with the 
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="PRV001",
@@ -51,6 +52,6 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for container in workload.containers:
         privileged = container.security.privileged
-        if privileged is not None and privileged.value is True:
+        if is_true(privileged):
             yield Finding(privileged, f"container {container.display_name!r} runs privileged", container,
                           certain=privileged.certain, fix=Fix.replace(privileged, False))

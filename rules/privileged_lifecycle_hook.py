@@ -31,7 +31,7 @@ needs; if a hook must change ownership, give it `user:` of the owning account.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import user_is_root
+from isolint.helpers import is_true, user_is_root
 
 RULE = Rule(
     code="PRV002",
@@ -46,7 +46,7 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for container in workload.containers:
         for hook in container.hooks:
-            if hook.privileged is not None and hook.privileged.value is True:
+            if is_true(hook.privileged):
                 yield Finding(hook.privileged, f"{hook.kind} hook of {container.display_name!r} runs privileged",
                               container, certain=hook.privileged.certain)
             elif user_is_root(hook.user):

@@ -112,7 +112,7 @@ def _container_problem(container: Container) -> str | None:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    main = workload.containers[0] if workload.containers else None
+    main = workload.main_container
     for instruction in instructions(build_stages(workload), "RUN"):
         problem = next(filter(None, map(script_problem, run_scripts(instruction))), None)
         if problem is not None:

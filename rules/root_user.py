@@ -34,7 +34,7 @@ USER 10001
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Value, Workload
-from isolint.helpers import image_stages, instructions, stage_label, user_is_root
+from isolint.helpers import image_stages, instructions, is_false, stage_label, user_is_root
 
 RULE = Rule(
     code="USR002",
@@ -50,7 +50,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES:
         if not ctx.at_least(1, 23):
             return
-        if ctx.at_least(1, 35) and workload.host_users is not None and workload.host_users.value is False:
+        if ctx.at_least(1, 35) and is_false(workload.host_users):
             return
         if user_is_root(workload.security.run_as_user):
             yield Finding(workload.security.run_as_user, "pod sets runAsUser: 0 (root)")

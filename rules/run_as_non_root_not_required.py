@@ -39,6 +39,7 @@ start until the pod sets `runAsUser` or the image a non-root `USER`.
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
+from isolint.helpers import is_false, is_true
 
 RULE = Rule(
     code="USR001",
@@ -53,16 +54,16 @@ RULE = Rule(
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if ctx.at_least(1, 35) and workload.host_users is not None and workload.host_users.value is False:
+    if ctx.at_least(1, 35) and is_false(workload.host_users):
         return
     pod = workload.security.run_as_non_root
-    if pod is not None and pod.value is False:
+    if is_false(pod):
         yield Finding(pod, "pod sets runAsNonRoot: false", fix=Fix.replace(pod, True))
-    pod_requires = pod is not None and pod.value is True
+    pod_requires = is_true(pod)
     for container in workload.containers:
         own = container.security.run_as_non_root
         if own is not None:
-            if own.value is False:
+            if is_false(own):
                 yield Finding(own, f"container {container.display_name!r} sets runAsNonRoot: false", container,
                               fix=Fix.replace(own, True))
         elif not pod_requires:

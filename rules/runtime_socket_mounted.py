@@ -33,7 +33,7 @@ proxy that allows only the calls needed, or run such tooling in a dedicated VM.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import RUNTIME_SOCKETS, exposed_runtime_socket, host_mount_report
+from isolint.helpers import RUNTIME_SOCKETS, exposed_runtime_socket, host_mount_report, is_true
 
 RULE = Rule(
     code="MNT002",
@@ -49,7 +49,7 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     sockets = ctx.options["sockets"]
-    if workload.use_api_socket is not None and workload.use_api_socket.value is True:
+    if is_true(workload.use_api_socket):
         yield Finding(workload.use_api_socket, "use_api_socket gives the container the Docker API of the host",
                       certain=workload.use_api_socket.certain)
     for volume in workload.volumes:

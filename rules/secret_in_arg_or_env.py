@@ -133,7 +133,7 @@ def _pair(pair: KeyValue, what: str, options: dict, report_interpolated: bool,
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     options = dict(ctx.options)
-    main = workload.containers[0] if workload.containers else None
+    main = workload.main_container
     yield from _dockerfile(workload, options, main)
     if workload.format is Format.DOCKERFILE:
         return

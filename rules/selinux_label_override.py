@@ -31,7 +31,7 @@ Leave the label to the runtime; set only `level` when several containers must sh
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, SELinux, Severity, Workload
-from isolint.helpers import security_setters
+from isolint.helpers import is_true, security_setters
 
 RULE = Rule(
     code="MAC004",
@@ -60,7 +60,7 @@ def _type_allowed(selinux_type: str, workload: Workload, ctx: Context) -> bool:
 
 
 def _problems(selinux: SELinux, workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if selinux.disabled is not None and selinux.disabled.value is True:
+    if is_true(selinux.disabled):
         yield Finding(selinux.disabled, "SELinux labelling is disabled", certain=selinux.disabled.certain)
     if selinux.type is not None and not _type_allowed(selinux.type.value, workload, ctx):
         unconfined = not selinux.type.value.startswith("container_")

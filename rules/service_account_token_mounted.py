@@ -41,6 +41,7 @@ fails; mount a projected token for it instead.
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
+from isolint.helpers import is_false
 
 RULE = Rule(
     code="MNT009",
@@ -57,11 +58,10 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if not workload.containers:
         return  # no container to get a token (a KubeVirt VM's guest gets none unless it asks)
     pod = workload.automount_service_account_token
-    if pod is not None and pod.value is False:
+    if is_false(pod):
         return
     account = ctx.service_account_of(workload)
-    if pod is None and account is not None and account.automount_service_account_token is not None \
-            and account.automount_service_account_token.value is False:
+    if pod is None and account is not None and is_false(account.automount_service_account_token):
         return
     name = workload.service_account.value if workload.service_account is not None else "default"
     if pod is not None:
@@ -77,5 +77,5 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
 
 
 def _fix(workload: Workload) -> Fix | None:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     return Fix.set(container, "automountServiceAccountToken", False, pod=True) if container else None

@@ -75,7 +75,7 @@ def _message(change: ModeChange, bits: set[str]) -> str:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for node, change in image_mode_changes(workload):
         bits = special_bits(change.mode)
         if change.directory or any(path.endswith("/") for path in change.paths):

@@ -32,6 +32,7 @@ with `docker exec` instead of a permanently attached sidecar.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="NS008",
@@ -46,7 +47,7 @@ HOST_FIELDS = {"network": "host_network", "pid": "host_pid", "ipc": "host_ipc"}
 
 def _joins_host(workload: Workload, namespace: str) -> bool:
     value = getattr(workload, HOST_FIELDS.get(namespace, ""), None)
-    return value is not None and value.value is True
+    return is_true(value)
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:

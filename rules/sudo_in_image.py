@@ -63,7 +63,7 @@ def _reason(instruction: Instruction, packages: set[str]) -> str | None:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     packages = set(ctx.options["packages"])
     for instruction in instructions(image_stages(workload), "RUN"):
         reason = _reason(instruction, packages)

@@ -113,7 +113,7 @@ def _instruction_problem(instruction: Instruction) -> str | None:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for instruction in instructions(build_stages(workload), "RUN", "ENV", "COPY", "ADD"):
         problem = _instruction_problem(instruction)
         if problem is not None:

@@ -35,7 +35,7 @@ spec:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import RuntimeKind, runtime_isolation
+from isolint.helpers import RuntimeKind, is_true, runtime_isolation
 
 RULE = Rule(
     code="RI006",
@@ -53,6 +53,6 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if not trust.escalates or runtime_isolation(workload, ctx).kind is RuntimeKind.VM:
         return
     host_users = workload.host_users
-    if host_users is None or host_users.value is True:
+    if host_users is None or is_true(host_users):
         yield Finding(host_users or workload, f"{trust.value} pod shares the node's user IDs: set hostUsers: false "
                       "(a user namespace) so that root in the container is not root on the node if it escapes")

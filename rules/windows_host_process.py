@@ -30,7 +30,7 @@ locked-down namespaces.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import security_setters
+from isolint.helpers import is_true, security_setters
 
 RULE = Rule(
     code="PRV005",
@@ -46,6 +46,6 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for security, container in security_setters(workload):
         host_process = security.windows_host_process
-        if host_process is not None and host_process.value is True:
+        if is_true(host_process):
             who = "pod" if container is None else f"container {container.display_name!r}"
             yield Finding(host_process, f"{who} sets windowsOptions.hostProcess: true", container)

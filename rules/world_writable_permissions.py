@@ -78,7 +78,7 @@ def _severity(change: ModeChange, trees: list[str]) -> Severity:
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    container = workload.containers[0] if workload.containers else None
+    container = workload.main_container
     for node, change in image_mode_changes(workload):
         writable, sticky = _others_can_write(change.mode)
         if not writable or sticky:

@@ -28,6 +28,7 @@ VM or a sandboxed runtime.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
+from isolint.helpers import is_true
 
 RULE = Rule(
     code="MAC006",
@@ -42,6 +43,6 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     for container in workload.containers:
         value = container.security.writable_cgroups
-        if value is not None and value.value is True:
+        if is_true(value):
             yield Finding(value, "service mounts the cgroup filesystem writable (writable-cgroups)", container,
                           certain=value.certain)

@@ -43,7 +43,7 @@ volume is mounted where it writes.
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Role, Rule, Severity, Workload
-from isolint.helpers import compose_fragment, is_privileged, runs_windows
+from isolint.helpers import compose_fragment, is_privileged, is_true, runs_windows
 
 RULE = Rule(
     code="FS001",
@@ -64,7 +64,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if container.role is Role.EPHEMERAL or is_privileged(container):
             continue
         value = container.security.read_only_root_filesystem
-        if value is not None and value.value is True:
+        if is_true(value):
             continue
         node = value if value is not None else container.name or container
         fix = Fix.replace(value, True) if value is not None else Fix.set(
