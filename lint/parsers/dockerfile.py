@@ -34,6 +34,7 @@ from ..model import (
     Value,
     Workload,
 )
+from ..sources import excerpt
 from .dockerfile_syntax import (
     Env,
     LogicalLine,
@@ -125,15 +126,25 @@ def _make_instruction(path: str, raw: LogicalLine, escape: str, errors: list[Par
     return _instruction(path, raw, word, value, escape, errors, trigger=trigger)
 
 
+MAX_UNKNOWN_SHOWN = 3  # unknown instructions reported one by one in a file; then one error for the rest
+_UNKNOWN = "unknown instruction"
+
+
 def _instruction(path: str, raw: LogicalLine, word: str, value: str, escape: str, errors: list[ParseError], *,
                  trigger: Instruction | None) -> Instruction | None:
     """The instruction ``word value`` read from ``raw`` (or the trigger of its ``ONBUILD``)."""
     keyword = word.upper()
     loc = Location(path, raw.line, raw.column)
     if keyword not in KNOWN_INSTRUCTIONS:
-        errors.append(ParseError(
-            path, f"unknown instruction {word!r}: BuildKit rejects it; "
-            "check the spelling or a missing line continuation on the line before", loc.line, loc.column))
+        # a few are named; a file of them is no Dockerfile, and its lines are not echoed (docs/security.md)
+        unknown = sum(e.message.startswith(_UNKNOWN) for e in errors[-MAX_UNKNOWN_SHOWN - 1:])
+        if unknown < MAX_UNKNOWN_SHOWN:
+            errors.append(ParseError(
+                path, f"{_UNKNOWN} {excerpt(word)}: BuildKit rejects it; "
+                "check the spelling or a missing line continuation on the line before", loc.line, loc.column))
+        elif unknown == MAX_UNKNOWN_SHOWN:
+            errors.append(ParseError(path, f"{_UNKNOWN}s follow, not listed: is this file a Dockerfile?",
+                                     loc.line, loc.column))
         return None
     if not value and keyword in NEEDS_ARGUMENTS:
         hint = ARGUMENT_HINTS.get(keyword)
@@ -255,7 +266,7 @@ class _ImageBuilder:
         base_value, base_certain = expand(base_text, self.global_env, self.escape)
         # An ARG without a value is meant to be passed at build time: unknown, not an error.
         if instruction.arguments and not base_value and base_certain:
-            self.error(instruction, f"the base image {base_text!r} is empty after substituting ARGs: "
+            self.error(instruction, f"the base image {excerpt(base_text)} is empty after substituting ARGs: "
                        "give the ARG a non-empty default value")
         base = Value(base_value, loc, base_certain, text=base_text if base_text != base_value else None)
         name = self.stage_name(instruction, words[2]) if len(words) == 3 else None
@@ -273,11 +284,11 @@ class _ImageBuilder:
 
     def stage_name(self, instruction: Instruction, name: str) -> Value[str]:
         if not re.match(_STAGE_NAME_RE, name):
-            self.error(instruction, f"invalid stage name {name!r}: it must start with a letter and contain only "
+            self.error(instruction, f"invalid stage name {excerpt(name)}: it must start with a letter and contain only "
                        "letters, digits, '-', '_' and '.'")
         for state in self.stages:
             if state.stage.name is not None and state.stage.name.value.lower() == name.lower():
-                self.error(instruction, f"duplicate stage name {name!r} (first used at line "
+                self.error(instruction, f"duplicate stage name {excerpt(name)} (first used at line "
                            f"{state.stage.loc.line}): stage names must be unique")
         return Value(name, instruction.loc)
 
@@ -322,7 +333,7 @@ class _ImageBuilder:
             match = re.match(_PORT_RE, value)
             if match is None:
                 if certain:
-                    self.error(instruction, f"EXPOSE: invalid port {word!r}: write <port>[/<protocol>] "
+                    self.error(instruction, f"EXPOSE: invalid port {excerpt(word)}: write <port>[/<protocol>] "
                                "or <first>-<last>[/<protocol>]")
                 continue
             loc = instruction.loc
@@ -337,7 +348,7 @@ class _ImageBuilder:
         for word in split_words(instruction.value, self.escape):
             name, has_default, default = word.partition("=")
             if not name:
-                self.error(instruction, f"invalid ARG {word!r}: the name before '=' is blank")
+                self.error(instruction, f"invalid ARG {excerpt(word)}: the name before '=' is blank")
                 continue
             if env_names is not None and name in env_names:
                 continue  # an ENV of the same name takes precedence over the ARG

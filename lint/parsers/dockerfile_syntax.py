@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import KeyValue, Location, ParseError, Value
+from ..sources import excerpt
 
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
@@ -71,7 +72,7 @@ def read_directives(path: str, lines: list[str], errors: list[ParseError]) -> tu
                 escape = value
             else:
                 errors.append(ParseError(
-                    path, f"invalid escape directive {value!r}: it must be a backslash (\\) or a backtick (`)",
+                    path, f"invalid escape directive {excerpt(value)}: it must be a backslash (\\) or a backtick (`)",
                     number, loc.column))
         key_text = match.group(1) if match.group(1) != key else None
         found[key] = KeyValue(Value(key, loc, text=key_text), Value(value, loc))
