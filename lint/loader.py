@@ -34,7 +34,7 @@ def overrides_with_base(paths: Iterable[str]) -> set[str]:
     """The Compose override files among ``paths`` (``compose.override.yaml`` ...) whose base file is
     among them too. The Compose parser merges an override into its base, so such an override is
     linted there, as Compose runs it; an override without its base in the run is linted as itself."""
-    from .parsers.compose_files import base_file_for
+    from .parsers.compose.files import base_file_for
 
     paths = list(paths)
     bases = [(p, base) for p in paths if (base := base_file_for(p)) is not None]

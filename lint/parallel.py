@@ -137,7 +137,8 @@ class Workers:
         import gc
         import multiprocessing  # only here: costly to import, useless for a commit's few files
 
-        from .parsers import compose, dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
+        from .parsers import dockerfile, kubernetes  # noqa: F401  (imported once, before forking)
+        from .parsers.compose import project  # noqa: F401
 
         self._freeze_results()  # a large run
         self.count = count

@@ -17,13 +17,12 @@ from isolint.cli import _settings as settings_from_args
 from isolint.cli import build_parser
 from isolint.loader import overrides_with_base
 from isolint.model import FileModel, Location
-from isolint.parsers import compose
-from isolint.parsers.compose import parse_compose
-from isolint.parsers.compose_files import base_file_for, override_file_for
+from isolint.parsers.compose import parse_compose, project
+from isolint.parsers.compose.files import base_file_for, override_file_for
 from isolint.runner import RunResult, run
 
+from .compose_helpers import container, parse_file, service, write
 from .fixture_harness import FIXTURES
-from .test_compose_parser import container, parse_file, service, write
 
 E13 = FIXTURES / "compose-merge" / "e13"
 
@@ -327,13 +326,13 @@ def test_include_is_never_followed_and_included_files_are_linted_where_they_lie(
         monkeypatch: pytest.MonkeyPatch) -> None:
     root = FIXTURES / "compose-merge" / "no-override"
     reads: list[str] = []
-    real = compose.read_linked
+    real = project.read_linked
 
     def spy(path: str, root: str, max_bytes: int) -> str | None:
         reads.append(path)
         return real(path, root, max_bytes)
 
-    monkeypatch.setattr(compose, "read_linked", spy)
+    monkeypatch.setattr(project, "read_linked", spy)
     model = parse_file(root / "docker-compose.yml")
     assert model.errors == []
     assert [w.resource.name for w in model.workloads] == ["app"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..yamlsource import YMap, YSeq
-from .compose_interpolation import Interpolated
-from .compose_syntax import split_port, split_volume
+from ...yamlsource import YMap, YSeq
+from .interpolation import Interpolated
+from .syntax import split_port, split_volume
 
 RESET = "!reset"
 OVERRIDE = "!override"
