@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .rule import Severity
+from .selectors import matches
 from .settings import Settings, parse_version
 
 CONFIG_NAMES = (".isolint.toml", ".isolint.yaml", ".isolint.yml")
@@ -210,25 +211,30 @@ def apply_config(settings: Settings, config: Config) -> None:
 
 
 def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:
-    """Rule keys must name a rule; option keys must be options that rule declares, of the same type."""
+    """Rule keys are selectors (:mod:`isolint.selectors`) that select a rule; option keys must be
+    options each selected rule declares, of the same type (so a group or ``ALL`` takes only ``severity``)."""
     for key, table in config.data.get("rules", {}).items():
-        rule = next((r for r in rules if key.upper() == r.code or key.lower() == r.name), None)
-        if rule is None:
+        selected = [r for r in rules if matches(key, r)]
+        if not selected:
             raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key])}: no such rule "
                               "(see `isolint rules`)")
-        declared = rule.meta.options
         for option, value in table.items():
-            if option == "severity":
-                continue
-            name = _kebab_to_snake(option)
-            if name not in declared:
-                known = ", ".join(k.replace("_", "-") for k in declared) or "none"
-                raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key, option])}: "
-                                  f"{rule.code} has no option {option!r} (its options: {known})")
-            default = declared[name]
-            if default is not None and not _same_kind(default, value):
-                raise ConfigError(f"{config.path}: invalid value for {_where(config, ['rules', key, option])}: "
-                                  f"expected {type(default).__name__}, got {type(value).__name__}")
+            if option != "severity":
+                for rule in selected:
+                    _check_option(config, key, rule, option, value)
+
+
+def _check_option(config: Config, key: str, rule: Any, option: str, value: Any) -> None:
+    declared = rule.meta.options
+    name = _kebab_to_snake(option)
+    if name not in declared:
+        known = ", ".join(k.replace("_", "-") for k in declared) or "none"
+        raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key, option])}: "
+                          f"{rule.code} has no option {option!r} (its options: {known})")
+    default = declared[name]
+    if default is not None and not _same_kind(default, value):
+        raise ConfigError(f"{config.path}: invalid value for {_where(config, ['rules', key, option])}: "
+                          f"expected {type(default).__name__}, got {type(value).__name__}")
 
 
 def _same_kind(default: Any, value: Any) -> bool:

@@ -13,6 +13,7 @@ from .context import Context
 from .fixes import Fix
 from .model import FileModel, Location, Namespace, ParseError, Resource, RuntimeClass, ServiceAccount, Workload
 from .rule import Finding, LoadedRule, Severity
+from .selectors import settings_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +84,15 @@ class PreparedRule:
 
 def prepare_rules(rules: list[LoadedRule], severity_overrides: Mapping[str, Severity] | None = None,
                   rule_options: Mapping[str, Mapping[str, Any]] | None = None) -> list[PreparedRule]:
-    overrides = severity_overrides or {}
-    options = rule_options or {}
-    return [PreparedRule(rule, overrides.get(rule.code) or overrides.get(rule.name),
-                         {**rule.meta.options, **options.get(rule.code, {}), **options.get(rule.name, {})})
-            for rule in rules]
+    """Overrides and options are keyed by rule selector; the most specific selector wins."""
+    prepared = []
+    for rule in rules:
+        severity = settings_for(severity_overrides or {}, rule)
+        options = dict(rule.meta.options)
+        for table in settings_for(rule_options or {}, rule):
+            options.update(table)
+        prepared.append(PreparedRule(rule, severity[-1] if severity else None, options))
+    return prepared
 
 
 def check_model(prepared: list[PreparedRule], model: FileModel, ctx: Context, outcome: Outcome) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from .rule import LoadedRule, Rule
+from .selectors import matches, unknown
 
 ENTRY_POINT_GROUP = "isolint.rules"
 PROFILES: dict[str, tuple[str, ...]] = {
@@ -31,11 +32,9 @@ class Registry:
         return {r.code: r for r in self.rules}
 
     def find(self, key: str) -> LoadedRule | None:
-        key = key.strip()
-        for rule in self.rules:
-            if key.upper() == rule.code or key.lower() == rule.name:
-                return rule
-        return None
+        """The one rule the selector ``key`` selects (a code, a name; a prefix only one rule has)."""
+        found = [rule for rule in self.rules if matches(key, rule)]
+        return found[0] if len(found) == 1 else None
 
 
 def _from_module(module: ModuleType) -> LoadedRule | None:
@@ -139,16 +138,6 @@ def _add(registry: Registry, seen: dict[str, str], rule: LoadedRule) -> None:
     registry.rules.append(rule)
 
 
-def matches(rule: LoadedRule, selector: str) -> bool:
-    """A selector is a code (``PRV001``), a code prefix or group (``PRV``), or a rule name."""
-    selector = selector.strip()
-    if not selector:
-        return False
-    if selector.lower() == rule.name or selector.upper() == "ALL":
-        return True
-    return rule.code.startswith(selector.upper())
-
-
 def select_rules(registry: Registry, select: Iterable[str] = (), ignore: Iterable[str] = (),
                  profile: str | None = None) -> list[LoadedRule]:
     """The rules a run uses.
@@ -163,11 +152,11 @@ def select_rules(registry: Registry, select: Iterable[str] = (), ignore: Iterabl
         wanted = PROFILES[profile]
         chosen = [r for r in registry.rules if set(r.meta.profiles) & set(wanted)]
     elif select:
-        chosen = [r for r in registry.rules if any(matches(r, s) for s in select)]
+        chosen = [r for r in registry.rules if any(matches(s, r) for s in select)]
     else:
         chosen = [r for r in registry.rules if r.meta.default]
-    return [r for r in chosen if not any(matches(r, s) for s in ignore)]
+    return [r for r in chosen if not any(matches(s, r) for s in ignore)]
 
 
 def unknown_selectors(registry: Registry, selectors: Iterable[str]) -> list[str]:
-    return [s for s in selectors if s.strip() and not any(matches(r, s) for r in registry.rules)]
+    return unknown(selectors, registry.rules)

@@ -1,7 +1,7 @@
 """Suppressions: silencing a finding on purpose, always with a written reason.
 
-Four forms, one grammar for the rule list (codes ``PRV001``, names ``privileged-container``,
-group prefixes ``PRV`` or ``ALL``) and the reason (free text after it):
+Four forms, one grammar for the rule list (:mod:`isolint.selectors`: codes ``PRV001``, names
+``privileged-container``, code prefixes ``PRV``/``PRV0`` or ``ALL``) and the reason (free text after it):
 
 * a comment ``# isolint: ignore[PRV001] node agent, reviewed in #123`` on the line before the
   flagged line or at its end (YAML); in a Dockerfile on the line before the instruction. Comment
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from .engine import Diagnostic
 from .model import FileModel, Format, KeyValue, Location, Resource, Workload
 from .rule import LoadedRule, Severity
+from .selectors import RuleKey, matches, settings_for
 from .settings import Settings
 
 SUPPRESSION_WITHOUT_REASON = "SUP001"
@@ -57,15 +58,10 @@ class Suppression:
     def silences(self, d: Diagnostic) -> bool:
         if self.container is not None and d.container != self.container:
             return False
-        hits = [token for token in self.rules if selects(token, d.rule, d.name)]
+        rule = RuleKey(d.rule, d.name)
+        hits = [token for token in self.rules if matches(token, rule)]
         self.used.update(hits)
         return bool(hits)
-
-
-def selects(token: str, code: str, name: str) -> bool:
-    token = token.strip()
-    upper = token.upper()
-    return upper in ("ALL", code) or token.lower() == name or (token.isalpha() and code.startswith(upper))
 
 
 def parse_entries(text: str) -> list[tuple[str, str]]:
@@ -289,14 +285,14 @@ def _meta_findings(suppressions: list[Suppression], ran: Sequence[LoadedRule], k
         for token in sup.rules:
             if token in sup.used:
                 continue
-            if not any(selects(token, r.code, r.name) for r in known):
+            if not any(matches(token, r) for r in known):
                 yield _meta(unused, sup, severity, f"suppression names unknown rule {token!r} (see `isolint rules`)")
-            elif any(selects(token, r.code, r.name) for r in ran):
+            elif any(matches(token, r) for r in ran):
                 yield _meta(unused, sup, severity, f"unused suppression: no {token} finding here to silence")
 
 
 def _meta(rule: LoadedRule, sup: Suppression, severity: dict[str, Severity], message: str) -> Diagnostic:
-    level = severity.get(rule.code) or severity.get(rule.name) or rule.meta.severity
+    level = [rule.meta.severity, *settings_for(severity, rule)][-1]
     return Diagnostic(rule=rule.code, name=rule.name, severity=level, location=sup.loc, message=message,
                       resource=sup.resource or Resource("File", os.path.basename(sup.loc.path)),
                       container=sup.container)
@@ -311,9 +307,9 @@ def drop_per_path_ignores(diagnostics: list[Diagnostic], per_path: dict[str, lis
     kept = []
     for d in diagnostics:
         rel = os.path.relpath(os.path.abspath(d.path), base).replace(os.sep, "/")
-        name = os.path.basename(d.path)
+        name, rule = os.path.basename(d.path), RuleKey(d.rule, d.name)
         hit = any((fnmatch.fnmatchcase(rel, glob) or ("/" not in glob and fnmatch.fnmatchcase(name, glob))
-                   or rel.startswith(glob.rstrip("/") + "/")) and any(selects(t, d.rule, d.name) for t in tokens)
+                   or rel.startswith(glob.rstrip("/") + "/")) and any(matches(t, rule) for t in tokens)
                   for glob, tokens in per_path.items())
         if not hit:
             kept.append(d)
