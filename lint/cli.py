@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="kind of the stream read from -")
     check.add_argument("--stdin-filename", default="<stdin>", help="path to report for -")
     check.add_argument("--max-file-size", type=int, default=None, help="skip files larger than this many bytes")
+    check.add_argument("--env-file", action="append", metavar="FILE",
+                       help="Compose variables from this file, over each project's .env (repeatable)")
+    check.add_argument("--interpolate-process-env", action=argparse.BooleanOptionalAction, default=None,
+                       help="interpolate Compose files with the process environment too (off by default: "
+                            "on CI it holds secrets that a pull request could make a finding print)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("--config", metavar="FILE", help="configuration file (default: found upward from the target)")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
@@ -242,6 +247,16 @@ def _settings(args: argparse.Namespace, config: Config | None = None):
             raise UsageError("--jobs must be 0 (one per core) or more")
         settings.jobs = args.jobs
     settings.exhaustive = getattr(args, "exhaustive", False)
+    if getattr(args, "interpolate_process_env", None) is not None:
+        settings.process_env = args.interpolate_process_env
+    for path in getattr(args, "env_file", None) or ():
+        from .sources import ReadError, read_text
+
+        try:  # named by the user, not the repository: read where it is
+            read_text(path, settings.max_file_size)
+        except ReadError as exc:
+            raise UsageError(f"--env-file {path}: {exc.message}") from None
+        settings.env_files.append(path)
     return settings
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from .rule import Severity
 from .selectors import matches
 from .settings import Settings, parse_version
+from .sources import OUTSIDE, ReadError, inside, is_inside, read_text, run_root
 
 CONFIG_NAMES = (".isolint.toml", ".isolint.yaml", ".isolint.yml")
 PYPROJECT = "pyproject.toml"
@@ -58,12 +59,11 @@ def _read_toml(path: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    try:  # read as hostile input like any linted file: non-blocking, size-limited
+        return tomllib.loads(read_text(path, MAX_CONFIG_BYTES))
+    except ReadError as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
+    except tomllib.TOMLDecodeError as exc:  # its message quotes no text of the file
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
@@ -72,7 +72,6 @@ def _read_yaml(path: str) -> dict[str, Any]:
     and through the loader that refuses alias bombs (schema validation would walk the expansion)."""
     import yaml
 
-    from .sources import ReadError, read_text
     from .yamlsource import load_all
 
     try:
@@ -88,8 +87,11 @@ def _read_yaml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: expected one YAML document, found {len(documents)}")
     try:  # plain safe_load too: it refuses tags such as !!python/object instead of keeping their text
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # its problem only: str(exc) quotes the file's lines
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -114,9 +116,8 @@ def read_config(path: str) -> Config:
 
 def _pyproject_has_table(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    except OSError:
+        text = read_text(path, MAX_CONFIG_BYTES)
+    except ReadError:
         return False
     return "tool.isolint" in text and isinstance(_read_toml(path).get("tool", {}).get("isolint"), dict)
 
@@ -146,7 +147,14 @@ def load_config(explicit: str | None, targets: Sequence[str]) -> Config:
         return read_config(explicit)
     start = next((t for t in targets if t != "-"), ".")
     found = find_config(start)
-    return read_config(found) if found else Config()
+    if found is None:
+        return Config()
+    # one found inside the repository under review must not lead out of it (one above it is the user's)
+    root = run_root(start)
+    if is_inside(os.path.join(os.path.realpath(os.path.dirname(found)), os.path.basename(found)), root) \
+            and inside(found, root) is None:
+        raise ConfigError(f"{found}: {OUTSIDE}")
+    return read_config(found)
 
 
 def _where(config: Config, path: Iterable[Any]) -> str:
@@ -195,7 +203,16 @@ def apply_config(settings: Settings, config: Config) -> None:
         settings.kubernetes_version = parse_version(data["kubernetes-version"])
     root = config.root
     if "baseline" in data:
-        settings.baseline = os.path.join(root or ".", data["baseline"])
+        settings.baseline = _inside_repository(config, "baseline", os.path.join(root or ".", data["baseline"]))
+    if "interpolate-process-env" in data:
+        settings.process_env = data["interpolate-process-env"]
+    for name in data.get("env-file", ()):
+        path = _inside_repository(config, "env-file", os.path.join(root or ".", name))
+        try:
+            read_text(path, settings.max_file_size)
+        except ReadError as exc:
+            raise ConfigError(f"{config.path}: {_where(config, ['env-file'])} {name}: {exc.message}") from None
+        settings.env_files.append(path)
     if "per-path-ignores" in data:
         settings.per_path_ignores = {glob: list(rules) for glob, rules in data["per-path-ignores"].items()}
         settings.root = root
@@ -208,6 +225,14 @@ def apply_config(settings: Settings, config: Config) -> None:
     if "trust" in data:
         settings.trust = {_kebab_to_snake(k): v for k, v in data["trust"].items()}
     settings.config_path = config.path
+
+
+def _inside_repository(config: Config, key: str, path: str) -> str:
+    """A path a configuration file names: the configuration may come from the repository under
+    review, so it must not lead out of it (:mod:`isolint.sources`)."""
+    if config.path is not None and inside(path, run_root(config.path)) is None:
+        raise ConfigError(f"{config.path}: {_where(config, [key])}: {path} {OUTSIDE}")
+    return path
 
 
 def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:

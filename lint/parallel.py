@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ class LoadTask:
     max_bytes: int = DEFAULT_MAX_BYTES
     merged_into_base: bool = False
     exhaustive: bool = False
+    environ: Mapping[str, str] | None = None  # Compose variables the user gave (--env-file ...)
 
 
 def cpu_count() -> int:
@@ -42,7 +43,7 @@ def cpu_count() -> int:
 
 def load(task: LoadTask) -> FileModel:
     model = load_file(task.path, task.kind, explicit=task.explicit, max_bytes=task.max_bytes,
-                      merged_into_base=task.merged_into_base, exhaustive=task.exhaustive)
+                      merged_into_base=task.merged_into_base, exhaustive=task.exhaustive, environ=task.environ)
     if _holds_nothing(model):
         model.lines = ()  # no finding can point into it: memory stays bounded by what matters
     return model
@@ -62,10 +63,11 @@ class Tasks(Sequence[LoadTask]):
     """A run's tasks in report order, compactly (tens of thousands are held until the report): the
     paths, a byte of flags each and the settings they share."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, exhaustive: bool = False) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, exhaustive: bool = False,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.paths: list[str] = []
         self.flags = bytearray()
-        self.max_bytes, self.exhaustive = max_bytes, exhaustive
+        self.max_bytes, self.exhaustive, self.environ = max_bytes, exhaustive, environ
 
     def append(self, path: str, kind: Kind, explicit: bool = False, merged_into_base: bool = False) -> None:
         self.paths.append(path)
@@ -79,7 +81,7 @@ class Tasks(Sequence[LoadTask]):
             return [self[i] for i in range(*index.indices(len(self)))]
         flags = self.flags[index]
         return LoadTask(self.paths[index], _KINDS[flags & 7], bool(flags & 8), self.max_bytes, bool(flags & 16),
-                        self.exhaustive)
+                        self.exhaustive, self.environ)
 
 
 _KINDS = tuple(Kind)

@@ -19,7 +19,7 @@ from .pipeline import FileResult, Job, Outcomes, SourceLines, lint_model, needs_
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
-from .sources import ReadError, decode
+from .sources import ReadError, decode, read_text
 from .suppress import FileSuppressions, SuppressionIndex
 from .trust import classify_workloads
 
@@ -50,7 +50,22 @@ def read_stdin(settings: Settings, data: bytes) -> FileModel:
                                                                             exc.line)])
     if settings.stdin_kind is None and _looks_like_dockerfile(text):
         kind = Kind.DOCKERFILE
-    return load_file(settings.stdin_filename, kind, text=text, explicit=True)
+    return load_file(settings.stdin_filename, kind, text=text, explicit=True, environ=compose_environ(settings))
+
+
+def compose_environ(settings: Settings) -> dict[str, str] | None:
+    """The variables Compose files are interpolated with, over each project's ``.env``: those of the
+    ``--env-file`` files (later files win), then, only with the ``--interpolate-process-env``
+    opt-in, the process environment (on CI it holds secrets: docs/security.md). None: none given."""
+    if not settings.env_files and not settings.process_env:
+        return None
+    from .parsers.compose_interpolation import read_dotenv
+
+    shell = dict(os.environ) if settings.process_env else {}
+    values: dict[str, str] = {}
+    for path in settings.env_files:  # checked readable when the settings were made (cli, config)
+        values.update(read_dotenv(read_text(path, settings.max_file_size), {**values, **shell}))
+    return {**values, **shell}
 
 
 def _looks_like_dockerfile(text: str) -> bool:
@@ -76,7 +91,7 @@ def load_tasks(paths: Iterable[str], settings: Settings, found: Callable[[str], 
             found(candidate.path)
     errors = [ParseError(path, message) for path, message in walk_errors]
     merged = overrides_with_base(c.path for c in kept)  # linted as part of their base Compose file
-    tasks = Tasks(settings.max_file_size, settings.exhaustive)
+    tasks = Tasks(settings.max_file_size, settings.exhaustive, compose_environ(settings))
     for c in kept:
         tasks.append(c.path, c.kind, c.explicit, c.path in merged)
     return tasks, errors

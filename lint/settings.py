@@ -48,3 +48,5 @@ class Settings:
     only_files: frozenset[str] | None = None  # --changed-since: real paths of the files to lint
     root: str | None = None  # folder of the configuration file (per-path-ignores are relative to it)
     config_path: str | None = None
+    env_files: list[str] = field(default_factory=list)  # Compose variables (--env-file, config env-file)
+    process_env: bool = False  # interpolate Compose files with the process environment too (opt-in)

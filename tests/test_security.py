@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from isolint.cli import main
 from isolint.parsers.compose import parse_compose
+
+from .cli_helpers import run_json, write
 
 
 def test_compose_interpolation_never_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,3 +22,50 @@ def test_compose_interpolation_never_reads_the_process_environment_by_default(mo
     model = parse_compose("compose.yaml", 'services:\n  a:\n    image: "x:${ISOLINT_TEST_SECRET:-safe}"\n',
                           environ={"ISOLINT_TEST_SECRET": "given"})
     assert model.workloads[0].containers[0].image.value == "x:given"
+
+
+COMPOSE = 'services:\n  a:\n    image: alpine\n    volumes: ["/${HOSTDIR:-srv}:/data"]\n'
+
+
+def _host_paths(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code, doc = run_json(capsys, "--select", "ALL", *args)
+    return code, " ".join(f["message"] for f in doc.get("findings", []))
+
+
+def test_env_file_flag_and_the_process_environment_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "compose.yaml", COMPOSE)
+    write(tmp_path, "vars.env", "HOSTDIR=from-env-file\n")
+    monkeypatch.setenv("HOSTDIR", "from-process")
+    _, messages = _host_paths(capsys, str(tmp_path))
+    assert "/srv" in messages and "from-process" not in messages
+    _, messages = _host_paths(capsys, "--env-file", str(tmp_path / "vars.env"), str(tmp_path))
+    assert "from-env-file" in messages
+    _, messages = _host_paths(capsys, "--interpolate-process-env", str(tmp_path))
+    assert "from-process" in messages
+    # the configuration key, and the flag's negation over it
+    write(tmp_path, ".isolint.toml", 'interpolate-process-env = true\nenv-file = ["vars.env"]\n')
+    _, messages = _host_paths(capsys, str(tmp_path))
+    assert "from-process" in messages
+    _, messages = _host_paths(capsys, "--no-interpolate-process-env", str(tmp_path))
+    assert "from-env-file" in messages and "from-process" not in messages
+    assert main(["check", "--env-file", str(tmp_path / "missing.env"), str(tmp_path)]) == 2
+
+
+def test_configuration_paths_stay_inside_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "compose.yaml", COMPOSE)
+    write(tmp_path, "outside.env", "HOSTDIR=marker-outside\n")
+    write(repo, ".isolint.toml", 'env-file = ["../outside.env"]\n')
+    capsys.readouterr()
+    assert main(["check", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert "points outside the repository: not read" in err and "marker-outside" not in err
+    # a configuration file that is itself a link out
+    (repo / ".isolint.toml").unlink()
+    write(tmp_path, "evil.toml", 'select = ["marker-outside"]\n')
+    (repo / ".isolint.toml").symlink_to(tmp_path / "evil.toml")
+    assert main(["check", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert "points outside the repository: not read" in err and "marker-outside" not in err
