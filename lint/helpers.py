@@ -28,14 +28,24 @@ def is_false(value: Value[Any] | None) -> bool:
 
 
 def user_is_root(user: Value[int | str] | None) -> bool:
-    """``0``, ``root``, ``0:0``, ``root:wheel`` (Compose ``user``, Dockerfile ``USER``, runAsUser)."""
+    """``0``, ``root``, ``0:0``, ``root:wheel`` (Compose ``user``, Dockerfile ``USER``, runAsUser).
+    The Windows administrator accounts are :func:`windows_administrator`, graded on their own."""
     if user is None:
         return False
     value = user.value
     if isinstance(value, int):
         return value == 0
     name = str(value).strip().split(":", 1)[0].strip()
-    return name in ("0", "root") or name.lower() in ("containeradministrator",)
+    return name in ("0", "root")
+
+
+WINDOWS_ADMINISTRATORS = ("containeradministrator", "nt authority\\system")
+
+
+def windows_administrator(user: Value[int | str] | None) -> bool:
+    """A Windows administrator account (``ContainerAdministrator``, ``NT AUTHORITY\\SYSTEM``, any case),
+    as a Dockerfile ``USER``, a Compose ``user`` or a Kubernetes ``runAsUserName``."""
+    return user is not None and isinstance(user.value, str) and user.value.strip().lower() in WINDOWS_ADMINISTRATORS
 
 
 def image_matches(image: str, patterns: Iterable[str]) -> bool:
@@ -196,11 +206,12 @@ class SensitivePath:
 # host-device rule and the runtime sockets to runtime-socket-mounted. The whole of ``/etc``, ``/run``
 # and ``/usr`` is critical when writable; below them only what the host executes or trusts as root
 # is (an application's own directory in ``/etc`` or ``/run``, or ``/usr/share/...``, is high or not
-# sensitive at all).
+# sensitive at all). ``/usr/src`` holds the kernel headers and module sources DKMS builds and loads as root.
 SENSITIVE_HOST_PATHS = (
     *(SensitivePath(p) for p in (
         "/proc", "/sys", "/boot", "/lib", "/lib64", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
-        "/usr/libexec", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/var/lib/kubelet", "/etc/kubernetes",
+        "/usr/libexec", "/usr/src", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/var/lib/kubelet",
+        "/etc/kubernetes",
         "/var/lib/docker", "/var/lib/containerd", "/var/lib/etcd", "/etc/cron*", "/etc/systemd", "/etc/sudoers*",
         "/etc/ssh", "/etc/profile.d", "/etc/ld.so.*", "/etc/init.d", "/etc/rc*", "/etc/shadow", "/etc/passwd",
         "/etc/udev", "/etc/modprobe.d", "/etc/modules-load.d", "/root/.ssh", "/root/.docker", "/root/.kube",
@@ -333,8 +344,37 @@ def runs_windows(workload: Workload) -> bool:
     return workload.os is not None and workload.os.value.lower() == "windows"
 
 
+def granted_capability(container: Container, names: Iterable[str]) -> Value[str] | None:
+    """The first ``capabilities.add`` / ``cap_add`` entry that grants one of ``names`` (``ALL`` grants
+    every one), or None. Only what the container adds: the runtime's default set is not counted."""
+    wanted = {capability_name(name) for name in names}
+    for raw in container.security.capabilities_add:
+        name = capability_name(raw.value)
+        if name in wanted or name == "ALL":
+            return raw
+    return None
+
+
+def host_namespace_amplifier(workload: Workload, capabilities: Iterable[str]) -> str | None:
+    """Why sharing a host namespace is critical for this workload: a container that certainly runs
+    privileged, or one that adds one of ``capabilities`` (catalogue NS-001/NS-002), else None."""
+    wanted = tuple(capabilities)
+    for container in workload.containers:
+        if is_privileged(container):
+            return f"container {container.display_name!r} is privileged"
+        raw = granted_capability(container, wanted)
+        if raw is not None:
+            return f"container {container.display_name!r} adds {capability_name(raw.value)}"
+    return None
+
+
 def is_privileged(container: Container) -> bool:
-    return is_true(container.security.privileged)
+    """The container certainly runs privileged. Rules that step aside for a privileged container (it
+    already has every capability, every device, no escalation barrier) ask this: a value that rests
+    on an unresolved variable (``privileged: ${P:-true}``) may well be false where it is deployed, so
+    it never hides a certain finding."""
+    privileged = container.security.privileged
+    return is_true(privileged) and privileged.certain
 
 
 # -- shell commands and Dockerfile contents (isolint.shell, isolint.images) ----------------------------

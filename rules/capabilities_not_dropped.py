@@ -43,7 +43,7 @@ in an entrypoint) needs a capability back in `add`: the fix can stop such a work
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, compose_fragment, is_true, pss_profile, windows_pod_exempt
+from isolint.helpers import capability_name, compose_fragment, is_privileged, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="CAP004",
@@ -66,8 +66,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     profile = pss_profile(ctx.settings)
     exact = kubernetes and profile is not None
     for container in workload.containers:
-        privileged = container.security.privileged
-        if profile is None and is_true(privileged):
+        if profile is None and is_privileged(container):
             continue
         dropped = container.security.capabilities_drop
         if any((d.value if exact else capability_name(d.value)) == "ALL" for d in dropped):

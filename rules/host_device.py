@@ -6,9 +6,10 @@ critical; single-purpose devices (`/dev/kvm`, `/dev/fuse`, `/dev/net/tun`, GPUs 
 `/dev/dri`, serial ports, USB, sound, video) medium; any other device high; a CDI name
 (`vendor.com/gpu=0`) info. Compose `device_cgroup_rules`: critical for type `a` or any major
 (`*`) with read or write access, high otherwise. A Kubernetes hostPath of type `CharDevice` /
-`BlockDevice`, or a hostPath or Compose bind of `/dev` or a path below it, at most medium: the
-device cgroup denies it to an unprivileged container, a privileged one is reported by
-`privileged-container`.
+`BlockDevice`, or a hostPath or Compose bind of `/dev` or a path below it: at most medium on an
+unprivileged container (its device cgroup denies the device nodes it was not given), graded by
+device as above on a privileged one, whose device cgroup allows every device (`/dev` or a disk is
+then critical: the host's disks are writable).
 
 ## Why is this bad?
 A device node is a direct line into a host driver: a disk device is the host's filesystem
@@ -37,7 +38,7 @@ import re
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Location, Rule, Severity, Value, Workload
-from isolint.helpers import host_mount_report, host_mounts, host_path_key, is_device_path
+from isolint.helpers import host_mount_report, host_mounts, host_path_key, is_device_path, is_privileged
 
 RULE = Rule(
     code="MNT006",
@@ -112,10 +113,15 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             and mount.volume.host_path_type.value in DEVICE_HOST_PATH_TYPES
         if not (typed or is_device_path(mount.source.value)):
             continue
-        severity = _device_severity(mount.source.value) if is_device_path(mount.source.value) else Severity.MEDIUM
+        severity = _device_severity(mount.source.value) if is_device_path(mount.source.value) else Severity.HIGH
         if severity is None:
             continue
         node, related = host_mount_report(workload, mount)
+        if is_privileged(container):
+            yield Finding(node, f"privileged container {container.display_name!r} mounts the host device path "
+                          f"{mount.source.value}: its device cgroup allows every device behind it", container,
+                          related=related, certain=mount.source.certain, severity=severity)
+            continue
         yield Finding(node, f"container {container.display_name!r} mounts the host device path "
                       f"{mount.source.value} (usable only where the device cgroup allows it)", container,
                       related=related, certain=mount.source.certain, severity=min(severity, Severity.MEDIUM))

@@ -1,6 +1,7 @@
 """## What it does
 Flags a workload that shares the host's process namespace: Kubernetes `hostPID: true`, Compose
-`pid: host`.
+`pid: host`. High; critical when a container of the workload is privileged or adds `SYS_PTRACE`
+(or `ALL`): it can then read and write the memory of host processes.
 
 ## Why is this bad?
 Every process on the node becomes visible: their command lines and environment (secrets), and,
@@ -26,7 +27,7 @@ Remove `hostPID`; to share processes between containers of one pod use
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import is_true
+from isolint.helpers import host_namespace_amplifier, is_true
 
 RULE = Rule(
     code="NS002",
@@ -42,4 +43,9 @@ RULE = Rule(
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     value = workload.host_pid
     if is_true(value):
-        yield Finding(value, "workload shares the host's process namespace", certain=value.certain)
+        amplifier = host_namespace_amplifier(workload, ("SYS_PTRACE",))
+        if amplifier is None:
+            yield Finding(value, "workload shares the host's process namespace", certain=value.certain)
+        else:
+            yield Finding(value, f"workload shares the host's process namespace and {amplifier}: it can enter "
+                          "host processes (nsenter -t 1, ptrace)", certain=value.certain, severity=Severity.CRITICAL)

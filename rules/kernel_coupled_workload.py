@@ -4,8 +4,10 @@ container: `SYS_MODULE` (kernel modules), a mount of `/lib/modules` or `/usr/lib
 `/dev/kvm` device, `BPF`/`PERFMON`/`SYS_ADMIN` together with `/sys/kernel/debug`,
 `/sys/kernel/tracing` or `/sys/fs/bpf` (eBPF and tracing), or a GPU/accelerator
 (`nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/*` limits, CDI GPU devices). High for an
-untrusted or multi-tenant workload; otherwise info (node agents legitimately do this). Sandboxed
-workloads are exempt.
+untrusted or multi-tenant workload; otherwise info (node agents legitimately do this). Only VM
+sandboxes (Kata, Firecracker) are exempt: gVisor's GPU support (nvproxy) forwards the driver's
+ioctls to the host's kernel driver, and its other paths here (modules, KVM, eBPF) reach the host
+kernel around the Sentry too.
 
 ## Why is this bad?
 These workloads load code into, instrument, or drive hardware through the host kernel, so
@@ -36,7 +38,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import canonical_host_path, capability_name, runtime_isolation
+from isolint.helpers import RuntimeKind, canonical_host_path, capability_name, runtime_isolation
 
 RULE = Rule(
     code="RI007",
@@ -87,14 +89,15 @@ def _signals(workload: Workload, accelerators: list[str]) -> Iterator[tuple[obje
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     runtime = runtime_isolation(workload, ctx)
-    if runtime.kind.sandboxed:
+    if runtime.kind is RuntimeKind.VM:
         return
+    where, why = ("even under", "the sandbox passes this access through to the host kernel") \
+        if runtime.kind.sandboxed else ("on the shared kernel of", "namespaces cannot isolate kernel-level access")
     trust = ctx.trust(workload)
     for node, what in _signals(workload, ctx.options["accelerator_resources"]):
         if trust.escalates:
-            yield Finding(node, f"{trust.value} workload {what} on the shared kernel of {runtime.label}: give it a "
-                          "dedicated node pool or a VM (e.g. a Kata GPU runtime class), since namespaces cannot "
-                          "isolate kernel-level access", severity=Severity.HIGH)
+            yield Finding(node, f"{trust.value} workload {what} {where} {runtime.label}: give it a dedicated "
+                          f"node pool or a VM (e.g. a Kata GPU runtime class), since {why}", severity=Severity.HIGH)
         else:
             yield Finding(node, f"workload {what}: namespaces cannot isolate this, so run only trusted code "
                           "here and keep it on dedicated nodes")

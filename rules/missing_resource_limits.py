@@ -36,6 +36,7 @@ services:
 from collections.abc import Iterator
 
 from isolint import Container, Context, Finding, Format, Role, Rule, Severity, Workload
+from isolint.helpers import runtime_isolation
 
 RULE = Rule(
     code="RI011",
@@ -57,6 +58,8 @@ def _missing(workload: Workload, container: Container) -> list[str]:
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if not ctx.options["all_workloads"] and not ctx.trust(workload).escalates:
         return
+    # under gVisor or Kata the pod has a kernel of its own: the neighbours share the node, not a kernel
+    where = "node" if runtime_isolation(workload, ctx).kind.sandboxed else "shared kernel"
     for container in workload.containers:
         if container.role is Role.EPHEMERAL:
             continue  # ephemeral containers cannot set resources
@@ -64,4 +67,4 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if missing:
             yield Finding(container.name or container, f"container {container.display_name!r} has no "
                           f"{' or '.join(missing)} limit: set one so it cannot starve the other workloads on the "
-                          "shared kernel", container)
+                          f"{where}", container)

@@ -46,7 +46,7 @@ stops setuid and file-capability binaries from raising privileges; a workload th
 from collections.abc import Iterator
 
 from isolint import Applicability, Container, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import compose_fragment, is_true, pss_profile, windows_pod_exempt
+from isolint.helpers import compose_fragment, is_privileged, is_true, pss_profile, windows_pod_exempt
 
 RULE = Rule(
     code="PRV004",
@@ -70,8 +70,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     setting, noun = ("allowPrivilegeEscalation", "container") if kubernetes else ("no-new-privileges", "service")
     leave_privileged = pss_profile(ctx.settings) is None
     for container in workload.containers:
-        privileged = container.security.privileged
-        if leave_privileged and is_true(privileged):
+        if leave_privileged and is_privileged(container):
             continue
         allowed = container.security.allow_privilege_escalation
         if allowed is None:

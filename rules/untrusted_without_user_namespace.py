@@ -1,6 +1,9 @@
 """## What it does
 Flags an untrusted or multi-tenant pod that runs without a user namespace (no
-`hostUsers: false`). VM-sandboxed pods (Kata, Firecracker) are exempt. Compose cannot ask for a
+`hostUsers: false`). Sandboxed pods are exempt: under a VM (Kata, Firecracker) container root is
+root only in the guest kernel, and under gVisor only inside its user-space kernel (the Sentry),
+which the kubelet does not combine with `hostUsers: false` anyway (it refuses the pod: the runsc
+handler does not support user namespaces, google/gvisor#13303). Compose cannot ask for a
 user namespace per service (Docker remaps users daemon-wide with `userns-remap`); a service that
 opts out with `userns_mode: host` is reported by `host-user-namespace`, raised one level when it
 is untrusted.
@@ -35,7 +38,7 @@ spec:
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import RuntimeKind, is_true, runtime_isolation
+from isolint.helpers import is_true, runtime_isolation
 
 RULE = Rule(
     code="RI006",
@@ -50,7 +53,7 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     trust = ctx.trust(workload)
-    if not trust.escalates or runtime_isolation(workload, ctx).kind is RuntimeKind.VM:
+    if not trust.escalates or runtime_isolation(workload, ctx).kind.sandboxed:
         return
     host_users = workload.host_users
     if host_users is None or is_true(host_users):
