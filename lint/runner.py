@@ -59,7 +59,7 @@ def compose_environ(settings: Settings) -> dict[str, str] | None:
     opt-in, the process environment (on CI it holds secrets: docs/security.md). None: none given."""
     if not settings.env_files and not settings.process_env:
         return None
-    from .parsers.compose_interpolation import read_dotenv
+    from .parsers.compose.interpolation import read_dotenv
 
     shell = dict(os.environ) if settings.process_env else {}
     values: dict[str, str] = {}
