@@ -1,8 +1,10 @@
 """## What it does
 Flags a Compose published port that listens on every host interface: no host address
 (`"8080:80"`, and `"80"`, which publishes on a random host port), or `0.0.0.0` / `::` /
-`[::]`, in short and long syntax, ranges included. Services on the host's network are left to
-`host-network`; `expose:` publishes nothing and is never flagged.
+`[::]`, in short and long syntax, ranges included. A port that is only an unset variable
+(`"${AD_PORT}"`) publishes whatever it holds on all interfaces: reported with low confidence.
+Services on the host's network are left to `host-network`; `expose:` publishes nothing and is
+never flagged.
 
 ## Why is this bad?
 Docker publishes such ports on all interfaces, public ones included, and inserts its own
@@ -46,6 +48,9 @@ ALL_INTERFACES = ("", "0.0.0.0", "::", "[::]")
 
 
 def _describe(port: Port) -> str:
+    if port.container_port is None and port.host_ip is not None and not port.host_ip.certain:
+        # "${AD_PORT}" with AD_PORT unset: whatever it holds is published
+        return f"port {port.host_ip.text!r} (unset variables) is published"
     if port.host_port is None:
         target = port.container_port.value if port.container_port is not None else "?"
         if port.container_port is not None and not port.container_port.certain:

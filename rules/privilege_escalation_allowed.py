@@ -6,8 +6,8 @@ container (Pod Security Standards Restricted, from 1.8); a Compose service witho
 false. From Kubernetes 1.25 a pod with `spec.os.name: windows` is exempt. A privileged container
 always escalates (the API rejects `false` with `privileged: true`): a plain run leaves it to
 `privileged-container`, `--profile pss-restricted` reports it as admission does. A Compose service
-with neither `image` nor `build` (a layer patching a service another file defines) is not judged:
-what it leaves unset says nothing.
+with neither `image` nor `build` (a layer patching a service another file defines) is judged only
+on what it sets (an explicit `no-new-privileges:false`): what it leaves unset says nothing.
 
 ## Why is this bad?
 Without `no_new_privs`, a setuid-root binary in the image turns any non-root foothold into root
@@ -64,8 +64,7 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES and (not ctx.at_least(1, 8)
                                                  or windows_pod_exempt(workload, ctx.kubernetes_version)):
         return
-    if compose_fragment(workload):
-        return
+    fragment = compose_fragment(workload)  # what a fragment leaves unset says nothing; an explicit false does
     kubernetes = workload.format is Format.KUBERNETES
     setting, noun = ("allowPrivilegeEscalation", "container") if kubernetes else ("no-new-privileges", "service")
     leave_privileged = pss_profile(ctx.settings) is None
@@ -74,6 +73,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             continue
         allowed = container.security.allow_privilege_escalation
         if allowed is None:
+            if fragment:
+                continue
             yield Finding(container.name or container, f"{noun} {container.display_name!r} does not set "
                           f"{setting}: setuid binaries can raise its privileges", container,
                           fix=_fix(container, kubernetes))

@@ -6,7 +6,9 @@ rootless), CRI-O, Podman and BuildKit sockets, any file named like one wherever 
 (mounting `/var/run` or `/run` exposes them all; mounting `/` is reported as the whole host
 filesystem by `sensitive-host-path`). Covers Kubernetes hostPath volumes (any `type`, `Socket`
 included), Compose binds in short and long syntax, named volumes that are binds in disguise,
-`npipe` mounts and Compose `use_api_socket: true`. Paths are canonicalised first (`/var/run` is `/run`, `//`, `..`).
+`npipe` mounts and Compose `use_api_socket: true`. A Compose bind whose source is an unset variable
+(`${DOCKER_SOCK}:/var/run/docker.sock`) is judged by its target: onto a path named like a runtime
+socket, it is reported with low confidence. Paths are canonicalised first (`/var/run` is `/run`, `//`, `..`).
 
 ## Why is this bad?
 Whoever can talk to the runtime API can start a privileged container with the host's root
@@ -30,10 +32,18 @@ proxy that allows only the calls needed, or run such tooling in a dedicated VM.
 - Kubernetes Pod Security Standards, Baseline: "HostPath Volumes"
 """
 
+import posixpath
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import RUNTIME_SOCKETS, exposed_runtime_socket, host_mount_report, is_true
+from isolint.helpers import (
+    RUNTIME_SOCKET_NAMES,
+    RUNTIME_SOCKETS,
+    exposed_runtime_socket,
+    host_mount_report,
+    host_path_key,
+    is_true,
+)
 
 RULE = Rule(
     code="MNT002",
@@ -65,7 +75,17 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
             if mount.type.value not in ("bind", "npipe") or mount.source is None:
                 continue
             socket = exposed_runtime_socket(mount.source.value, sockets)
+            node, related = host_mount_report(workload, mount)
             if socket is not None:
-                node, related = host_mount_report(workload, mount)
                 yield Finding(node, f"bind mount of {mount.source.value} exposes the runtime socket {socket}",
                               container, related=related, certain=mount.source.certain)
+            elif not mount.source.certain and mount.target is not None and _socket_target(mount.target.value, sockets):
+                yield Finding(node, f"bind mount of {mount.source.value} onto {mount.target.value}: the source is "
+                              "not known here, the target is where the runtime socket is mounted", container,
+                              related=related, certain=False)
+
+
+def _socket_target(target: str, sockets: list[str]) -> bool:
+    """A container path named like a runtime socket: what a bind whose source is unknown is judged by."""
+    key = host_path_key(target)
+    return posixpath.basename(key) in RUNTIME_SOCKET_NAMES or key in sockets

@@ -14,8 +14,9 @@ allow token (`public`); option `extra_tokens` adds organisation-specific words.
 A secret-looking name is medium: leaking it widens what a compromised container reaches, but it
 does not itself remove an isolation layer.
 
-Literal values that cannot be secrets are skipped: booleans, numbers, file paths, URLs without
-credentials and placeholders (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
+Literal values that cannot be secrets are skipped: booleans, numbers (except under a name that
+ends in a password word: `DB_PASSWORD: 12345678` is a password YAML happens to read as a number),
+file paths, URLs without credentials and placeholders (`AUTH_ENABLED=true`, `DB_PASSWORD_FILE=/run/secrets/db`,
 `TOKEN=<your token>`, `API_KEY=GOOGLE_API_KEY_VAL`). Beyond BuildKit's regex, a name whose last
 word describes a secret rather than holding it (option `descriptor_words`: `SECRET_NAME`,
 `SSH_KEY_PATH`, `AUTH_TYPE`, `POSTGRES_HOST_AUTH_METHOD`, `BASIC_AUTH_USERNAME`, `AWS_ACCESS_KEY_ID`)
@@ -74,6 +75,7 @@ CREDENTIAL_VALUE = (
 NOT_A_SECRET = (
     r"(?i)^(true|false|yes|no|on|off|none|null|enabled?|disabled?|[-+]?[0-9][0-9._]*[a-z]{0,2}"
     r"|\.{0,2}/\S*|[a-z][a-z0-9+.-]*://[^@\s/]*(/\S*)?)$")
+PASSWORD_WORDS = frozenset({"password", "passwd", "pword"})  # what may be all digits (a PIN), unlike a key or token
 REFERENCE = r"\$(\{|\(|[A-Za-z_])"
 PLACEHOLDER = r"^(<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9]*([_-][A-Z0-9]+)+|(?i:x{3,}([_-]x{3,})*)|\*+)$"
 FILE_PATH = r"(?i)^\S*/\S+\.(pem|key|crt|cert|json|txt|p12|pfx|jks|asc|gpg|pub)$"
@@ -87,11 +89,14 @@ def _secret_name(name: str, options: dict) -> bool:
     return words[-1] not in options["descriptor_words"]  # SECRET_NAME names a secret, it does not hold one
 
 
-def _literal(value: str) -> bool:
-    """A value written in the file that could be a secret."""
+def _literal(value: str, name: str = "") -> bool:
+    """A value written in the file that could be a secret (digits only: when ``name`` ends in a
+    password word, ``DB_PASSWORD=12345678``)."""
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1].strip()  # Compose keeps the quotes of a list entry (- KEY='<KEY>')
+    if value.isdigit() and name.rpartition("_")[2].lower() in PASSWORD_WORDS:
+        return True
     return bool(value) and not any(re.search(pattern, value)
                                    for pattern in (REFERENCE, NOT_A_SECRET, PLACEHOLDER, FILE_PATH))
 
@@ -105,7 +110,7 @@ def _dockerfile(workload: Workload, options: dict, container: Container | None) 
                               severity=Severity.HIGH)
             elif _secret_name(name, options):
                 if value is not None and value.strip() and not re.search(REFERENCE, value):
-                    if _literal(value):
+                    if _literal(value, name):
                         yield Finding(node, f"{instruction.keyword} {name} sets a secret in the image", container)
                 else:
                     yield Finding(node, f"{instruction.keyword} {name} passes a secret that persists in the "
@@ -127,7 +132,7 @@ def _pair(pair: KeyValue, what: str, options: dict, report_interpolated: bool,
             if report_interpolated:
                 yield Finding(pair.key, f"{what} {name} passes a secret that persists in the image history",
                               container)
-        elif _literal(value.value):
+        elif _literal(value.value, name):
             yield Finding(pair.key, f"{what} {name} has a literal secret value", container)
 
 

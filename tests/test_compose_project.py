@@ -337,3 +337,37 @@ def test_linked_files_outside_the_project_are_never_read(tmp_path: Path) -> None
     images = {w.resource.name: w.image for w in model.workloads}
     assert images["inside"] is not None and images["inside"].final_stage.user.value == "10001"
     assert images["outside"] is None and images["escape"] is None
+
+
+def test_extends_from_another_folder_rebases_relative_host_paths(tmp_path: Path) -> None:
+    # Compose resolves a service's relative paths against the file it is written in
+    write(tmp_path, "sub/common.yaml", """
+        services:
+          base:
+            image: x
+            build: {context: ./ctx, dockerfile: Dockerfile.x}
+            volumes: ["./data:/data", "../up:/up", "/abs:/abs", "~/h:/h", "named:/n",
+                      {type: bind, source: ./long, target: /long}]
+          chained:
+            extends: {file: deeper/y.yaml, service: y}
+        """)
+    write(tmp_path, "sub/deeper/y.yaml", "services:\n  y:\n    image: y\n    volumes: [./d:/d, ../u:/u]\n"
+                                         "    build: ..\n")
+    path = write(tmp_path, "compose.yaml", """
+        services:
+          app:
+            extends: {file: sub/common.yaml, service: base}
+            volumes: ["./own:/own"]
+          app2:
+            extends: {file: sub/common.yaml, service: chained}
+        """)
+    model = parse_file(path)
+    assert model.errors == []
+    sources = {w.resource.name: [m.source.value for m in w.containers[0].mounts if m.source] for w in model.workloads}
+    assert sources["app"] == ["./sub/data", "./up", "/abs", "~/h", "named", "./sub/long", "./own"]
+    assert sources["app2"] == ["./sub/deeper/d", "./sub/u"]
+    assert [m.type.value for m in container(model, "app").mounts][:5] == ["bind", "bind", "bind", "bind", "volume"]
+    builds = {w.resource.name: w.build.context.value for w in model.workloads if w.build and w.build.context}
+    assert builds == {"app": "./sub/ctx", "app2": "./sub"}
+    # positions still name the file the value was written in
+    assert container(model, "app").mounts[0].loc.path == str(tmp_path / "sub" / "common.yaml")

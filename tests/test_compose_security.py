@@ -31,6 +31,23 @@ def test_user_forms() -> None:
     assert ids("d") == (0, None)
     assert ids("e") == (33, 33)  # YAML 1.1 would read 33:33 as 2013; Compose keeps the text
     assert at(container(model, "a").security.run_as_user) == (2, 7)
+    # `user: 0` unquoted: Compose refuses the file ("must be a string"); the value is still judged
+    assert messages(model) == [(5, 7, "invalid Compose file: services.d.user: expected a string, got 0: "
+                                      "Compose refuses the file (quote the value)")]
+
+
+@pytest.mark.parametrize("spelling", ["0", "1000", "true", "0.5", "0755"])
+def test_user_that_is_not_a_string_is_what_compose_refuses(spelling: str) -> None:
+    hook = f"[{{command: x, user: {spelling}}}]"
+    model = parse(f"services:\n  a:\n    image: x\n    user: {spelling}\n    post_start: {hook}\n")
+    assert [(e.line, e.message.split(":")[1].strip()) for e in model.errors] == [(4, "services.a.user"),
+                                                                                (5, "services.a.post_start[0].user")]
+    assert all("Compose refuses the file" in e.message for e in model.errors)
+
+
+@pytest.mark.parametrize("spelling", ['"0"', "'1000'", "1000:1000", "root"])
+def test_user_that_is_a_string_for_compose_is_no_error(spelling: str) -> None:
+    assert parse(f"services:\n  a:\n    image: x\n    user: {spelling}\n").errors == []
 
 
 def test_group_add_caps_and_sysctls() -> None:

@@ -3,9 +3,11 @@ resources, environment, command, ports, volumes, devices, hooks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from isolint.model import Location, Value
 
-from .compose_helpers import PATH, at, container, messages, parse, service
+from .compose_helpers import PATH, at, container, messages, parse, parse_file, service, write
 
 
 # -- healthcheck, resources, env, command, extensions ------------------------------------------
@@ -354,7 +356,7 @@ def test_lifecycle_hooks() -> None:
                 privileged: ${HOOK_PRIVILEGED:-false}
             pre_start:
               - command: ./migrate.sh
-                user: 0
+                user: "0"
         """)
     assert model.errors == []
     hooks = container(model, "a").hooks
@@ -382,3 +384,77 @@ def test_lifecycle_hook_that_is_not_a_mapping_is_an_error() -> None:
     assert container(model, "a").hooks == ()
     assert [(line, text.split(": ", 2)[1]) for line, _, text in messages(model)] == [
         (4, "services.a.post_start[0]"), (5, "services.a.pre_stop")]
+
+
+def test_devices_are_unique_by_container_path_across_extends_and_override(tmp_path: Path) -> None:
+    write(tmp_path, "compose.override.yaml", """
+        services:
+          app:
+            devices: ["/dev/null:/dev/xvda", {source: /dev/zero, target: /dev/tty0}]
+        """)
+    path = write(tmp_path, "compose.yaml", """
+        services:
+          app:
+            image: x
+            devices: ["/dev/sda:/dev/xvda", "/dev/fuse", {source: /dev/kvm, target: /dev/kvm},
+                      "/dev/tty0:/dev/tty0:r"]
+          ext:
+            extends: app
+            devices: ["/dev/null:/dev/xvda", "/dev/fuse:/dev/fuse:r", "/dev/mem:/dev/kvm"]
+        """)
+    model = parse_file(path)
+    def devices(name: str) -> list[tuple[str | None, str | None, str | None]]:
+        return [(d.host.value if d.host else None, d.target.value if d.target else None,
+                 d.permissions.value if d.permissions else None) for d in container(model, name).devices]
+    # as docker compose config prints them (v2.40.3): the later entry takes the earlier one's place
+    assert devices("app") == [("/dev/null", "/dev/xvda", None), ("/dev/fuse", "/dev/fuse", None),
+                              ("/dev/kvm", "/dev/kvm", None), ("/dev/zero", "/dev/tty0", None)]
+    assert devices("ext") == [("/dev/null", "/dev/xvda", None), ("/dev/fuse", "/dev/fuse", "r"),
+                              ("/dev/mem", "/dev/kvm", None), ("/dev/tty0", "/dev/tty0", "r")]
+
+
+def test_secrets_and_configs_from_host_files_are_read_only_binds() -> None:
+    model = parse("""
+        services:
+          a:
+            image: x
+            secrets: [s, {source: t, target: custom}, {source: u, target: /abs/u}, env-secret, missing]
+            configs: [c, {source: d, target: /etc/d.conf}]
+        secrets:
+          s: {file: /var/run/docker.sock}
+          t: {file: ./t.txt}
+          u: {file: /etc/shadow}
+          env-secret: {environment: TOKEN}
+        configs:
+          c: {file: ~/.ssh/id_rsa}
+          d: {file: ./d.conf}
+        """)
+    mounts = [(m.type.value, m.source.value if m.source else None, m.target.value if m.target else None,
+               m.read_only.value if m.read_only else None) for m in container(model, "a").mounts]
+    assert mounts == [("bind", "/var/run/docker.sock", "/run/secrets/s", True),
+                      ("bind", "./t.txt", "/run/secrets/custom", True),
+                      ("bind", "/etc/shadow", "/abs/u", True),
+                      ("bind", "~/.ssh/id_rsa", "/c", True),
+                      ("bind", "./d.conf", "/etc/d.conf", True)]
+    mount = container(model, "a").mounts[0]
+    assert at(mount) == (4, 15) and at(mount.source) == (7, 7)  # reported at the service, the file related
+
+
+def test_unset_variables_keep_binds_and_ports_with_low_confidence() -> None:
+    model = parse("""
+        services:
+          a:
+            image: x
+            volumes: ["${SOCK}:/var/run/docker.sock:ro", {type: bind, source: "${SRC}", target: /t}, "${A}:${B}:ro"]
+            ports: ["${PORT}", "${HOST}:80", {target: "${T}", host_ip: 127.0.0.1}]
+        """)
+    c = container(model, "a")
+    assert model.errors == []
+    assert [(m.type.value, m.source.value, m.source.certain, m.target.value) for m in c.mounts] == [
+        ("bind", "${SOCK}", False, "/var/run/docker.sock"), ("bind", "${SRC}", False, "/t")]
+    assert c.mounts[0].read_only is not None and c.mounts[0].read_only.value is True
+    unknown, half, local = c.ports
+    assert unknown.container_port is None and unknown.host_ip is not None
+    assert (unknown.host_ip.value, unknown.host_ip.certain, unknown.host_ip.text) == ("", False, "${PORT}")
+    assert half.container_port is not None and half.container_port.value == 80 and not half.container_port.certain
+    assert local.host_ip is not None and local.host_ip.value == "127.0.0.1" and local.container_port is None

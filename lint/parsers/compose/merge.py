@@ -2,9 +2,9 @@
 ``compose.override.yaml``), following the Compose specification's merge rules as compose-go applies them.
 
 * Mappings are merged key by key; for a scalar the later value wins.
-* Sequences are appended, duplicates dropped. ``volumes``, ``secrets`` and ``configs`` are unique by
-  ``target`` and ``ports`` by ``{ip, target, published, protocol}``: a later entry with the same key is
-  merged into the earlier one (both long syntax) or replaces it.
+* Sequences are appended, duplicates dropped. ``volumes``, ``secrets``, ``configs`` and ``devices``
+  are unique by their path in the container and ``ports`` by ``{ip, target, published, protocol}``: a
+  later entry with the same key is merged into the earlier one (both long syntax) or replaces it.
 * ``command``, ``entrypoint`` and ``healthcheck.test`` are replaced, never appended.
 * A key whose value is tagged ``!override`` replaces what it merges onto; one tagged ``!reset`` removes
   it. The parser has already dropped ``!reset`` keys from each file's tree, keeping only the tag
@@ -118,12 +118,13 @@ def _list_to_mapping(seq: YSeq) -> YMap | YSeq:
         if not isinstance(item, str):
             return seq
         key, sep, value = item.partition("=")
-        mapping[key] = _keep_origin(item, value) if sep else None
+        mapping[key] = keep_origin(item, value) if sep else None
         mapping.key_pos[key] = seq.pos_of(i)
     return mapping
 
 
-def _keep_origin(item: str, value: str) -> str:
+def keep_origin(item: str, value: str) -> str:
+    """``value`` derived from ``item``, with its interpolation certainty when it had one."""
     if isinstance(item, Interpolated):
         return Interpolated(value, item.raw, item.certain)
     return value
@@ -156,7 +157,7 @@ def _merge_value(base: Any, main: Any, path: str) -> Any:
 
 def _identity_for(path: str) -> Callable[[Any], Any]:
     return {"volumes": _volume_target, "ports": _port_key, "secrets": _mount_target("/run/secrets/"),
-            "configs": _mount_target("/")}.get(path, _hashable)
+            "configs": _mount_target("/"), "devices": _device_target}.get(path, _hashable)
 
 
 def _volume_target(item: Any) -> Any:
@@ -167,6 +168,17 @@ def _volume_target(item: Any) -> Any:
             return ("target", split_volume(item)[1])
         except ValueError:
             return item
+    return _hashable(item)
+
+
+def _device_target(item: Any) -> Any:
+    """A device's path in the container: ``HOST[:CONTAINER[:PERMISSIONS]]`` (the container path
+    defaults to the host's) or the long syntax's ``target`` (else its ``source``)."""
+    if isinstance(item, YMap):
+        return ("device", str(item.get("target") or item.get("source")))
+    if isinstance(item, str):
+        parts = item.split(":")
+        return ("device", parts[1] if len(parts) > 1 and parts[1] else parts[0])
     return _hashable(item)
 
 

@@ -10,6 +10,7 @@ root, and only as data.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -17,11 +18,13 @@ from ...model import FileModel, Format, Location, ParseError, Value, Volume
 from ...sources import OUTSIDE, Outside, project_root, read_linked
 from ...yamlsource import YMap, YSeq, load_all
 from ..fields import _describe
+from .build import URL_CONTEXT
 from .files import override_file_for
 from .interpolation import Interpolated, InterpolationError, Lookup, interpolate, read_dotenv
-from .merge import RESET, merge_projects, merge_services
+from .merge import RESET, keep_origin, merge_projects, merge_services
 from .reader import ComposeReader, ServiceReader
 from .service import service_workloads
+from .syntax import split_volume
 
 MAX_READ_BYTES = 4 * 1024 * 1024
 MAX_EXTENDS_DEPTH = 32
@@ -277,7 +280,8 @@ class Project:
             return own
         base, _ = base_services[base_name]
         base = self._extended(base_name, base, base_services, base_path, chain)
-        return merge_services(base, own)
+        offset = os.path.relpath(os.path.dirname(base_path) or ".", os.path.dirname(path) or ".")
+        return merge_services(_rebased(base, offset) if offset != "." else base, own)
 
     def _extends_reference(self, raw: Any, where: str, loc: Location) -> tuple[str, str | None] | None:
         if isinstance(raw, str):
@@ -315,6 +319,19 @@ class Project:
         return out
 
 
+    def top_level_files(self, root: YMap, kind: str) -> dict[str, Value[str]]:
+        """The host files of top-level ``secrets`` or ``configs`` that name one (``file: PATH``), by name."""
+        entries = self.reader.mapping(root, kind, "")
+        if entries is None:
+            return {}
+        out = {}
+        for name, spec in entries.items():
+            path = self.at(f"{kind}.{name}").text(spec, "file") if isinstance(spec, YMap) else None
+            if path is not None and path.value.strip():
+                out[str(name)] = path
+        return out
+
+
 def _disguised_bind(r: ServiceReader, spec: Any) -> Value[str] | None:
     """The host path of a local volume with ``driver_opts: {type: none, o: bind, device: PATH}``."""
     if not isinstance(spec, YMap):
@@ -329,6 +346,52 @@ def _disguised_bind(r: ServiceReader, spec: Any) -> Value[str] | None:
     if not options & {"bind", "rbind"}:
         return None
     return r.under(".driver_opts").text(opts, "device")
+
+
+def _rebased(svc: YMap, offset: str) -> YMap:
+    """A service extended from a file in another folder, its relative host paths (bind sources, the
+    build context) made relative to the extending file's folder, as Compose resolves them:
+    ``./data`` in ``sub/x.yaml`` is ``./sub/data``."""
+    out = _without(svc, "")
+    volumes = svc.get("volumes")
+    if isinstance(volumes, YSeq):
+        rebased = YSeq()
+        rebased.pos, rebased.item_pos = volumes.pos, list(volumes.item_pos)
+        rebased.extend(_rebased_volume(item, offset) for item in volumes)
+        out["volumes"] = rebased
+    build = svc.get("build")
+    if isinstance(build, str):
+        out["build"] = _rebased_path(build, offset)
+    elif isinstance(build, YMap) and isinstance(build.get("context"), str):
+        context = _without(build, "")
+        context["context"] = _rebased_path(build["context"], offset)
+        out["build"] = context
+    return out
+
+
+def _rebased_volume(item: Any, offset: str) -> Any:
+    if isinstance(item, str):
+        try:
+            source = split_volume(item)[0]
+        except ValueError:
+            return item
+        if source is None or not source.startswith("."):
+            return item
+        return keep_origin(item, _rebased_path(source, offset) + item[len(source):])
+    if isinstance(item, YMap) and item.get("type") == "bind" and isinstance(item.get("source"), str):
+        mount = _without(item, "")
+        mount["source"] = _rebased_path(item["source"], offset)
+        return mount
+    return item
+
+
+def _rebased_path(path: str, offset: str) -> str:
+    """``path`` relative to a folder ``offset`` away; absolute, home, Windows, variable and remote paths kept."""
+    if not path or path.startswith(("/", "~", "$", "\\")) or re.match(URL_CONTEXT, path) or \
+            (len(path) >= 2 and path[1] == ":"):
+        return path
+    rebased = os.path.normpath(os.path.join(offset, path))
+    return keep_origin(path, rebased if rebased.startswith("..") or rebased == "." else "./" + rebased)
 
 
 def _entry_lines(documents: Iterable[YMap]) -> set[int]:

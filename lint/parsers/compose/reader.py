@@ -34,7 +34,7 @@ def is_uncertain(raw: Any) -> bool:
     return isinstance(raw, Interpolated) and not raw.certain
 
 
-def _scalar_text(raw: Any) -> str | None:
+def scalar_text(raw: Any) -> str | None:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, (int, float)):
@@ -77,7 +77,7 @@ class ComposeReader(Reader):
             written = self._base60_text(raw, loc, after_key)
             if written is not None:
                 return Value(written, loc)
-        text = _scalar_text(raw)
+        text = scalar_text(raw)
         if text is None:
             return None
         certain, source = origin(raw)

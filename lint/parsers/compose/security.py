@@ -14,7 +14,7 @@ from typing import Any
 
 from ...model import Location, NamespaceJoin, Profile, SecurityContext, SELinux, Value
 from ...yamlsource import YMap
-from .reader import ServiceReader, number_or_name
+from .reader import ServiceReader, number_or_name, scalar_text
 
 # Go strconv.ParseBool, which the daemon uses for ``no-new-privileges`` and ``writable-cgroups``.
 GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
@@ -50,6 +50,11 @@ def user(r: ServiceReader, svc: YMap) -> tuple[Value[int | str] | None, Value[in
     written = r.text(svc, "user")
     if written is None or not written.value.strip():
         return None, None
+    raw = svc["user"]
+    if isinstance(raw, (bool, int, float)) and written.value == scalar_text(raw):  # not 1000:1000 (YAML 1.1 base 60)
+        # `user: 0`: Compose refuses the file ("must be a string"); what it says is still judged
+        r.under(".user").error(f"expected a string, got {raw!r}: Compose refuses the file (quote the value)",
+                               written.loc)
     text = written.text or written.value
     name, sep, group = written.value.partition(":")
     uid = Value(number_or_name(name), written.loc, written.certain, text)

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 PROPAGATIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate"})
 HOOK_KEYS = ("pre_start", "post_start", "pre_stop")  # pre_start: in the spec's prose, not yet its schema
+# secrets and configs read from a host file are bind-mounted read-only, by default at these paths
+FILE_MOUNTS = {"secrets": "/run/secrets/", "configs": "/"}
 CDI_NAME = r"^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=\S+$"
 
 
@@ -51,6 +53,7 @@ class Document:
     root: YMap
     services: dict[str, tuple[YMap, Location]]  # after extends; name -> (service, service key loc)
     volumes: dict[str, Volume]  # top-level volumes
+    files: dict[str, dict[str, Value[str]]]  # "secrets"/"configs" -> name -> the host file it is read from
     modes: dict[str, dict[str, Value[str]]]  # each service's namespace modes, for service: joins
     boundaries: list[int]  # lines where a service or top-level key starts
 
@@ -62,7 +65,8 @@ def service_workloads(project: Project, root: YMap, boundaries: list[int]) -> li
         return []
     volumes = project.top_level_volumes(root)
     modes = {name: namespace_modes(project.at(f"services.{name}"), svc) for name, (svc, _) in resolved.items()}
-    document = Document(root, resolved, volumes, modes, boundaries)
+    files = {kind: project.top_level_files(root, kind) for kind in FILE_MOUNTS}
+    document = Document(root, resolved, volumes, files, modes, boundaries)
     workloads = []
     for name, (svc, loc) in resolved.items():
         try:
@@ -82,7 +86,7 @@ def service_workload(project: Project, document: Document, name: str, svc: YMap,
         image=r.text(svc, "image"),
         security=context,
         ports=_ports(r, svc),
-        mounts=_mounts(r, svc, document.volumes),
+        mounts=_mounts(r, svc, document.volumes) + _file_mounts(r, svc, document.files),
         devices=_devices(r, svc),
         command=_command(r, svc, "entrypoint"),
         args=_command(r, svc, "command"),
@@ -152,6 +156,8 @@ def _short_port(r: ServiceReader, item: Any, loc: Location, after_key: bool) -> 
     if spec is None or isinstance(item, (bool, float)):
         r.error(f"expected a port, got {_describe(item)}", loc)
         return None
+    if not spec.certain and not spec.value.strip():
+        return _unknown_port(spec, loc)
     try:
         host_ip, host, container, protocol = split_port(spec.value)
         host_range = parse_port_range(host) if host else None
@@ -174,12 +180,21 @@ def _short_port(r: ServiceReader, item: Any, loc: Location, after_key: bool) -> 
     )
 
 
+def _unknown_port(spec: Value[str], loc: Location, host_ip: Value[str] | None = None) -> Port:
+    """A port whose spec is only unset variables (``"${AD_PORT}"``): whatever number it holds, it is
+    published, on all interfaces unless a host IP says otherwise. Numbers unknown, low confidence."""
+    return Port(loc=loc, host_ip=host_ip or Value("", loc, False, spec.text or spec.value))
+
+
 def _long_port(r: ServiceReader, item: YMap, loc: Location) -> Port | None:
     target = r.text(item, "target")
     published = r.text(item, "published")
     if target is None:
         r.error("a port needs a target", loc)
         return None
+    if not target.certain and not target.value.strip():
+        host_ip = r.text(item, "host_ip")
+        return _unknown_port(target, loc, host_ip if host_ip is not None and host_ip.value else None)
     try:
         container = parse_port_range(target.value)[0]
         host_range = parse_port_range(published.value) if published is not None and published.value else None
@@ -219,8 +234,9 @@ def _short_mount(r: ServiceReader, item: Any, loc: Location) -> Mount | None:
     if spec is None:
         r.error(f"expected a volume, got {_describe(item)}", loc)
         return None
+    unset_source = _unset_source(spec)
     try:
-        source, target, options = split_volume(spec.value)
+        source, target, options = split_volume(spec.value if unset_source is None else "." + spec.value)
     except ValueError as exc:
         if spec.certain:
             r.error(f"{exc} in volume {spec.value!r}", loc)
@@ -229,7 +245,9 @@ def _short_mount(r: ServiceReader, item: Any, loc: Location) -> Mount | None:
     def made(value: Any) -> Value[Any]:
         return Value(value, loc, spec.certain, spec.text)
 
-    mount_type = "bind" if source is not None and is_host_path(source) else "volume"
+    if unset_source is not None:
+        source = unset_source
+    mount_type = "bind" if source is not None and (is_host_path(source) or unset_source) else "volume"
     read_only = next((o == "ro" for o in reversed(options) if o in ("ro", "rw")), None)
     propagation = next((o for o in reversed(options) if o in PROPAGATIONS), None)
     return Mount(
@@ -242,20 +260,55 @@ def _short_mount(r: ServiceReader, item: Any, loc: Location) -> Mount | None:
     )
 
 
+def _unset_source(spec: Value[str]) -> str | None:
+    """The source as written when a short-syntax volume's source is only unset variables
+    (``${DOCKER_SOCK}:/var/run/docker.sock``, read as ``:/var/run/docker.sock``), else None.
+
+    Compose refuses the file while the variable is unset; once set it is a host path, most likely.
+    The mount is kept as a bind with that unknown source, low confidence, so that its target can
+    be judged (a target named like a runtime socket is one whatever the source).
+    """
+    if spec.certain or not spec.value.startswith(":") or spec.text is None or not spec.text.endswith(spec.value):
+        return None
+    return spec.text[:-len(spec.value)] or None
+
+
 def _long_mount(r: ServiceReader, item: YMap, loc: Location) -> Mount | None:
     mount_type = r.text(item, "type")
     if mount_type is None:
         r.error("a volume needs a type (bind, volume, tmpfs, npipe, image or cluster)", loc)
         return None
     bind = r.mapping(item, "bind")
+    source = r.text(item, "source")
+    if source is not None and not source.certain and not source.value.strip() and source.text:
+        source = dataclasses.replace(source, value=source.text)  # unset: unknown, shown as written
     return Mount(
         loc=loc,
         type=mount_type,
         target=r.text(item, "target"),
-        source=r.text(item, "source"),
+        source=source,
         read_only=r.flag(item, "read_only"),
         propagation=r.under(".bind").text(bind, "propagation") if bind is not None else None,
     )
+
+
+def _file_mounts(r: ServiceReader, svc: YMap, files: Mapping[str, Mapping[str, Value[str]]]) -> tuple[Mount, ...]:
+    """The service's ``secrets`` and ``configs`` that come from a host file (top-level ``file:``):
+    Compose bind-mounts that file read-only into the container, so it is a host mount like any bind."""
+    mounts = []
+    for kind, directory in FILE_MOUNTS.items():
+        for item, loc, _ in r.items(svc, kind):
+            if isinstance(item, YMap):
+                name, target = item.get("source"), item.get("target")
+            else:
+                name, target = item, None
+            if not isinstance(name, str) or name not in files[kind]:
+                continue
+            target = str(target) if isinstance(target, str) and target else name
+            target = target if target.startswith("/") else directory + target
+            mounts.append(Mount(loc, Value("bind", loc), target=Value(target, loc), source=files[kind][name],
+                                read_only=Value(True, loc)))
+    return tuple(mounts)
 
 
 def _link_volume(mount: Mount, volumes: Mapping[str, Volume]) -> Mount:
