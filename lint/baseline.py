@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .engine import Diagnostic
+from .reporters import jsonstream
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -52,77 +53,37 @@ def fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequen
     return [fingerprint for _, fingerprint in fingerprinted(diagnostics, sources)]
 
 
-def iter_fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]]) -> Iterator[str]:
-    """:func:`fingerprints` one at a time."""
-    return (fingerprint for _, fingerprint in fingerprinted(diagnostics, sources))
-
-
 def fingerprinted(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]],
-                  grouped: Iterable[str] | None = None) -> Iterator[tuple[Diagnostic, str]]:
-    """Each diagnostic with its fingerprint, one at a time, as a report is written. ``grouped``:
-    the paths of diagnostics that come path by path (a run's Findings say so themselves); the
-    counts of a path are then dropped once it is done, unless another spelling of it may come."""
-    if grouped is None:
-        from .findings import Findings
-
-        grouped = diagnostics.paths() if isinstance(diagnostics, Findings) else None
-    kept: set[str] | None = None  # paths whose counts are kept to the end (all without ``grouped``)
-    if grouped is not None:
-        spellings = Counter(normalise_path(p) for p in set(grouped))
-        kept = {path for path, n in spellings.items() if n > 1}
-    counts: dict[str, Counter[str | tuple[str, ...]]] = {}
-    raw = path = None
+                  ) -> Iterator[tuple[Diagnostic, str]]:
+    """Each diagnostic with its fingerprint, one at a time, as a report is written."""
+    seen: Counter[tuple[str, ...]] = Counter()
     for d in diagnostics:
-        if d.path != raw:
-            raw, previous, path = d.path, path, normalise_path(d.path)
-            if kept is not None and previous is not None and previous != path and previous not in kept:
-                del counts[previous]
-        seen = counts.setdefault(path, Counter())
         r = d.resource
+        path = normalise_path(d.path)
         parts = (d.rule, path, r.kind, r.namespace or "", r.name, d.container or "", _line_text(d, sources))
-        key = "\x00".join(parts)
-        # counted by the joined key (one string per finding is held, not seven and a tuple), unless a
-        # part holds the separator: then two keys could join alike
-        counted = key if key.count("\x00") == len(parts) - 1 else parts
-        ordinal = seen[counted]
-        seen[counted] += 1
-        yield d, hashlib.sha256(f"{key}\x00{ordinal}".encode()).hexdigest()[:32]
+        ordinal = seen[parts]
+        seen[parts] += 1
+        key = "\x00".join((*parts, str(ordinal)))
+        yield d, hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> int:
-    """Write the baseline of ``diagnostics`` (entry by entry: never whole in memory); how many."""
-    from .reporters import jsonstream
-
-    written = 0
-
-    def entries() -> Iterator[dict[str, Any]]:
-        nonlocal written
-        for d, fp in fingerprinted(diagnostics, sources):
-            written += 1
-            yield {"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path), "line": d.location.line,
-                   "resource": f"{d.resource.kind}/{d.resource.name}",
-                   **({"container": d.container} if d.container else {}), "message": d.message}
-
+    """Write the baseline of ``diagnostics``, entry by entry; how many."""
+    entries = ({"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path), "line": d.location.line,
+                "resource": f"{d.resource.kind}/{d.resource.name}",
+                **({"container": d.container} if d.container else {}), "message": d.message}
+               for d, fp in fingerprinted(diagnostics, sources))
     with open(path, "w", encoding="utf-8") as handle:
-        jsonstream.write(handle, {"version": BASELINE_VERSION, "tool": "isolint",
-                                  "findings": jsonstream.Items(entries())})
+        document = {"version": BASELINE_VERSION, "tool": "isolint", "findings": jsonstream.Items(entries)}
+        jsonstream.write(handle, document)
         handle.write("\n")
-    return written
-
-
-class _Fingerprint(str):
-    """A baseline entry as read: its fingerprint, the rest of it never held (a large baseline's
-    entries as dictionaries took 40 MiB)."""
-
-
-def _entry(found: dict[str, Any]) -> Any:
-    return found if "findings" in found else _Fingerprint(found.get("fingerprint"))  # the document, or an entry
+    return len(diagnostics)
 
 
 def read_baseline(path: str) -> frozenset[str]:
     try:
         with open(path, encoding="utf-8") as handle:
-            document: Any = json.load(handle, object_hook=_entry)
+            document: Any = json.load(handle)
     except OSError as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
@@ -130,12 +91,11 @@ def read_baseline(path: str) -> frozenset[str]:
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION \
             or not isinstance(document.get("findings"), list):
         raise BaselineError(f"baseline {path} is not an isolint baseline (version {BASELINE_VERSION})")
-    return frozenset(entry if isinstance(entry, _Fingerprint) else str(entry.get("fingerprint"))
-                     for entry in document["findings"] if isinstance(entry, _Fingerprint | dict))
+    return frozenset(str(entry.get("fingerprint")) for entry in document["findings"] if isinstance(entry, dict))
 
 
 def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str],
                    sources: Mapping[str, Sequence[str]]) -> tuple[list[Diagnostic], int]:
     """The diagnostics whose fingerprint is not in the baseline, and how many were."""
-    kept = [d for d, fp in zip(diagnostics, fingerprints(diagnostics, sources), strict=True) if fp not in known]
+    kept = [d for d, fp in fingerprinted(diagnostics, sources) if fp not in known]
     return kept, len(diagnostics) - len(kept)

@@ -7,56 +7,31 @@ read, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from . import __version__
-
-if TYPE_CHECKING:
-    from .config import Config
-    from .reporters import Report, Writer
+from .advisor import assess
+from .baseline import BaselineError, write_baseline
+from .config import Config, ConfigError, apply_config, check_rule_settings, load_config
+from .gitchanges import GitError, changed_files
+from .progress import Progress
+from .registry import load_rules, unknown_selectors
+from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, writer
+from .rule import Severity
+from .runner import run
+from .settings import Settings, parse_version
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
-_gc_held = False  # the console script holds the cyclic collector off until the run starts
 
 
 class UsageError(Exception):
     pass
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, sized without importing ``shutil`` (and with it ``bz2``, ``lzma`` ...):
-    argparse builds a formatter for every ``add_argument``, and start-up time is the cost of a
-    pre-commit run."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position, width or _terminal_width() - 2)
-
-
-def _terminal_width() -> int:
-    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else the terminal's, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
 class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
@@ -148,23 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def console() -> int:
-    """The installed ``isolint`` command: :func:`main`, with the cyclic garbage collector held off
-    while modules and rules load. Everything they create lives until exit, yet the collector would
-    scan it over and over (35 collections, about 4 ms, in a one-file run)."""
-    global _gc_held
-    _gc_held = gc.isenabled()
-    gc.disable()
+    """The installed ``isolint`` command."""
     return main()
-
-
-def _start_run() -> None:
-    """Before linting: what start-up created is moved out of the collector's sight for good
-    (``gc.freeze``), and the collector resumes for the run itself."""
-    global _gc_held
-    if _gc_held:
-        _gc_held = False
-        gc.freeze()
-        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -188,33 +148,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     except BrokenPipeError:
         return EXIT_CLEAN
-    except Exception as exc:
-        if not isinstance(exc, _usage_errors()):
-            raise
+    except (UsageError, ConfigError, BaselineError, GitError) as exc:
         print(f"isolint: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def _usage_errors() -> tuple[type[Exception], ...]:
-    """Errors reported as usage errors; their modules are imported only when something failed."""
-    from .baseline import BaselineError
-    from .config import ConfigError
-    from .gitchanges import GitError
-
-    return (UsageError, ConfigError, BaselineError, GitError)
-
-
 def _config(args: argparse.Namespace) -> Config:
-    from .config import load_config
-
     return load_config(getattr(args, "config", None), args.paths or ["."])
 
 
-def _settings(args: argparse.Namespace, config: Config | None = None):
-    from .config import apply_config
-    from .rule import Severity
-    from .settings import Settings, parse_version
-
+def _settings(args: argparse.Namespace, config: Config | None = None) -> Settings:
     settings = Settings()
     apply_config(settings, config if config is not None else _config(args))
     if args.select:
@@ -228,8 +171,6 @@ def _settings(args: argparse.Namespace, config: Config | None = None):
     if getattr(args, "no_suppressions", False):
         settings.suppressions = False
     if getattr(args, "changed_since", None):
-        from .gitchanges import changed_files
-
         settings.only_files = changed_files(args.changed_since)
     settings.stdin_kind = args.stdin_kind
     settings.stdin_filename = args.stdin_filename
@@ -269,8 +210,6 @@ def _use_color(choice: str) -> bool:
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
-    from .reporters import FORMATS
-
     outputs = [(fmt, out) for fmt, out in getattr(args, "outputs", None) or [["text", None]]]
     for fmt, _ in outputs:
         if fmt not in FORMATS:
@@ -281,12 +220,6 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .config import check_rule_settings
-    from .progress import Progress
-    from .registry import load_rules, unknown_selectors
-    from .reporters import Report, writer
-    from .runner import run
-
     outputs = _outputs(args)
     config = _config(args)
     settings = _settings(args, config)
@@ -304,12 +237,9 @@ def _check(args: argparse.Namespace) -> int:
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
     with Progress(sys.stderr.isatty() and not args.quiet and to_stdout in (None, "text")):
-        _start_run()
         result = run(paths, settings, registry, stdin, keep_models=False)
     sources = result.sources
     if writing_baseline:
-        from .baseline import write_baseline
-
         count = write_baseline(baseline_file, result.diagnostics, sources)
         print(f"isolint: wrote {count} finding{'s' if count != 1 else ''} to {baseline_file}", file=sys.stderr)
         return EXIT_CLEAN
@@ -317,7 +247,7 @@ def _check(args: argparse.Namespace) -> int:
         report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
                         color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
                         hidden=(result.suppressed, result.baselined))
-        _stream(writer(fmt), report, out)  # written as it is made: a report is never whole in memory
+        _stream(writer(fmt), report, out)
     failing = any(d.severity >= settings.fail_on for d in result.diagnostics)
     return EXIT_FINDINGS if failing or result.errors else EXIT_CLEAN
 
@@ -325,11 +255,6 @@ def _check(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """``isolint report``: the advisor's verdict per workload. Exits 0 whatever it finds: it informs,
     ``check`` gates."""
-    from .advisor import assess
-    from .registry import load_rules
-    from .reporters import advisor_markdown, advisor_table
-    from .runner import run
-
     outputs = getattr(args, "outputs", None) or [["table", None]]
     if len(outputs) != 1 or outputs[0][0] not in ("table", "markdown"):
         raise UsageError("report takes one --format: table or markdown")
@@ -338,7 +263,6 @@ def _report(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     registry = load_rules(settings.plugins)
-    _start_run()
     result = run(paths, settings, registry, stdin)
     assert result.context is not None
     assessments = assess(result.models, result.diagnostics, result.context, settings.fail_on)
@@ -429,8 +353,6 @@ def _stream(write: Writer, report: Report, destination: str | None) -> None:
 
 
 def _rules() -> int:
-    from .registry import load_rules
-
     registry = load_rules()
     rows = [("CODE", "NAME", "SEVERITY", "FORMATS", "PROFILES", "FIX")]
     for rule in registry.rules:
@@ -447,8 +369,6 @@ def _rules() -> int:
 
 
 def _explain(key: str) -> int:
-    from .registry import load_rules
-
     rule = load_rules().find(key)
     if rule is None:
         raise UsageError(f"no rule {key!r} (see `isolint rules`)")

@@ -96,7 +96,7 @@ def prepare_rules(rules: list[LoadedRule], severity_overrides: Mapping[str, Seve
 
 
 def check_model(prepared: list[PreparedRule], model: FileModel, ctx: Context, outcome: Outcome) -> None:
-    """The workload rules over one file's workloads (unsorted; see :func:`run_rules`)."""
+    """The workload rules over one file's workloads, in rule order, then workload order."""
     for p in prepared:
         rule = p.rule
         if rule.meta.subject is not Workload:
@@ -118,34 +118,9 @@ def check_namespaces(prepared: list[PreparedRule], ctx: Context, outcome: Outcom
                 _collect(outcome, p.rule, p.severity, ns, ns.resource, ctx, False)
 
 
-def run_rules(rules: list[LoadedRule], models: list[FileModel], ctx: Context,
-              severity_overrides: Mapping[str, Severity] | None = None,
-              rule_options: Mapping[str, Mapping[str, Any]] | None = None) -> Outcome:
-    """Every rule over every model, sorted by :meth:`Diagnostic.sort_key` (a stable sort: findings
-    with equal keys keep file order, then rule order, then workload order)."""
-    prepared = prepare_rules(rules, severity_overrides, rule_options)
-    outcome = Outcome()
-    for model in models:
-        check_model(prepared, model, ctx, outcome)
-    check_namespaces(prepared, ctx, outcome)
-    outcome.diagnostics.sort(key=Diagnostic.sort_key)
-    return outcome
-
-
 def drop_superseded(diagnostics: list[Diagnostic], rules: list[LoadedRule]) -> list[Diagnostic]:
     """Remove findings that a more specific rule repeats at the same place (``Rule.supersedes``)."""
-    return drop_superseded_by(diagnostics, superseding(rules))
-
-
-def superseding(rules: list[LoadedRule]) -> dict[str, tuple[str, ...]]:
-    """Rule code -> the codes its findings supersede, for the rules that supersede any."""
-    return {r.code: r.meta.supersedes for r in rules if r.meta.supersedes}
-
-
-def drop_superseded_by(diagnostics: list[Diagnostic], superseding: Mapping[str, tuple[str, ...]]
-                       ) -> list[Diagnostic]:
-    """:func:`drop_superseded` with :func:`superseding` worked out once (``diagnostics`` may be the
-    findings of one path at a time: only findings at the same place supersede each other)."""
+    superseding = {r.code: r.meta.supersedes for r in rules if r.meta.supersedes}
     if not superseding:
         return diagnostics
     strongest: dict[tuple[Any, ...], Severity] = {}

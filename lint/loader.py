@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from . import prescan
 from .discovery import Kind
 from .model import FileModel, Format, ParseError
 from .sources import DEFAULT_MAX_BYTES, ReadError, read_text
@@ -155,22 +156,9 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
     return parse_compose(path, text, environ)
 
 
-# bytes: a smaller file is read whole unless a larger one has imported the prescan (a run of one
-# small file never imports it; in a large run it saves composing small ConfigMaps, Services ...)
-PRESCAN_FROM = 1024
-_prescan: Any = None  # the prescan module, once imported
-
-
 def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:
     """The YAML documents of ``text``, those that cannot matter stubbed (:mod:`isolint.prescan`)."""
-    global _prescan
-    if exhaustive or (_prescan is None and len(text) < PRESCAN_FROM):
-        return load_all(text)
-    if _prescan is None:
-        from . import prescan
-
-        _prescan = prescan
-    return _prescan.load_documents(text, kept_kinds)
+    return load_all(text) if exhaustive else prescan.load_documents(text, kept_kinds)
 
 
 def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:

@@ -26,7 +26,6 @@ read as :func:`load_all` reads it, errors and all.
 
 from __future__ import annotations
 
-import collections
 import functools
 import itertools
 import re
@@ -120,18 +119,16 @@ def _verdicts(text: str, kept_kinds: frozenset[str]) -> list[tuple[int, str, Ver
     documents and the comments before the first are): by libyaml for one to skip, by composing it
     for one to parse (:func:`_documents`)."""
     parts = list(segments(text))
-    judged = [(line, segment, *_recalled(segment, kept_kinds)) for line, _, segment in parts]
-    if all(verdict is DOUBT or verdict is None for _, _, verdict, _, _ in judged):
+    judged = [(line, segment, *judge(segment, kept_kinds)) for line, _, segment in parts]
+    if all(verdict is DOUBT or verdict is None for _, _, verdict, _ in judged):
         return None  # nothing to skip (a Deployment ...): the stream is read whole
     before = parts[0][1] if parts else len(text)
     if before and not _valid(text[:before]):
         return None
     verdicts = []
-    for line, segment, verdict, suspects, key in judged:
-        if suspects is not None:  # not remembered
-            if verdict is not DOUBT:  # libyaml reads one to skip now (one to parse is composed)
-                verdict = _checked(segment, verdict, suspects)
-            _remember(key, verdict)
+    for line, segment, verdict, suspects in judged:
+        if verdict is not DOUBT:  # libyaml reads one to skip now (one to parse is composed)
+            verdict = _checked(segment, verdict, suspects)
         if verdict is INVALID:
             return None
         verdicts.append((line, segment, verdict))
@@ -191,34 +188,8 @@ def _first_content(body: str) -> re.Match[str] | None:
     return line
 
 
-# Repositories vendor the same large documents (CRDs) in several files: the verdict on a large
-# segment is remembered by a digest of its text (never by the text: memory stays bounded).
-REMEMBER_FROM = 4096  # bytes; smaller segments are cheaper to read again than to digest
 Verdict = tuple[str, ...] | _Doubt | None  # (apiVersion, kind), () (not Kubernetes), DOUBT or None (empty)
 INVALID: Any = _Doubt()  # not valid YAML
-_VERDICTS: collections.OrderedDict[tuple[bytes, frozenset[str]], Verdict] = collections.OrderedDict()
-_VERDICTS_KEPT = 2048
-
-
-def _recalled(segment: str, kept_kinds: frozenset[str]) -> tuple[Verdict, tuple[int, ...] | None, Any]:
-    """``(verdict, suspects, key)``: the remembered verdict (already checked: suspects None), else
-    that of :func:`judge`, to be checked; ``key`` to remember it by (None: a small segment)."""
-    key = None
-    if len(segment) >= REMEMBER_FROM:
-        import hashlib  # here: its import costs a one-file run more than it saves there
-
-        key = (hashlib.blake2b(segment.encode("utf-8", "surrogatepass"), digest_size=20).digest(), kept_kinds)
-        if key in _VERDICTS:
-            _VERDICTS.move_to_end(key)
-            return _VERDICTS[key], None, key
-    return (*judge(segment, kept_kinds), key)
-
-
-def _remember(key: Any, verdict: Verdict) -> None:
-    if key is not None:
-        _VERDICTS[key] = verdict
-        if len(_VERDICTS) > _VERDICTS_KEPT:
-            _VERDICTS.popitem(last=False)
 
 
 def _checked(segment: str, verdict: Verdict, suspects: tuple[int, ...]) -> Verdict:

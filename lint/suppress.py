@@ -22,14 +22,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .engine import Diagnostic
 from .model import FileModel, Format, KeyValue, Location, Resource, Workload
 from .rule import LoadedRule, Severity
 from .selectors import RuleKey, matches, settings_for
-from .settings import Settings
 
 SUPPRESSION_WITHOUT_REASON = "SUP001"
 UNUSED_SUPPRESSION = "SUP002"
@@ -83,25 +82,13 @@ def parse_entries(text: str) -> list[tuple[str, str]]:
 
 
 @dataclass(slots=True)
-class _Index:
+class CommentSuppressions:
+    """A file's comment suppressions, by the line they silence, and its Dockerfile instruction spans."""
+
     lines: dict[tuple[str, int], list[Suppression]] = field(default_factory=dict)
     files: dict[str, list[Suppression]] = field(default_factory=dict)
-    workloads: dict[tuple[Resource, str], list[Suppression]] = field(default_factory=dict)
-    by_resource: dict[Resource, list[Suppression]] = field(default_factory=dict)
     instruction_start: dict[tuple[str, int], int] = field(default_factory=dict)
     all: list[Suppression] = field(default_factory=list)
-
-    def add_workload(self, key: tuple[Resource, str], suppressions: list[Suppression]) -> None:
-        self.workloads.setdefault(key, []).extend(suppressions)
-        self.by_resource.setdefault(key[0], []).extend(suppressions)
-
-    def candidates(self, d: Diagnostic) -> Iterable[Suppression]:
-        path, line = d.location.path, d.location.line
-        line = self.instruction_start.get((path, line), line)
-        yield from self.lines.get((path, line), ())
-        yield from self.files.get(path, ())
-        key = (d.resource, path)
-        yield from self.workloads[key] if key in self.workloads else self.by_resource.get(d.resource, ())
 
 
 def _resource_at(model: FileModel, line: int) -> Resource:
@@ -115,7 +102,7 @@ def _resource_at(model: FileModel, line: int) -> Resource:
     return Resource("File", os.path.basename(model.path))
 
 
-def _comment_suppressions(model: FileModel, index: _Index) -> None:
+def _comment_suppressions(model: FileModel, index: CommentSuppressions) -> None:
     lines = model.lines
     dockerfile = model.format is Format.DOCKERFILE
     pending: list[Suppression] = []  # whole-line comments waiting for the next non-comment line
@@ -193,7 +180,7 @@ class FileSuppressions:
     """What one file contributes to the suppression index; built where the file was parsed, so the
     model itself can be dropped (and sent between processes: it is small)."""
 
-    comments: _Index | None = None  # comment forms and Dockerfile instruction spans
+    comments: CommentSuppressions | None = None  # comment forms and Dockerfile instruction spans
     # per workload or Namespace: its key in the index and its (annotation key, suppressions) pairs
     groups: list[tuple[tuple[Resource, str], Sequence[tuple[PairKey, list[Suppression]]]]] = field(
         default_factory=list)
@@ -202,7 +189,7 @@ class FileSuppressions:
 def file_suppressions(model: FileModel) -> FileSuppressions:
     part = FileSuppressions()
     if model.lines:
-        comments = _Index()
+        comments = CommentSuppressions()
         _comment_suppressions(model, comments)
         part.comments = comments if comments.all else None
     seen: dict[PairKey, list[Suppression]] = {}
@@ -219,79 +206,68 @@ class SuppressionIndex:
     """The suppressions of a run, built file by file in the run's file order."""
 
     def __init__(self) -> None:
-        self.index = _Index()
+        self.comments = CommentSuppressions()  # every file's
+        self.workloads: dict[tuple[Resource, str], list[Suppression]] = {}
+        self.by_resource: dict[Resource, list[Suppression]] = {}
+        self.all: list[Suppression] = []
         self._seen: dict[PairKey, list[Suppression]] = {}  # one annotation read by two files counts once
 
     def add(self, part: FileSuppressions) -> None:
-        index, comments = self.index, part.comments
+        own, comments = self.comments, part.comments
         if comments is not None:
-            index.all.extend(comments.all)
+            self.all.extend(comments.all)
             for line, found in comments.lines.items():
-                index.lines.setdefault(line, []).extend(found)
+                own.lines.setdefault(line, []).extend(found)
             for path, found in comments.files.items():
-                index.files.setdefault(path, []).extend(found)
-            index.instruction_start.update(comments.instruction_start)
+                own.files.setdefault(path, []).extend(found)
+            own.instruction_start.update(comments.instruction_start)
         for key, pairs in part.groups:
             out: list[Suppression] = []
             for pair_key, suppressions in pairs:
                 if pair_key not in self._seen:
                     self._seen[pair_key] = suppressions
-                    index.all.extend(suppressions)
+                    self.all.extend(suppressions)
                 out.extend(self._seen[pair_key])
-            index.add_workload(key, out)
+            self.workloads.setdefault(key, []).extend(out)
+            self.by_resource.setdefault(key[0], []).extend(out)
 
+    def silences(self, d: Diagnostic) -> bool:
+        """Whether a suppression silences ``d``; every one that may is asked, so each records what
+        it silenced (for SUP002)."""
+        comments = self.comments
+        path, line = d.location.path, d.location.line
+        line = comments.instruction_start.get((path, line), line)
+        key = (d.resource, path)
+        candidates = [*comments.lines.get((path, line), ()), *comments.files.get(path, ()),
+                      *(self.workloads[key] if key in self.workloads else self.by_resource.get(d.resource, ()))]
+        return any([sup.silences(d) for sup in candidates])
 
-def collect(models: Iterable[FileModel]) -> _Index:
-    index = SuppressionIndex()
-    for model in models:
-        index.add(file_suppressions(model))
-    return index.index
-
-
-def apply_suppressions(diagnostics: Sequence[Diagnostic], models: Iterable[FileModel], ran: Sequence[LoadedRule],
-                       known: Sequence[LoadedRule], severity: dict[str, Severity] | None = None,
-                       ) -> tuple[list[Diagnostic], int]:
-    """Drop suppressed diagnostics; add SUP001/SUP002 findings when those rules are in ``ran``."""
-    return apply_index(diagnostics, collect(models), ran, known, severity)
-
-
-def apply_index(diagnostics: Sequence[Diagnostic], index: _Index, ran: Sequence[LoadedRule],
-                known: Sequence[LoadedRule], severity: dict[str, Severity] | None = None,
-                ) -> tuple[list[Diagnostic], int]:
-    kept: list[Diagnostic] = []
-    for d in diagnostics:
-        # every candidate is asked, so each records what it silenced (for SUP002)
-        if not any([sup.silences(d) for sup in index.candidates(d)]):
-            kept.append(d)
-    silenced = len(diagnostics) - len(kept)
-    kept.extend(_meta_findings(index.all, ran, known, severity or {}))
-    kept.sort(key=Diagnostic.sort_key)
-    return kept, silenced
-
-
-def _meta_findings(suppressions: list[Suppression], ran: Sequence[LoadedRule], known: Sequence[LoadedRule],
-                   severity: dict[str, Severity]) -> Iterable[Diagnostic]:
-    by_code = {r.code: r for r in ran}
-    missing_reason, unused = by_code.get(SUPPRESSION_WITHOUT_REASON), by_code.get(UNUSED_SUPPRESSION)
-    for sup in suppressions:
-        if missing_reason is not None and not sup.reason:
-            yield _meta(missing_reason, sup, severity,
-                        f"suppression of {', '.join(sup.rules) or 'nothing'} gives no reason; write why, "
-                        f"e.g. `{sup.form}`")
-        if unused is None:
-            continue
-        if not sup.rules:
-            yield _meta(unused, sup, severity, "suppression names no rule")
-        for token in sup.rules:
-            if token in sup.used:
+    def meta_findings(self, ran: Sequence[LoadedRule], known: Sequence[LoadedRule],
+                      severity: Mapping[str, Severity]) -> Iterator[Diagnostic]:
+        """SUP001 for each suppression without a reason, SUP002 for each rule a suppression names
+        that silenced nothing (when those rules ran; ask once every finding was asked about)."""
+        by_code = {r.code: r for r in ran}
+        missing_reason, unused = by_code.get(SUPPRESSION_WITHOUT_REASON), by_code.get(UNUSED_SUPPRESSION)
+        for sup in self.all:
+            if missing_reason is not None and not sup.reason:
+                yield _meta(missing_reason, sup, severity,
+                            f"suppression of {', '.join(sup.rules) or 'nothing'} gives no reason; write why, "
+                            f"e.g. `{sup.form}`")
+            if unused is None:
                 continue
-            if not any(matches(token, r) for r in known):
-                yield _meta(unused, sup, severity, f"suppression names unknown rule {token!r} (see `isolint rules`)")
-            elif any(matches(token, r) for r in ran):
-                yield _meta(unused, sup, severity, f"unused suppression: no {token} finding here to silence")
+            if not sup.rules:
+                yield _meta(unused, sup, severity, "suppression names no rule")
+            for token in sup.rules:
+                if token in sup.used:
+                    continue
+                if not any(matches(token, r) for r in known):
+                    yield _meta(unused, sup, severity,
+                                f"suppression names unknown rule {token!r} (see `isolint rules`)")
+                elif any(matches(token, r) for r in ran):
+                    yield _meta(unused, sup, severity, f"unused suppression: no {token} finding here to silence")
 
 
-def _meta(rule: LoadedRule, sup: Suppression, severity: dict[str, Severity], message: str) -> Diagnostic:
+def _meta(rule: LoadedRule, sup: Suppression, severity: Mapping[str, Severity], message: str) -> Diagnostic:
     level = [rule.meta.severity, *settings_for(severity, rule)][-1]
     return Diagnostic(rule=rule.code, name=rule.name, severity=level, location=sup.loc, message=message,
                       resource=sup.resource or Resource("File", os.path.basename(sup.loc.path)),
@@ -314,35 +290,3 @@ def drop_per_path_ignores(diagnostics: list[Diagnostic], per_path: dict[str, lis
         if not hit:
             kept.append(d)
     return kept
-
-
-@dataclass(slots=True)
-class Filtered:
-    diagnostics: list[Diagnostic]
-    suppressed: int = 0  # by inline comments, annotations, x-isolint and per-path ignores
-    baselined: int = 0
-
-
-def filter_findings(diagnostics: list[Diagnostic], models: Sequence[FileModel], ran: Sequence[LoadedRule],
-                    known: Sequence[LoadedRule], settings: Settings) -> Filtered:
-    """Per-path ignores, then suppressions, then the baseline: what the run reports."""
-    return filter_indexed(diagnostics, collect(models), lambda: {m.path: m.lines for m in models if m.lines},
-                          ran, known, settings)
-
-
-def filter_indexed(diagnostics: list[Diagnostic], index: _Index,
-                   sources: Callable[[], Mapping[str, Sequence[str]]], ran: Sequence[LoadedRule],
-                   known: Sequence[LoadedRule], settings: Settings) -> Filtered:
-    """:func:`filter_findings` with the suppressions already indexed; ``sources`` gives the source
-    lines of the reported findings (read only when there is a baseline)."""
-    kept = drop_per_path_ignores(diagnostics, settings.per_path_ignores, settings.root)
-    result = Filtered(kept, suppressed=len(diagnostics) - len(kept))
-    if settings.suppressions:
-        result.diagnostics, silenced = apply_index(kept, index, ran, known, settings.severity)
-        result.suppressed += silenced
-    if settings.baseline:
-        from .baseline import drop_baselined, read_baseline
-
-        result.diagnostics, result.baselined = drop_baselined(result.diagnostics, read_baseline(settings.baseline),
-                                                              sources())
-    return result

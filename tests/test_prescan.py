@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from isolint import loader, prescan
+from isolint import prescan
 from isolint.discovery import Kind
 from isolint.loader import load_file
 from isolint.parsers.compose import looks_like_compose
@@ -89,12 +89,6 @@ CASES = {
     "the same large document twice": (CRD + "  padding: |\n" + "    x\n" * 1200) * 1 + "---\n"
                                      + CRD + "  padding: |\n" + "    x\n" * 1200,
 }
-
-
-@pytest.fixture(autouse=True)
-def _prescan_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loader skips the prescan for small files; these cases are small."""
-    monkeypatch.setattr(loader, "PRESCAN_FROM", 0)
 
 
 @pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())

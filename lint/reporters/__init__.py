@@ -16,7 +16,7 @@ from ..rule import LoadedRule, Severity
 
 @dataclass(slots=True)
 class Report:
-    diagnostics: Sequence[Diagnostic]  # a list, or a run's Findings (read back as they are written)
+    diagnostics: Sequence[Diagnostic]
     errors: list[ParseError]
     files: int = 0
     rules: list[LoadedRule] = field(default_factory=list)
@@ -34,11 +34,8 @@ class Report:
         }
 
     def severities(self) -> dict[Severity, int]:
-        """How many findings of each severity, highest first (a run's :class:`~isolint.findings.Findings`
-        counted them already: not read again)."""
-        counts = getattr(self.diagnostics, "severities", None)
-        if not isinstance(counts, Counter):
-            counts = Counter(d.severity for d in self.diagnostics)
+        """How many findings of each severity, highest first."""
+        counts = Counter(d.severity for d in self.diagnostics)
         return {s: counts.get(s, 0) for s in sorted(Severity, reverse=True)}
 
 
@@ -62,12 +59,6 @@ def writer(name: str) -> Writer:
     else:
         raise KeyError(name)
     return write
-
-
-def renderer(name: str) -> Callable[[Report], str]:
-    """The whole report of format ``name`` as one string (tests, small runs)."""
-    write = writer(name)
-    return lambda report: rendered(write, report)
 
 
 def rendered(write: Writer, report: Report) -> str:
