@@ -15,6 +15,7 @@ from . import __version__
 from .advisor import assess
 from .baseline import BaselineError, write_baseline
 from .config import Config, ConfigError, apply_config, check_rule_settings, load_config
+from .fixer import Planned, fix_paths, unified_diff
 from .gitchanges import GitError, changed_files
 from .progress import Progress
 from .registry import load_rules, unknown_selectors
@@ -276,10 +277,6 @@ def _report(args: argparse.Namespace) -> int:
 
 def _fix(args: argparse.Namespace) -> int:
     """``isolint fix`` (and ``check --fix``): lint, apply the fixes, lint again until nothing changes."""
-    from .fixer import Planned, fix_paths, unified_diff
-    from .registry import load_rules
-    from .runner import run
-
     config = _config(args)
     settings = _settings(args, config)
     paths = args.paths or ["."]
@@ -303,7 +300,6 @@ def _fix(args: argparse.Namespace) -> int:
         with open(path, "wb") as handle:
             handle.write(text.encode("utf-8"))
 
-    _start_run()
     outcome = fix_paths(lint, read, write, args.unsafe_fixes, args.diff)
     if args.diff:
         for path, (before, after) in sorted(outcome.changed.items()):
