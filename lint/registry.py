@@ -76,7 +76,14 @@ def _load_plugins(registry: Registry, seen: dict[str, str]) -> None:
         return
     from importlib.metadata import entry_points
 
+    here = os.path.realpath(os.getcwd())
     for entry in entry_points(group=ENTRY_POINT_GROUP):
+        located = getattr(getattr(entry, "dist", None), "_path", None)
+        if located is not None and os.path.dirname(os.path.realpath(str(located))) == here:
+            # declared in the current folder (on sys.path as '' under `python -m`/`-c`): that is the
+            # repository under review, whose code is never run (docs/security.md)
+            registry.errors.append(f"plug-in {entry.name!r} is declared in the current folder: not loaded")
+            continue
         try:
             loaded = entry.load()
         except Exception as exc:  # a broken plug-in must not stop the run

@@ -22,7 +22,7 @@ from .parallel import file_size, ordered_map
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
-from .sources import ReadError, decode, read_text
+from .sources import ReadError, capped, decode, read_text
 from .suppress import FileSuppressions, SuppressionIndex, drop_per_path_ignores
 from .trust import classify_workloads
 
@@ -85,7 +85,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     errors += [e for r in results for e in (*r.errors, *r.rule_errors)] + namespaces.errors
     errors += [ParseError("<plugins>", message) for message in registry.errors]
     # one error once (a link out met by the walk and by the Compose file naming it is reported once)
-    errors = list({(os.path.normpath(e.path), e.line, e.column, e.message): e for e in errors}.values())
+    errors = list({(os.path.normpath(e.path), e.line, e.column, e.message): capped(e) for e in errors}.values())
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     models = [r.model for r in results if r.model is not None]
     if keep_models:

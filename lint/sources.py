@@ -37,6 +37,11 @@ of the repository):
     A short, escaped quotation of repository text for an error message (never a whole line of a
     file: a parse error must not become a way to print a file).
 
+``capped(error) -> ParseError``
+    The error with its message cut to :data:`MAX_MESSAGE` characters: whatever a parser quotes,
+    no error carries more than a short excerpt of a file into any output format (the runner caps
+    every error of a run).
+
 A file outside the root is never opened; its error names the link (the path inside the
 repository) and says :data:`OUTSIDE`, never where it points nor whether that exists.
 """
@@ -46,10 +51,12 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from typing import Any
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OUTSIDE = "points outside the repository: not read"
 EXCERPT_CHARS = 40
+MAX_MESSAGE = 300  # characters of an error message (the longest of isolint's own is about 200)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -175,3 +182,13 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     cut = len(text) > limit
     shown = text[:limit].encode("unicode_escape").decode("ascii").replace("'", "\\'")
     return f"'{shown}…'" if cut else f"'{shown}'"
+
+
+def capped(error: Any) -> Any:
+    """``error`` (a :class:`~isolint.model.ParseError`) with a message of at most :data:`MAX_MESSAGE`
+    characters."""
+    if len(error.message) <= MAX_MESSAGE:
+        return error
+    import dataclasses
+
+    return dataclasses.replace(error, message=error.message[:MAX_MESSAGE - 1] + "…")

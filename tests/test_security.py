@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,26 @@ def test_configuration_paths_stay_inside_the_repository(tmp_path: Path, capsys: 
     assert main(["check", str(repo)]) == 2
     err = capsys.readouterr().err
     assert "points outside the repository: not read" in err and "marker-outside" not in err
+
+
+def test_a_plug_in_declared_in_the_repository_is_never_run(tmp_path: Path) -> None:
+    """Started as ``python -c``/``-m`` in the repository, its folder is on sys.path: a ``*.dist-info``
+    there must not make isolint import the repository's code."""
+    write(tmp_path, "evil-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n")
+    write(tmp_path, "evil-1.0.dist-info/entry_points.txt", "[isolint.rules]\nevil = evilrule\n")
+    write(tmp_path, "evilrule.py", "open('ran', 'w').write('x')\n")
+    write(tmp_path, "Dockerfile", "FROM busybox\n")
+    code = "import sys; from isolint.cli import main; sys.exit(main(['check', '--format', 'json', '.']))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert not (tmp_path / "ran").exists()
+    assert "plug-in 'evil' is declared in the current folder: not loaded" in done.stdout, done.stdout + done.stderr
+
+
+def test_no_error_message_carries_more_than_a_short_excerpt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long_value = "S" * 5000
+    write(tmp_path, "compose.yaml", f"services:\n  a:\n    image: x\n    security_opt: ['{long_value}']\n")
+    write(tmp_path, "Dockerfile", "FROM x\n" + "".join(f"{long_value}{i} y\n" for i in range(50)))
+    _, doc = run_json(capsys, str(tmp_path))
+    messages = [e["message"] for e in doc["errors"]]
+    assert messages and all(len(m) <= 300 for m in messages)
+    assert sum(m.count("S") for m in messages) < 1000  # not 50 lines of 5,000
