@@ -94,3 +94,13 @@ def test_no_error_message_carries_more_than_a_short_excerpt(tmp_path: Path, caps
     messages = [e["message"] for e in doc["errors"]]
     assert messages and all(len(m) <= 300 for m in messages)
     assert sum(m.count("S") for m in messages) < 1000  # not 50 lines of 5,000
+
+
+def test_every_test_docs_security_names_exists() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    named = set(re.findall(r"`(test_\w+)`", (root / "docs" / "security.md").read_text(encoding="utf-8")))
+    defined = {m for path in (root / "tests").glob("test_*.py")
+               for m in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
+    assert len(named) >= 15 and named <= defined, sorted(named - defined)
