@@ -26,6 +26,10 @@ NOT_DOCKERFILE_SUFFIXES = (".md", ".txt", ".dockerignore", ".yaml", ".yml", ".js
                            ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".erb", ".bak", ".orig", ".swp")
 
 
+# Dockerfile.dev, Dockerfile-alpine, Dockerfile_debug (docker build -f ...)
+DOCKERFILE_PREFIXES = tuple(f"{name}{sep}" for name in ("dockerfile", "containerfile") for sep in ".-_")
+
+
 class Kind(str, enum.Enum):
     DOCKERFILE = "dockerfile"
     COMPOSE = "compose"
@@ -44,7 +48,7 @@ def kind_from_name(path: str) -> Kind | None:
     lower = os.path.basename(path).lower()
     if lower in ("dockerfile", "containerfile") or lower.endswith((".dockerfile", ".containerfile")):
         return Kind.DOCKERFILE
-    if lower.startswith(("dockerfile.", "containerfile.")) and not lower.endswith(NOT_DOCKERFILE_SUFFIXES):
+    if lower.startswith(DOCKERFILE_PREFIXES) and not lower.endswith(NOT_DOCKERFILE_SUFFIXES):
         return Kind.DOCKERFILE
     if lower.endswith(YAML_SUFFIXES):
         return Kind.COMPOSE if lower.startswith(("docker-compose", "compose")) else Kind.YAML

@@ -20,6 +20,10 @@ def test_kinds_from_names():
     assert kind_from_name("api.Dockerfile") is Kind.DOCKERFILE
     assert kind_from_name("Dockerfile.prod") is Kind.DOCKERFILE
     assert kind_from_name("Dockerfile.md") is None
+    assert kind_from_name("Dockerfile-chroot") is Kind.DOCKERFILE
+    assert kind_from_name("Dockerfile_debug") is Kind.DOCKERFILE
+    assert kind_from_name("Containerfile-alpine") is Kind.DOCKERFILE
+    assert kind_from_name("Dockerfile-debian.template") is None and kind_from_name("Dockerfiles") is None
     assert kind_from_name("docker-compose.override.yml") is Kind.COMPOSE
     assert kind_from_name("deploy.yaml") is Kind.YAML and kind_from_name("pod.json") is Kind.YAML
     assert kind_from_name("README.md") is None
