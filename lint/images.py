@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from .model import Container, Format, Image, Instruction, Stage, Value, Workload
+from .parsers.dockerfile_syntax import shell_unquote, split_keyword
 from .shell import SHELLS, ModeChange, commands, mode_changes, program
 
 __all__ = [
@@ -194,14 +195,16 @@ def _body_is_shell(body: str) -> bool:
 
 
 def env_assignments(instruction: Instruction) -> list[tuple[str, str | None]]:
-    """``(name, value)`` pairs of an ``ARG`` or ``ENV`` (value None for ``ARG NAME`` without one),
-    quotes removed, variables left unexpanded."""
+    """``(name, value)`` pairs of an ``ARG``, ``ENV`` or ``LABEL`` (value None for ``ARG NAME``
+    without one), quotes removed, variables left unexpanded."""
     text = instruction.value
     words = _split(text)
     if not words:
         return []
-    if instruction.keyword == "ENV" and "=" not in words[0]:  # legacy form: ENV NAME value with spaces
-        return [(words[0], " ".join(words[1:]))]
+    if instruction.keyword != "ARG" and "=" not in words[0]:
+        # legacy form ENV NAME value: the value is the rest of the line, its spacing kept
+        name, rest = split_keyword(text)
+        return [(shell_unquote(name), shell_unquote(rest))]
     pairs: list[tuple[str, str | None]] = []
     for word in words:
         name, has_value, value = word.partition("=")
