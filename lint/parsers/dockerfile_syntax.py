@@ -41,13 +41,13 @@ Env = dict[str, str | None]
 # Lines, directives, logical lines
 # ------------------------------------------------------------------------------------------
 def source_lines(text: str) -> list[str]:
-    """Physical lines as BuildKit sees them: split on LF only, CR of CRLF and a BOM dropped."""
+    """Physical lines as BuildKit sees them: split on LF only, CRs before the LF and a BOM dropped."""
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    return [line.rstrip("\r") for line in lines]
 
 
 def read_directives(path: str, lines: list[str], errors: list[ParseError]) -> tuple[tuple[KeyValue, ...], str]:
