@@ -47,6 +47,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .context import Classification, Context, Trust
+from .judgements.capabilities import capability_name
+from .judgements.globs import first_glob_match, first_image_match
+from .judgements.host import exposed_runtime_socket
+from .judgements.values import is_true
 from .model import Format, KeyValue, Namespace, Value, Workload
 from .parsers.operators import ROLES as OPERATOR_ROLES
 
@@ -92,14 +96,10 @@ def trust_setting(ctx: Context | Mapping[str, Any], key: str) -> Any:
 
 
 def _globs_match(text: str, patterns: Iterable[str]) -> str | None:
-    from .helpers import first_glob_match  # helpers re-exports this module: import late
-
     return first_glob_match((text.lower(),), patterns)
 
 
 def _image_pattern(image: str, patterns: Iterable[str]) -> str | None:
-    from .helpers import first_image_match  # helpers re-exports this module: import late
-
     return first_image_match(image, patterns)
 
 
@@ -343,16 +343,16 @@ def host_access(workload: Workload) -> Iterator[Access]:
     host paths, devices and the runtime API. A sandbox kernel cannot mediate any of them."""
     for name, flag in (("hostNetwork", workload.host_network), ("hostPID", workload.host_pid),
                        ("hostIPC", workload.host_ipc), ("host UTS namespace", workload.host_uts)):
-        if flag is not None and flag.value is True:
+        if is_true(flag):
             yield Access(flag, name)
-    if workload.use_api_socket is not None and workload.use_api_socket.value is True:
+    if is_true(workload.use_api_socket):
         yield Access(workload.use_api_socket, "use_api_socket")
     for volume in workload.volumes:
         if workload.format is Format.KUBERNETES and volume.host_path is not None:
             yield Access(volume.host_path, f"hostPath volume {volume.host_path.value}")
     for container in workload.containers:
         privileged = container.security.privileged
-        if privileged is not None and privileged.value is True:
+        if is_true(privileged):
             yield Access(privileged, "privileged")
         for device in container.devices:
             if device.host is not None:
@@ -366,8 +366,6 @@ def host_access(workload: Workload) -> Iterator[Access]:
 def builder_escape(workload: Workload) -> Access | None:
     """The first setting that lets code in a build or CI container take the node: privileged
     mode, the runtime socket, seccomp or AppArmor off, or an escape capability."""
-    from .helpers import capability_name, exposed_runtime_socket
-
     for access in host_access(workload):
         source = getattr(access.node, "source", access.node)
         path = source.value if isinstance(source, Value) and isinstance(source.value, str) else None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from .fixture_harness import fixture_files, read_expectations
 
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References")
 RULES = load_rules(plugins=False).rules
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
 def _annotations():
@@ -51,3 +55,27 @@ def test_rule_has_positive_and_negative_fixture(rule):
 def test_codes_and_names_are_unique():
     assert len({r.code for r in RULES}) == len(RULES)
     assert len({r.name for r in RULES}) == len(RULES)
+
+
+PUBLIC_API = {"isolint", "isolint.helpers"}
+
+
+@pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_rule_imports_only_the_public_api(path):
+    """A rule is written as a plug-in would be: the standard library, ``isolint`` and ``isolint.helpers``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = list(ast.walk(tree))
+    imported = [alias.name for node in nodes if isinstance(node, ast.Import) for alias in node.names]
+    imported += ["." * node.level + (node.module or "") for node in nodes if isinstance(node, ast.ImportFrom)]
+    ours = [name for name in imported if name.split(".")[0] in ("isolint", "lint", "rules") or name.startswith(".")]
+    assert set(ours) <= PUBLIC_API, f"{path.name} imports {sorted(set(ours) - PUBLIC_API)}"
+    assert all(name.split(".")[0] in sys.stdlib_module_names | {"isolint", "__future__"} for name in imported)
+
+
+@pytest.mark.parametrize("path", sorted((RULES_DIR.parent / "lint" / "judgements").glob("*.py")), ids=lambda p: p.name)
+def test_shared_judgements_are_leaves(path):
+    """The modules behind the isolint.helpers façade build on the model and each other only, so the
+    engine (trust) can import them without importing the façade."""
+    nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    ours = {"." * n.level + (n.module or "") for n in nodes if isinstance(n, ast.ImportFrom) and n.level}
+    assert ours <= {"..model"} | {f".{leaf.stem}" for leaf in path.parent.glob("*.py")}, ours
