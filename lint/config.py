@@ -126,12 +126,15 @@ def find_config(start: str) -> str | None:
     directory = os.path.abspath(start)
     if not os.path.isdir(directory):
         directory = os.path.dirname(directory)
+    root = run_root(start)
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(directory, name)
-            if os.path.isfile(candidate):
+            if os.path.isfile(candidate) or _leaves(candidate, root):
                 return candidate
         candidate = os.path.join(directory, PYPROJECT)
+        if _leaves(candidate, root):
+            return candidate  # never opened: load_config reports it
         if os.path.isfile(candidate) and _pyproject_has_table(candidate):
             return candidate
         parent = os.path.dirname(directory)
@@ -149,12 +152,17 @@ def load_config(explicit: str | None, targets: Sequence[str]) -> Config:
     found = find_config(start)
     if found is None:
         return Config()
-    # one found inside the repository under review must not lead out of it (one above it is the user's)
-    root = run_root(start)
-    if is_inside(os.path.join(os.path.realpath(os.path.dirname(found)), os.path.basename(found)), root) \
-            and inside(found, root) is None:
+    if _leaves(found, run_root(start)):
         raise ConfigError(f"{found}: {OUTSIDE}")
     return read_config(found)
+
+
+def _leaves(path: str, root: str) -> bool:
+    """Whether ``path`` is a link inside the repository under review that leads out of it (a
+    configuration above the repository is the user's own, read where it is)."""
+    return os.path.islink(path) and \
+        is_inside(os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path)), root) \
+        and inside(path, root) is None
 
 
 def _where(config: Config, path: Iterable[Any]) -> str:

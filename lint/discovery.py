@@ -95,8 +95,12 @@ class _GitIgnore:
     def __init__(self) -> None:
         self._specs: list[tuple[str, object]] = []
 
-    def enter(self, directory: str) -> int:
-        text = _read_small_file(os.path.join(directory, ".gitignore"))
+    def enter(self, directory: str, boundary: str, errors: list[tuple[str, str]]) -> int:
+        path = os.path.join(directory, ".gitignore")
+        if os.path.islink(path) and inside(path, boundary) is None:
+            errors.append((path, OUTSIDE))
+            return 0
+        text = _read_small_file(path)
         if text is None:
             return 0
         lines = text.splitlines()
@@ -163,7 +167,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
 
 def _walk(directory: str, root: str, boundary: str, excludes: tuple[str, ...], ignore: _GitIgnore | None,
           errors: list[tuple[str, str]]) -> Iterator[Candidate]:
-    pushed = ignore.enter(directory) if ignore is not None else 0
+    pushed = ignore.enter(directory, boundary, errors) if ignore is not None else 0
     try:
         try:
             with os.scandir(directory) as scan:

@@ -104,3 +104,16 @@ def test_every_test_docs_security_names_exists() -> None:
     defined = {m for path in (root / "tests").glob("test_*.py")
                for m in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
     assert len(named) >= 15 and named <= defined, sorted(named - defined)
+
+
+def test_a_pyproject_leading_out_of_the_repository_is_never_read(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "compose.yaml", COMPOSE)
+    write(tmp_path, "pyproject.toml", '[tool.isolint]\nselect = ["marker-outside"]\n')
+    (repo / "pyproject.toml").symlink_to(tmp_path / "pyproject.toml")
+    capsys.readouterr()
+    assert main(["check", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert "points outside the repository: not read" in err and "marker-outside" not in err

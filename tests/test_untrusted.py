@@ -50,6 +50,7 @@ LINKS_OUT = [
     LinkOut("app/base.compose", "compose.yaml"),  # a Compose extends file
     LinkOut("app/build.Dockerfile", "passwd"),  # a Compose build Dockerfile (walked too: reported once)
     LinkOut("app/secret.env", "dotenv", reported=False),  # a service env_file: never opened by isolint
+    LinkOut("app/.gitignore", "passwd"),  # read by the walk
 ]
 
 OUTSIDE = {
