@@ -371,3 +371,27 @@ def test_extends_from_another_folder_rebases_relative_host_paths(tmp_path: Path)
     assert builds == {"app": "./sub/ctx", "app2": "./sub"}
     # positions still name the file the value was written in
     assert container(model, "app").mounts[0].loc.path == str(tmp_path / "sub" / "common.yaml")
+
+
+def test_service_names_are_read_as_compose_reads_them() -> None:
+    # YAML 1.1 reads `off:` as False; Compose (YAML 1.2) names the service "off"
+    model = parse("services:\n  off:\n    image: x\n  yes:\n    image: x\n    network_mode: service:off\n"
+                  "  web: {image: x, network_mode: host}\n")
+    assert [w.resource.name for w in model.workloads] == ["off", "yes", "web"]
+    assert model.errors == []
+
+
+def test_lists_are_unique_within_one_file_as_compose_makes_them() -> None:
+    model = parse("""
+        services:
+          a:
+            image: x
+            volumes: ["/one:/t", "/two:/t:ro", {type: bind, source: /three, target: /t, read_only: true}, "/x:/y"]
+            ports: ["80:80", "127.0.0.1:80:80", "80:80"]
+            devices: ["/dev/a:/dev/t", "/dev/b:/dev/t"]
+        """)
+    c = container(model, "a")
+    assert [(m.source.value, m.target.value) for m in c.mounts if m.source and m.target] == [("/three", "/t"),
+                                                                                             ("/x", "/y")]
+    assert at(c.mounts[0]) == (4, 40)  # the entry that is kept, in the place of the first
+    assert len(c.ports) == 2 and [d.host.value for d in c.devices if d.host] == ["/dev/b"]

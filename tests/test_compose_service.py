@@ -340,6 +340,12 @@ def test_devices() -> None:
     assert at(devices[1]) == (5, 9) and at(devices[3].host) == (7, 9)  # type: ignore[arg-type]
 
 
+def test_long_device_without_target_is_what_compose_refuses() -> None:
+    model = parse("services:\n  a:\n    image: x\n    devices: [{source: /dev/mem}]\n")
+    assert messages(model) == [(4, 15, "invalid Compose file: services.a.devices[0]: a device needs a target")]
+    assert [d.host.value for d in container(model, "a").devices if d.host] == ["/dev/mem"]  # still judged
+
+
 # -- lifecycle hooks -----------------------------------------------------------------------------
 def test_lifecycle_hooks() -> None:
     model = parse("""

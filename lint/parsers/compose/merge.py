@@ -31,6 +31,7 @@ OVERRIDDEN = frozenset({"command", "entrypoint", "healthcheck.test"})
 LIST_OR_DICT = frozenset({"environment", "labels", "sysctls", "annotations", "build.args", "build.labels",
                           "deploy.labels"})
 STRING_OR_LIST = frozenset({"tmpfs", "dns", "dns_search", "env_file"})
+UNIQUE = ("volumes", "ports", "devices", "secrets", "configs")  # lists whose entries are unique by a key
 PROJECT = "<project>"  # path prefix of top-level keys, so no service-level rule applies to them
 
 
@@ -51,6 +52,22 @@ def merge_projects(base: YMap, override: YMap) -> YMap:
         merged["services"] = _merge_service_maps(base_services, services)
         merged.key_pos["services"] = base.pos_of("services")
     return merged
+
+
+def unique_entries(root: YMap) -> YMap:
+    """A file's services with their ``volumes``, ``ports``, ``devices``, ``secrets`` and ``configs``
+    unique as Compose makes them on loading each file (compose-go ``EnforceUnicity``): a later entry
+    with the same key (as in a merge) takes the earlier one's place. In place; returns ``root``."""
+    services = root.get("services")
+    if not isinstance(services, YMap):
+        return root
+    for svc in services.values():
+        if not isinstance(svc, YMap):
+            continue
+        for key in UNIQUE:
+            if isinstance(svc.get(key), YSeq):
+                svc[key] = _concatenated(YSeq(), svc[key], _identity_for(key), key)
+    return root
 
 
 def _merge_service_maps(base: YMap, override: YMap) -> YMap:

@@ -21,7 +21,7 @@ from ..fields import _describe
 from .build import URL_CONTEXT
 from .files import override_file_for
 from .interpolation import Interpolated, InterpolationError, Lookup, interpolate, read_dotenv
-from .merge import RESET, keep_origin, merge_projects, merge_services
+from .merge import RESET, keep_origin, merge_projects, merge_services, unique_entries
 from .reader import ComposeReader, ServiceReader
 from .service import service_workloads
 from .syntax import split_volume
@@ -43,10 +43,12 @@ class _TreeCopier:
     reported once per place.
     """
 
-    def __init__(self, lookup: Lookup, report: Callable[[str, str, tuple], None], foreign_path: str | None) -> None:
+    def __init__(self, lookup: Lookup, report: Callable[[str, str, tuple], None], foreign_path: str | None,
+                 lines: tuple[str, ...]) -> None:
         self.lookup = lookup
         self.report = report
         self.foreign = foreign_path
+        self.lines = lines
         self.memo: dict[int, Any] = {}
 
     def pos(self, pos: tuple) -> tuple:
@@ -80,9 +82,17 @@ class _TreeCopier:
             if node.tags.get(key) == RESET:  # only the tag matters: the key is cleared when files merge
                 continue
             key_pos = self.pos(node.pos_of(key))
+            if where == "services" and not isinstance(key, str):
+                key = self.written(key, key_pos)
             mapping.key_pos[key] = key_pos
             mapping[key] = self.copy(value, f"{where}.{key}" if where else str(key), key_pos)
         return mapping
+
+    def written(self, key: Any, pos: tuple) -> str:
+        """A service name as written: YAML 1.1 reads ``off:`` as False, Compose (YAML 1.2) as ``off``."""
+        line = self.lines[pos[0] - 1][pos[1] - 1:] if 0 < pos[0] <= len(self.lines) else ""
+        match = re.match(r"[^\s:#'\"{}\[\],]+(?=\s*:)", line)
+        return match.group() if match else str(key)
 
     def text(self, text: str, where: str, pos: tuple) -> str:
         if "$" not in text:
@@ -165,8 +175,8 @@ class Project:
         return documents
 
     def _copy(self, document: YMap, foreign_path: str | None) -> YMap:
-        copier = _TreeCopier(self.env.get, self._report, foreign_path)
-        return copier.copy(document, "", document.pos)
+        copier = _TreeCopier(self.env.get, self._report, foreign_path, self.reader.lines[foreign_path or self.path])
+        return unique_entries(copier.copy(document, "", document.pos))
 
     def _report(self, where: str, message: str, pos: tuple) -> None:
         self.reader.error(where, message, self.reader.loc(pos))

@@ -333,8 +333,10 @@ def _devices(r: ServiceReader, svc: YMap) -> tuple[Device, ...]:
             if source is None:
                 at.error("a device needs a source", loc)
                 continue
-            devices.append(Device(loc, source, host=source, target=at.text(item, "target"),
-                                  permissions=at.text(item, "permissions")))
+            target = at.text(item, "target")
+            if target is None:  # Compose refuses the file; the device is still judged
+                at.error("a device needs a target", loc)
+            devices.append(Device(loc, source, host=source, target=target, permissions=at.text(item, "permissions")))
             continue
         spec = r.value(item, loc)
         if spec is None or not spec.value:
