@@ -289,15 +289,17 @@ def _fix(args: argparse.Namespace) -> int:
         result = run(paths, settings, registry, None, keep_models=False)
         return list(result.diagnostics), metas
 
-    def read(path: str) -> str | None:
+    from .sources import Outside, contained, run_root
+
+    def read(path: str) -> str | None:  # only inside the repository (docs/security.md)
         try:
-            with open(path, "rb") as handle:
+            with open(contained(path, run_root(path)), "rb") as handle:
                 return handle.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError, Outside):
             return None
 
     def write(path: str, text: str) -> None:
-        with open(path, "wb") as handle:
+        with open(contained(path, run_root(path)), "wb") as handle:
             handle.write(text.encode("utf-8"))
 
     outcome = fix_paths(lint, read, write, args.unsafe_fixes, args.diff)
