@@ -387,3 +387,10 @@ def _explain(key: str) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(console())
+
+
+def settings_from_argv(argv: Sequence[str]) -> Settings:
+    """The settings ``isolint <argv>`` would run with (its configuration file, then its options), for
+    tools and tests that drive :func:`isolint.runner.run` in-process: ``settings_from_argv(["check",
+    "--select", "PRV", "deploy/"])``."""
+    return _settings(build_parser().parse_args(list(argv)))

@@ -156,7 +156,7 @@ def _pos(node: Node) -> Pos:
 ALIAS_RATIO_LOW, ALIAS_RATIO_HIGH = 400_000, 4_000_000  # go-yaml's alias_ratio_range
 
 
-def _allowed_alias_ratio(decoded: int) -> float:
+def allowed_alias_ratio(decoded: int) -> float:
     if decoded <= ALIAS_RATIO_LOW:
         return 0.99
     if decoded >= ALIAS_RATIO_HIGH:
@@ -339,7 +339,7 @@ class _Converter:
             return
         expanded = self._size(root)
         aliased = expanded - self.written
-        if aliased > 100 and expanded > 1000 and aliased / expanded > _allowed_alias_ratio(expanded):
+        if aliased > 100 and expanded > 1000 and aliased / expanded > allowed_alias_ratio(expanded):
             shown = f"{expanded:,}" if expanded < 10**15 else f"about 10^{len(str(expanded)) - 1}"
             raise YamlError(f"excessive aliasing: aliases expand this document to {shown} nodes from "
                             f"{self.written:,} written (an alias bomb?); refused as Kubernetes and Compose "

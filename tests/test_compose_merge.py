@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from isolint.cli import _settings as settings_from_args
-from isolint.cli import build_parser
+from isolint.cli import settings_from_argv
 from isolint.loader import overrides_with_base
 from isolint.model import FileModel, Location
 from isolint.parsers.compose import parse_compose, project
@@ -28,8 +27,7 @@ E13 = FIXTURES / "compose-merge" / "e13"
 
 
 def lint(*paths: Path, args: tuple[str, ...] = ()) -> RunResult:
-    parsed = build_parser().parse_args(["check", "--select", "ALL", *args, *map(str, paths)])
-    return run([str(p) for p in paths], settings_from_args(parsed))
+    return run([str(p) for p in paths], settings_from_argv(["check", "--select", "ALL", *args, *map(str, paths)]))
 
 
 def found(result: RunResult) -> set[tuple[str, str, int, str]]:

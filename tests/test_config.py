@@ -184,11 +184,11 @@ def test_unknown_selector_in_config(capsys, tmp_path):
 
 
 def test_kubernetes_version_and_trust(tmp_path):
-    from isolint.cli import _settings, build_parser
+    from isolint.cli import settings_from_argv
 
     write(tmp_path, ".isolint.toml", 'kubernetes-version = "1.30"\nsuppressions = false\n'
           '[trust]\nuntrusted-images = ["acme/runner*"]\nextra-tenant-label-keys = ["team"]\n')
-    settings = _settings(build_parser().parse_args(["check", str(tmp_path)]))
+    settings = settings_from_argv(["check", str(tmp_path)])
     assert settings.kubernetes_version == (1, 30) and settings.suppressions is False
     assert settings.trust == {"untrusted_images": ["acme/runner*"], "extra_tenant_label_keys": ["team"]}
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from isolint.cli import _settings as settings_from_args
-from isolint.cli import build_parser
+from isolint.cli import settings_from_argv
 from isolint.runner import run
 
 from .fixture_harness import FIXTURES, fixture_files, read_expectations
@@ -16,8 +15,7 @@ FILES = fixture_files()
 def lint(path, codes, args):
     """Run exactly the rules the fixture speaks of, so each file tests them in isolation (a rule
     another one supersedes at the same place is shown unless the file names both)."""
-    parsed = build_parser().parse_args(["check", "--select", ",".join(sorted(codes)), *args, str(path)])
-    return run([str(path)], settings_from_args(parsed))
+    return run([str(path)], settings_from_argv(["check", "--select", ",".join(sorted(codes)), *args, str(path)]))
 
 
 def findings(path, exp):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from isolint.registry import load_rules
@@ -191,6 +191,24 @@ def _replace(node: Any, path: tuple, value: Any) -> Any:
     return node
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as YAML data (a NaN equals a NaN)."""
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def test_pyyaml_does_not_round_trip_every_string_itself():
+    """Why the property below assumes a round trip: PyYAML's own dump of this list loads back changed."""
+    documents = [{"a": {"b": ["0\u0100 0", "0\u0100 0"]}}]
+    written = yaml.safe_dump_all(documents, default_flow_style=True, indent=5, width=20)
+    assert not _same(list(yaml.safe_load_all(written)), documents)
+
+
 STYLES = st.fixed_dictionaries({"default_flow_style": st.sampled_from([False, True, None]),
                                 "sort_keys": st.booleans(), "indent": st.integers(2, 6),
                                 "width": st.sampled_from([20, 80, 1000]), "explicit_start": st.booleans()})
@@ -207,7 +225,12 @@ def test_reserialising_a_valid_input_keeps_its_findings(seed: str, data: st.Data
         path = data.draw(st.sampled_from(_paths(documents[index])[1:]))
         documents[index] = _replace(documents[index], path, data.draw(VALUES))
     written = yaml.safe_dump_all(documents, **data.draw(STYLES))
-    rewritten = yaml.safe_dump_all(list(yaml.safe_load_all(written)), **data.draw(STYLES))
+    loaded = list(yaml.safe_load_all(written))
+    rewritten = yaml.safe_dump_all(loaded, **data.draw(STYLES))
+    # Only inputs PyYAML itself round-trips: its emitter folds an escaped string at a narrow width
+    # wrongly ('0\u0100 0' in a flow list at width 20 loads back as '0\u0100\\  0'), which tests
+    # PyYAML, not isolint.
+    assume(_same(loaded, documents) and _same(list(yaml.safe_load_all(rewritten)), loaded))
     first, errors = _lint(name, seed, written)
     _no_crash(errors)
     assert _lint(name, seed, rewritten)[0] == first

@@ -79,3 +79,18 @@ def test_shared_judgements_are_leaves(path):
     nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
     ours = {"." * n.level + (n.module or "") for n in nodes if isinstance(n, ast.ImportFrom) and n.level}
     assert ours <= {"..model"} | {f".{leaf.stem}" for leaf in path.parent.glob("*.py")}, ours
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).parent.glob("*.py")), ids=lambda p: p.name)
+def test_tests_use_no_private_names_of_isolint(path):
+    """Tests go through what a user or a plug-in can reach: no ``_name`` imported from isolint, and
+    none read off an isolint module (``yamlsource._helper``)."""
+    nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    ours = [n for n in nodes if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("isolint")]
+    private = [a.name for n in ours for a in n.names if a.name.startswith("_") and not a.name.startswith("__")]
+    modules = {a.asname or a.name for n in ours for a in n.names}
+    modules |= {(a.asname or a.name).split(".")[0] for n in nodes if isinstance(n, ast.Import) for a in n.names
+                if a.name.startswith("isolint")}
+    read = [n for n in nodes if isinstance(n, ast.Attribute) and getattr(n.value, "id", None) in modules]
+    private += [f"{n.value.id}.{n.attr}" for n in read if n.attr.startswith("_") and not n.attr.startswith("__")]
+    assert not private, f"{path.name} reaches into isolint's private names: {private}"

@@ -3,8 +3,7 @@ is pinned in the fixtures (``# expect: CODE severity``)."""
 
 from __future__ import annotations
 
-from isolint.cli import _settings as settings_from_args
-from isolint.cli import build_parser
+from isolint.cli import settings_from_argv
 from isolint.helpers import exposed_runtime_socket, is_device_path, project_relative, sensitive_host_paths
 from isolint.runner import run
 
@@ -43,8 +42,8 @@ def test_syslog_socket_is_not_a_device():
 
 def test_port_from_an_unset_variable_is_low_confidence_not_a_random_port():
     path = FIXTURES / "rules" / "NS010" / "compose.yaml"
-    parsed = build_parser().parse_args(["check", "--select", "NS010", str(path)])
-    [finding] = [d for d in run([str(path)], settings_from_args(parsed)).diagnostics if "UNSET_BIND" in d.message]
+    settings = settings_from_argv(["check", "--select", "NS010", str(path)])
+    [finding] = [d for d in run([str(path)], settings).diagnostics if "UNSET_BIND" in d.message]
     assert not finding.certain and "random" not in finding.message
     assert finding.message == ("port '$UNSET_BIND:8083/tcp' (unset variables) publishes container port 8083 "
                                "on all interfaces")
