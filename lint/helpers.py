@@ -78,6 +78,7 @@ from .judgements.security import (
     unconfined_profiles,
     user_is_root,
     windows_administrator,
+    windows_exempt,
     windows_pod_exempt,
 )
 from .judgements.values import (
@@ -196,6 +197,7 @@ __all__ = [
     "user_is_root",
     "windows_administrator",
     "windows_build",
+    "windows_exempt",
     "windows_image",
     "windows_pod_exempt",
     "windows_signal",

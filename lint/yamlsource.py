@@ -75,9 +75,27 @@ class _PositionedLoader(_Loader):  # type: ignore[misc,valid-type]
 
 _PLAIN_TAGS: dict[str, str] = {}  # the tags of short plain scalars met so far
 _PLAIN_TAG_KEY, _PLAIN_TAGS_KEPT = 64, 8192
+# YAML 1.1's one-letter booleans, which PyYAML reads as text but go-yaml v2 (kubectl and the API
+# server, through sigs.k8s.io/yaml) reads as booleans: kept as text marked :class:`BoolWord`
+BOOL_WORD_TAG = "tag:isolint,2026:bool-word"
+BOOL_WORDS = {"y": True, "Y": True, "n": False, "N": False}
+
+
+class BoolWord(str):
+    """A plain (unquoted) ``y``, ``Y``, ``n`` or ``N``: text to Compose (and to PyYAML), a boolean to
+    Kubernetes (go-yaml v2's YAML 1.1 resolver, which ``sigs.k8s.io/yaml`` uses). ``"y"`` quoted is
+    a plain ``str``. The Kubernetes reader reads a BoolWord where it expects a boolean."""
+
+    __slots__ = ()
+
+    @property
+    def boolean(self) -> bool:
+        return BOOL_WORDS[str(self)]
 
 
 def _plain_tag(value: str) -> str:
+    if value in BOOL_WORDS:
+        return BOOL_WORD_TAG
     for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
         if regexp.match(value):
             return tag
@@ -196,6 +214,8 @@ class _Converter:
             return None
         if tag == _BOOL_TAG:
             return _BOOL_VALUES.get(node.value.lower(), node.value)  # `!!bool maybe` stays text
+        if tag == BOOL_WORD_TAG:
+            return BoolWord(node.value)
         if tag == _INT_TAG:
             text = node.value
             if text.isascii() and text.isdigit() and text[0] != "0":

@@ -8,6 +8,8 @@ severity (raised for untrusted workloads). A privileged container has every capa
 drops: a plain run leaves it to `privileged-container`. A Compose service with neither `image` nor
 `build` (a layer patching a service another file defines) is not judged: what it leaves unset says
 nothing.
+In a plain run (no `--profile`) a pod pinned to Windows nodes by `nodeSelector: {kubernetes.io/os:
+windows}` is skipped too: the Linux setting does not exist there.
 
 ## Why is this bad?
 The default set still holds `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `MKNOD`, `NET_RAW` ...,
@@ -43,7 +45,7 @@ in an entrypoint) needs a capability back in `add`: the fix can stop such a work
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import capability_name, compose_fragment, is_privileged, pss_profile, windows_pod_exempt
+from isolint.helpers import capability_name, compose_fragment, is_privileged, pss_profile, windows_exempt
 
 RULE = Rule(
     code="CAP004",
@@ -59,7 +61,7 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     kubernetes = workload.format is Format.KUBERNETES
-    if kubernetes and (not ctx.at_least(1, 22) or windows_pod_exempt(workload, ctx.kubernetes_version)):
+    if kubernetes and (not ctx.at_least(1, 22) or windows_exempt(workload, ctx)):
         return
     if compose_fragment(workload):
         return

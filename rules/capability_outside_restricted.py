@@ -5,6 +5,8 @@ is exempt from 1.25) or Compose `cap_add`. Capabilities outside the Baseline set
 reported by `capability-outside-baseline`, so this rule reports the Baseline ones Restricted
 still refuses (`CHOWN`, `SETUID`, `KILL` ...). Off by default: it is part of `--profile
 pss-restricted` or can be selected.
+In a plain run (no `--profile`) a pod pinned to Windows nodes by `nodeSelector: {kubernetes.io/os:
+windows}` is skipped too: the Linux setting does not exist there.
 
 ## Why is this bad?
 Restricted assumes a capability set dropped to zero; every capability added back re-opens a
@@ -29,7 +31,7 @@ Fix file ownership at build time and add back at most `NET_BIND_SERVICE`.
 from collections.abc import Iterator
 
 from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import PSS_BASELINE_CAPABILITIES, capability_name, windows_pod_exempt
+from isolint.helpers import PSS_BASELINE_CAPABILITIES, capability_name, windows_exempt
 
 RULE = Rule(
     code="CAP005",
@@ -45,7 +47,7 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     kubernetes = workload.format is Format.KUBERNETES
-    if kubernetes and (not ctx.at_least(1, 22) or windows_pod_exempt(workload, ctx.kubernetes_version)):
+    if kubernetes and (not ctx.at_least(1, 22) or windows_exempt(workload, ctx)):
         return
     for container in workload.containers:
         for added in container.security.capabilities_add:

@@ -8,6 +8,8 @@ always escalates (the API rejects `false` with `privileged: true`): a plain run 
 `privileged-container`, `--profile pss-restricted` reports it as admission does. A Compose service
 with neither `image` nor `build` (a layer patching a service another file defines) is judged only
 on what it sets (an explicit `no-new-privileges:false`): what it leaves unset says nothing.
+In a plain run (no `--profile`) a pod pinned to Windows nodes by `nodeSelector: {kubernetes.io/os:
+windows}` is skipped too: the Linux setting does not exist there.
 
 ## Why is this bad?
 Without `no_new_privs`, a setuid-root binary in the image turns any non-root foothold into root
@@ -46,7 +48,7 @@ stops setuid and file-capability binaries from raising privileges; a workload th
 from collections.abc import Iterator
 
 from isolint import Applicability, Container, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import compose_fragment, is_privileged, is_true, pss_profile, windows_pod_exempt
+from isolint.helpers import compose_fragment, is_privileged, is_true, pss_profile, windows_exempt
 
 RULE = Rule(
     code="PRV004",
@@ -62,7 +64,7 @@ RULE = Rule(
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if workload.format is Format.KUBERNETES and (not ctx.at_least(1, 8)
-                                                 or windows_pod_exempt(workload, ctx.kubernetes_version)):
+                                                 or windows_exempt(workload, ctx)):
         return
     fragment = compose_fragment(workload)  # what a fragment leaves unset says nothing; an explicit false does
     kubernetes = workload.format is Format.KUBERNETES

@@ -4,7 +4,8 @@ GID `0` / `root` as Kubernetes `runAsGroup` (pod or container), `fsGroup` or
 `supplementalGroups`, as the group part of Compose `user:` or Dockerfile `USER app:0`, or in
 Compose `group_add` (low); Compose `group_add` of `docker`, `disk`, `kvm`, `sudo`, `wheel`,
 `adm`, `shadow` or `systemd-journal` (medium). A container that runs as root is left to
-`root-user`.
+`root-user`; a pod-level `runAsGroup` that every container overrides with its own is not reported
+(no process runs with it).
 
 ## Why is this bad?
 Group 0 owns many files and sockets on a host, and group membership is a silent grant that UID
@@ -61,6 +62,11 @@ def _runs_as_root(workload: Workload, container: Container | None) -> bool:
     return user_is_root(user)  # type: ignore[arg-type]
 
 
+def _overridden(workload: Workload) -> bool:
+    """Every container sets its own runAsGroup: the pod's is the default of none of them."""
+    return bool(workload.containers) and all(c.security.run_as_group is not None for c in workload.containers)
+
+
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     powerful = {name.lower() for name in ctx.options["powerful_groups"]}
     setters: list[tuple[SecurityContext, Container | None]] = [(workload.security, None)]
@@ -72,6 +78,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         if workload.format is Format.DOCKERFILE and workload.target_stage is not None:
             who = stage_label(workload.target_stage)
         for what, group in _groups(security, container is None or workload.format is not Format.KUBERNETES):
+            if container is None and group is security.run_as_group and _overridden(workload):
+                continue
             name = str(group.value).strip()
             if _is_root_group(group):
                 yield Finding(group, f"{who} {what} root (GID 0)", container, certain=group.certain)

@@ -5,6 +5,8 @@ Flags a Kubernetes container that requests no seccomp profile: the pod's
 the fields only, as Pod Security admission does; from 1.25 a pod with `spec.os.name: windows` is
 exempt. A profile set only through the deprecated seccomp annotations does not count: current
 kubelets ignore them. An explicit `Unconfined` is reported by `seccomp-unconfined` instead.
+In a plain run (no `--profile`) a pod pinned to Windows nodes by `nodeSelector: {kubernetes.io/os:
+windows}` is skipped too: the Linux setting does not exist there.
 
 ## Why is this bad?
 Unlike Docker, Kubernetes runs containers with no seccomp filter at all unless the manifest asks
@@ -44,7 +46,7 @@ wins). The runtime's default profile blocks only system calls that containers do
 from collections.abc import Iterator
 
 from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
-from isolint.helpers import windows_pod_exempt
+from isolint.helpers import windows_exempt
 
 RULE = Rule(
     code="MAC002",
@@ -60,7 +62,7 @@ CONFINED_TYPES = ("RuntimeDefault", "Localhost")
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if not ctx.at_least(1, 19) or windows_pod_exempt(workload, ctx.kubernetes_version):
+    if not ctx.at_least(1, 19) or windows_exempt(workload, ctx):
         return
     pod = workload.security.seccomp
     if pod is not None and pod.type.value in CONFINED_TYPES:

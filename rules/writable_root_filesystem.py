@@ -1,7 +1,8 @@
 """## What it does
 Flags a container whose root filesystem is writable: Kubernetes `readOnlyRootFilesystem` not `true`
 (init and regular containers; ephemeral debug containers are skipped), Compose `read_only` not true
-(any spelling Compose accepts: `"On"`, `yes`). Windows workloads (unsupported there) and privileged
+(any spelling Compose accepts: `"On"`, `yes`). Windows workloads (unsupported there; a pod pinned to
+Windows nodes by `nodeSelector: {kubernetes.io/os: windows}` too) and privileged
 containers (which can remount it anyway; reported by `privileged-container`) are skipped. A Compose
 service with neither `image` nor `build` (a layer patching a service another file defines) is not
 judged: what it leaves unset says nothing.

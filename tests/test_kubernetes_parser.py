@@ -172,3 +172,68 @@ def test_kinds_and_api_versions_of_the_wrong_type_are_not_ours():
     for text in ("apiVersion: 1\nkind: Pod\nspec: {}\n", "apiVersion: v1\nkind: [Pod]\n", "- apiVersion: v1\n"):
         model = _load(text)
         assert not model.workloads and not model.errors
+
+
+def test_values_are_typed_as_the_api_server_reads_them():
+    """sigs.k8s.io/yaml reads YAML with go-yaml v2 (YAML 1.1: a plain y/Y/n/N is a boolean) into
+    JSON, which has one number type (0.0 is 0); a quoted "y" stays text and is refused."""
+    model = _load("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostNetwork: y
+          hostPID: N
+          securityContext: {runAsUser: 0.0, runAsGroup: 1.5}
+          containers:
+            - name: app
+              image: nginx
+              securityContext: {privileged: Y, readOnlyRootFilesystem: "y"}
+        """)
+    [workload] = model.workloads
+    assert (workload.host_network.value, workload.host_network.text) == (True, "y")
+    assert workload.host_pid.value is False
+    assert (workload.security.run_as_user.value, workload.security.run_as_user.text) == (0, "0.0")
+    assert workload.security.run_as_group is None
+    assert workload.containers[0].security.privileged.value is True
+    assert workload.containers[0].security.read_only_root_filesystem is None
+    assert {(e.line, e.message) for e in model.errors} == {
+        (7, "invalid manifest: Pod.spec.securityContext.runAsGroup: expected an integer, got 1.5"),
+        (11, "invalid manifest: Pod.spec.containers[0].securityContext.readOnlyRootFilesystem: expected true or "
+             "false, got 'y'"),
+    }
+
+
+def test_compose_keeps_y_and_n_as_text():
+    from isolint.yamlsource import load_all
+
+    [(document, _)] = list(load_all("environment: {A: y, B: 'n'}\n"))
+    assert document["environment"] == {"A": "y", "B": "n"}
+
+
+def test_privileged_with_allow_privilege_escalation_false_is_refused_as_the_api_server_refuses_it():
+    model = _load("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: a
+              image: nginx
+              securityContext: {privileged: true, allowPrivilegeEscalation: false}
+            - name: b
+              image: nginx
+              securityContext:
+                allowPrivilegeEscalation: false
+                capabilities: {add: [CAP_SYS_ADMIN]}
+            - name: ok
+              image: nginx
+              securityContext: {privileged: false, allowPrivilegeEscalation: false, capabilities: {add: [SYS_ADMIN]}}
+        """)
+    assert {(e.line, e.message) for e in model.errors} == {
+        (8, "invalid manifest: Pod.spec.containers[0].securityContext: cannot set allowPrivilegeEscalation to false "
+            "and privileged to true (the API server rejects this container)"),
+        (12, "invalid manifest: Pod.spec.containers[1].securityContext: cannot set allowPrivilegeEscalation to false "
+             "and capabilities.add CAP_SYS_ADMIN (the API server rejects this container)"),
+    }
+    assert model.workloads[0].containers[0].security.privileged.value is True  # still judged

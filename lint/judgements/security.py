@@ -9,6 +9,7 @@ from typing import Any
 from ..model import Container, Format, Profile, SecurityContext, Value, Workload
 from .capabilities import capability_name, granted_capability
 from .values import is_true
+from .workloads import runs_windows
 
 
 def user_is_root(user: Value[int | str] | None) -> bool:
@@ -69,6 +70,18 @@ def windows_pod_exempt(workload: Workload, kubernetes_version: tuple[int, int]) 
     (allowPrivilegeEscalation, capabilities, seccomp); keyed on ``os.name``, never on nodeSelector."""
     return (workload.format is Format.KUBERNETES and kubernetes_version >= (1, 25) and workload.os is not None
             and workload.os.value == "windows")
+
+
+def windows_exempt(workload: Workload, ctx: Any) -> bool:
+    """A Linux-only check (capabilities, privilege escalation, seccomp, AppArmor/SELinux) skips this
+    Kubernetes pod. Under ``--profile`` exactly as Pod Security admission does (:func:`windows_pod_exempt`:
+    ``spec.os.name`` from 1.25, the version cut-off included); in a plain run also a pod without
+    ``spec.os`` that :func:`runs_windows` by its node selector, where the Linux setting does not exist.
+    Pass the rule's ``ctx``."""
+    if windows_pod_exempt(workload, ctx.kubernetes_version):
+        return True
+    return pss_profile(ctx.settings) is None and workload.format is Format.KUBERNETES and workload.os is None \
+        and runs_windows(workload)
 
 
 def security_setters(workload: Workload) -> Iterator[tuple[SecurityContext, Container | None]]:

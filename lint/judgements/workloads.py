@@ -13,6 +13,14 @@ def compose_fragment(workload: Workload) -> bool:
         and all(container.image is None for container in workload.containers)
 
 
+WINDOWS_NODE_LABELS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+
+
 def runs_windows(workload: Workload) -> bool:
-    """The workload declares a Windows OS (``spec.os.name``, Compose ``platform``, a Windows base)."""
-    return workload.os is not None and workload.os.value.lower() == "windows"
+    """The workload declares a Windows OS (``spec.os.name``, Compose ``platform``, a Windows base), or a
+    Kubernetes pod without ``spec.os`` is pinned to Windows nodes (``nodeSelector: {kubernetes.io/os:
+    windows}``): it cannot run anywhere else."""
+    if workload.os is not None:
+        return workload.os.value.lower() == "windows"
+    return any(kv.key.value in WINDOWS_NODE_LABELS and kv.value.value.strip().lower() == "windows"
+               for kv in workload.node_selector)

@@ -10,16 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import KeyValue, Location, ParseError, Value
-from ..yamlsource import YMap, YSeq
+from ..yamlsource import BoolWord, YMap, YSeq
 
 BOOL_WORDS = {"true": True, "y": True, "yes": True, "on": True, "false": False, "n": False, "no": False, "off": False}
 
 
 class Reader:
+    """``what`` is "manifest" (Kubernetes) or "Compose file". A manifest is read as the API server
+    reads it (sigs.k8s.io/yaml: go-yaml v2 into JSON): a plain ``y``/``n`` is a boolean and an
+    integral float (``runAsUser: 0.0``) an integer."""
+
     def __init__(self, path: str, what: str = "manifest") -> None:
         self.path = path
         self.what = what  # "manifest" or "Compose file", for messages
         self.errors: list[ParseError] = []
+        self.api_server = what == "manifest"
 
     # -- locations -------------------------------------------------------------------------
     def loc(self, pos: tuple[int, int]) -> Location:
@@ -71,6 +76,8 @@ class Reader:
         loc = self.key_loc(parent, key)
         if isinstance(value, bool):
             return Value(value, loc)
+        if self.api_server and isinstance(value, BoolWord):
+            return Value(value.boolean, loc, text=str(value))
         if words and isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
             return Value(BOOL_WORDS[value.strip().lower()], loc, text=value)
         self.error(f"{where}.{key}", f"expected true or false, got {_describe(value)}", loc)
@@ -83,6 +90,8 @@ class Reader:
         loc = self.key_loc(parent, key)
         if isinstance(value, int) and not isinstance(value, bool):
             return Value(value, loc)
+        if self.api_server and isinstance(value, float) and value.is_integer():
+            return Value(int(value), loc, text=repr(value))  # JSON has one number type: 0.0 is 0
         if strings and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return Value(int(value.strip()), loc, text=value)
         self.error(f"{where}.{key}", f"expected an integer, got {_describe(value)}", loc)

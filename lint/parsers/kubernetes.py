@@ -324,12 +324,14 @@ def _volumes(reader: Reader, spec: YMap, where: str) -> tuple[Volume, ...]:
 
 
 def _container(reader: Reader, item: YMap, role: Role, volumes: dict[str, Volume], where: str) -> Container:
+    security = _security_context(reader, reader.mapping(item, "securityContext", where), f"{where}.securityContext")
+    _check_escalation(reader, security, f"{where}.securityContext")
     return Container(
         loc=reader.loc(item.pos),
         role=role,
         name=reader.string(item, "name", where),
         image=reader.string(item, "image", where),
-        security=_security_context(reader, reader.mapping(item, "securityContext", where), f"{where}.securityContext"),
+        security=security,
         ports=_ports(reader, item, where),
         mounts=_mounts(reader, item, volumes, where),
         handlers=_handlers(reader, item, where),
@@ -339,6 +341,21 @@ def _container(reader: Reader, item: YMap, role: Role, volumes: dict[str, Volume
         limits=reader.pairs(reader.mapping(item, "resources", where), "limits", f"{where}.resources"),
         requests=reader.pairs(reader.mapping(item, "resources", where), "requests", f"{where}.resources"),
     )
+
+
+def _check_escalation(reader: Reader, security: SecurityContext, where: str) -> None:
+    """The API server's ValidateSecurityContext: ``allowPrivilegeEscalation: false`` together with
+    ``privileged: true`` or an added ``CAP_SYS_ADMIN`` (that exact spelling) is refused. The values are
+    still judged as written (a privileged container escalates whatever it says)."""
+    escalation = security.allow_privilege_escalation
+    if escalation is None or escalation.value is not False:
+        return
+    if security.privileged is not None and security.privileged.value is True:
+        reader.error(where, "cannot set allowPrivilegeEscalation to false and privileged to true (the API server "
+                     "rejects this container)", escalation.loc)
+    if any(cap.value == "CAP_SYS_ADMIN" for cap in security.capabilities_add):
+        reader.error(where, "cannot set allowPrivilegeEscalation to false and capabilities.add CAP_SYS_ADMIN (the "
+                     "API server rejects this container)", escalation.loc)
 
 
 def _env(reader: Reader, item: YMap, where: str) -> tuple[KeyValue, ...]:
