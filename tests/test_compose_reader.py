@@ -9,7 +9,7 @@ import pytest
 from isolint.model import Location, Value
 from isolint.parsers.compose.interpolation import InterpolationError, interpolate
 
-from .compose_helpers import PATH, at, container, parse
+from .compose_helpers import PATH, at, container, messages, parse
 
 
 # -- booleans and interpolation ----------------------------------------------------------------
@@ -97,3 +97,14 @@ def test_invalid_interpolation_is_a_parse_error() -> None:
     error = model.errors[0]
     assert (error.line, error.column) == (3, 5)
     assert error.message.startswith("invalid Compose file: services.a.image: invalid interpolation format")
+
+
+def test_a_key_with_no_value_is_what_compose_refuses() -> None:
+    # Compose: "services.a.user must be a string", "... privileged must be a boolean or string" ...
+    model = parse("services:\n  a:\n    image: x\n    user:\n    privileged:\n    cap_add:\n"
+                  "    ports: [{target: 80, published: 8080, host_ip: }]\n")
+    assert [(line, text.split(": ")[1]) for line, _, text in messages(model)] == [
+        (4, "services.a.user"), (5, "services.a.privileged"), (6, "services.a.cap_add"),
+        (7, "services.a.ports[0].host_ip")]
+    port = container(model, "a").ports[0]
+    assert port.host_ip is None and port.host_port is not None  # read as unset: all interfaces

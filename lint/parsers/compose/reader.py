@@ -68,6 +68,17 @@ class ComposeReader(Reader):
             self.seen.add(error)
             self.errors.append(error)
 
+    def _absent(self, parent: Any, key: str, where: str) -> bool:
+        """Whether ``key`` is not set; written with no value (``user:``) it is not set either, and an
+        error: Compose refuses the file ("must be a string")."""
+        if not isinstance(parent, YMap) or key not in parent:
+            return True
+        if parent[key] is None:
+            self.error(f"{where}.{key}", "no value (Compose refuses the file; remove the key or give it one)",
+                       self.key_loc(parent, key))
+            return True
+        return False
+
     def value(self, raw: Any, loc: Location, after_key: bool = False) -> Value[str] | None:
         """Any scalar as text, with certainty and source spelling when interpolated.
 
@@ -101,7 +112,7 @@ class ComposeReader(Reader):
         return match.group() if sign * total == number else None
 
     def text(self, parent: Any, key: str, where: str) -> Value[str] | None:
-        if not isinstance(parent, YMap) or parent.get(key) is None:
+        if self._absent(parent, key, where):
             return None
         raw = parent[key]
         loc = self.key_loc(parent, key)
@@ -112,7 +123,7 @@ class ComposeReader(Reader):
 
     def flag(self, parent: Any, key: str, where: str) -> Value[bool] | None:
         """A Compose boolean: true/false or the strings true|y|yes|on|false|n|no|off in any case."""
-        if not isinstance(parent, YMap) or parent.get(key) is None:
+        if self._absent(parent, key, where):
             return None
         return self.to_bool(parent[key], self.key_loc(parent, key), f"{where}.{key}")
 
@@ -133,7 +144,7 @@ class ComposeReader(Reader):
         ``single``: Compose also takes one string for this list. Otherwise a lone scalar is
         reported, and still read so that what it says is judged.
         """
-        if not isinstance(parent, YMap) or parent.get(key) is None:
+        if self._absent(parent, key, where):
             return []
         raw = parent[key]
         loc = self.key_loc(parent, key)
@@ -163,7 +174,7 @@ class ComposeReader(Reader):
         ``bare`` gives the value of a key written without one (``- HOME`` in ``environment``);
         such an entry is kept with an uncertain empty value when ``bare`` has nothing.
         """
-        if not isinstance(parent, YMap) or parent.get(key) is None:
+        if self._absent(parent, key, where):
             return ()
         raw = parent[key]
         if isinstance(raw, YMap):
@@ -227,6 +238,17 @@ class ServiceReader:
 
     def key_loc(self, mapping: YMap, key: str) -> Location:
         return self.reader.key_loc(mapping, key)
+
+    def _absent(self, parent: Any, key: str, where: str) -> bool:
+        """Whether ``key`` is not set; written with no value (``user:``) it is not set either, and an
+        error: Compose refuses the file ("must be a string")."""
+        if not isinstance(parent, YMap) or key not in parent:
+            return True
+        if parent[key] is None:
+            self.error(f"{where}.{key}", "no value (Compose refuses the file; remove the key or give it one)",
+                       self.key_loc(parent, key))
+            return True
+        return False
 
     def value(self, raw: Any, loc: Location, after_key: bool = False) -> Value[str] | None:
         return self.reader.value(raw, loc, after_key)
