@@ -146,8 +146,14 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
     """
     errors = errors if errors is not None else []
     excludes = tuple(excludes)
+    roots: dict[str, str] = {}  # folder -> root: pre-commit names thousands of files in a few folders
     for path in paths:
-        root = run_root(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        root = roots.get(folder) if not os.path.isdir(path) else None
+        if root is None:
+            root = run_root(path)
+            if not os.path.isdir(path):
+                roots[folder] = root
         if inside(path, root) is None:
             errors.append((path, OUTSIDE))
             continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -259,6 +260,10 @@ REMOTE = {
 
 NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
                   "socket.sendto", "urllib.Request", "http.client.connect")
+# The audit hook sees Python's own sockets and processes; code it cannot see (a Go renderer loaded
+# in-process, a child process) is caught by the proxy trap below. A renderer test adds its program
+# to ALLOWED_PROGRAMS and its inputs (a chart with a dependency from a repository, a kustomization
+# with a URL base) to REMOTE: both traps must stay silent.
 RUN_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "pty.spawn")
 # programs a run may start (none today; the renderers of the reach work add theirs here, with their
 # arguments checked in their own tests: plug-ins, exec functions and network off)
@@ -296,8 +301,6 @@ def watched() -> Iterator[list[tuple[str, tuple]]]:
 
 
 def test_the_watch_sees_what_it_is_meant_to_see() -> None:
-    import socket
-
     with watched() as events:
         with suppress(OSError):
             socket.getaddrinfo("localhost", 9)
@@ -305,15 +308,54 @@ def test_the_watch_sees_what_it_is_meant_to_see() -> None:
     assert [e for e, _ in events] == ["socket.getaddrinfo", "subprocess.Popen"]
 
 
-def test_a_run_on_remote_references_opens_no_socket_and_runs_nothing(tmp_path: Path,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+@contextmanager
+def proxy_trap(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
+    """A local listener set as every proxy: an HTTP(S) fetch by code the audit hook cannot see (a Go
+    renderer in-process or in a child process honours these variables) connects to it instead."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    address = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, address)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        yield listener
+    finally:
+        listener.close()
+
+
+def _accepted(listener: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+def test_a_run_on_remote_references_opens_no_socket_and_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     for name, text in REMOTE.items():
         write(repo, name, text)
-    with watched() as events:
-        for fmt in FORMATS:
-            main(["check", "--select", "ALL", "--format", fmt, "--jobs", "1", str(repo)])
-        main(["report", "--format", "markdown", str(repo)])
-    capsys.readouterr()
-    assert events == []
+    with proxy_trap(monkeypatch) as listener:
+        with watched() as events:
+            for fmt in FORMATS:
+                main(["check", "--select", "ALL", "--format", fmt, "--jobs", "1", str(repo)])
+            main(["report", "--format", "markdown", str(repo)])
+        capsys.readouterr()
+        assert events == []
+        assert _accepted(listener) == 0
+
+
+def test_the_proxy_trap_catches_a_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    with proxy_trap(monkeypatch) as listener:
+        with suppress(OSError):
+            urllib.request.urlopen("http://example.invalid/", timeout=0.5)
+        assert _accepted(listener) == 1
