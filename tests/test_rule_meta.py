@@ -18,16 +18,26 @@ RULES = load_rules(plugins=False).rules
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
+def fixture_format(path: Path) -> str:
+    """The format a fixture is written in, by the names CONTRIBUTING.md asks for."""
+    if path.name.endswith(".Dockerfile") or path.name.startswith("Dockerfile"):
+        return "dockerfile"
+    return "compose" if re.match(r"(docker-)?compose.*\.ya?ml$", path.name) else "kubernetes"
+
+
 def _annotations():
-    expected, ok = set(), set()
+    """Which rules have a positive and a negative annotation, and in which formats."""
+    expected, ok, by_format = set(), set(), set()
     for path in fixture_files():
         exp = read_expectations(path)
         expected |= {code for code, _, _ in exp.expected}
         ok |= {code for code, _ in exp.ok}
-    return expected, ok
+        by_format |= {(code, fixture_format(path), "expect") for code, _, _ in exp.expected}
+        by_format |= {(code, fixture_format(path), "ok") for code, _ in exp.ok}
+    return expected, ok, by_format
 
 
-EXPECTED, OK = _annotations()
+EXPECTED, OK, BY_FORMAT = _annotations()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
@@ -50,6 +60,14 @@ def test_rule_metadata_is_well_formed(rule):
 def test_rule_has_positive_and_negative_fixture(rule):
     assert rule.code in EXPECTED, f"{rule.code} has no '# expect: {rule.code}' fixture"
     assert rule.code in OK, f"{rule.code} has no '# ok: {rule.code}' fixture"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_has_fixtures_in_every_format_it_declares(rule):
+    """One rule per risk across formats: each format it claims is exercised both ways."""
+    missing = [f"{fmt.value} {kind}" for fmt in rule.meta.formats for kind in ("expect", "ok")
+               if (rule.code, fmt.value, kind) not in BY_FORMAT]
+    assert not missing, f"{rule.code} declares formats without fixtures: {missing}"
 
 
 def test_codes_and_names_are_unique():
