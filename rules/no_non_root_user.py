@@ -9,8 +9,9 @@ confidence. Base images known to default to a non-root user (option `known_nonro
 `USER`: Grafana, k6, Prometheus, Alertmanager, node-exporter) count as setting one. `FROM scratch`
 without `USER` runs as UID 0 (no passwd file, nothing to switch to) and is reported; a `wasi/*`
 platform is not (a wasm runtime runs it). Docker official images (`debian:12`, `python:3.12`)
-run as root unless listed; any other base (a vendor image, `FROM ${BASE}` with no default) may
-set a user the linter cannot see: reported with low confidence.
+and the bases of option `known_root_images` (distroless without `:nonroot`, .NET) run as root;
+any other base (a vendor image, `FROM ${BASE}` with no default) may set a user the linter cannot
+see: reported with low confidence.
 
 ## Why is this bad?
 With no `USER`, the container runs as root unless every deployment remembers to override it.
@@ -60,7 +61,9 @@ RULE = Rule(
                                           "grafana/k6", "prom/prometheus", "quay.io/prometheus/prometheus",
                                           "prom/alertmanager", "quay.io/prometheus/alertmanager",
                                           "prom/node-exporter", "quay.io/prometheus/node-exporter")
-                                        for suffix in ("", "[:@]*"))]},
+                                        for suffix in ("", "[:@]*"))],
+             # bases documented to run as root (after the non-root list: distroless :nonroot is not)
+             "known_root_images": ["gcr.io/distroless/*", "mcr.microsoft.com/dotnet/*"]},
     fix=Applicability.UNSAFE,
 )
 
@@ -76,7 +79,7 @@ def _is_official(reference: str) -> bool:
     """A Docker official image (``debian:12``, ``docker.io/library/debian``): they run as root
     unless their Dockerfile says otherwise, which the known-non-root list records."""
     name = reference.lower()
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/"):
+    for prefix in ("index.docker.io/", "docker.io/", "library/"):
         name = name.removeprefix(prefix)
     return "/" not in name
 
@@ -96,7 +99,8 @@ def _root_by_default(workload: Workload, stage: Stage, ctx: Context) -> bool | N
         return True  # no passwd file, no USER: the process is UID 0
     if image_matches(base.value, ctx.options["known_nonroot_images"]):
         return False
-    return True if base.certain and _is_official(base.value) else None
+    known_root = _is_official(base.value) or image_matches(base.value, ctx.options["known_root_images"])
+    return True if base.certain and known_root else None
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
