@@ -395,3 +395,9 @@ def test_lists_are_unique_within_one_file_as_compose_makes_them() -> None:
                                                                                              ("/x", "/y")]
     assert at(c.mounts[0]) == (4, 40)  # the entry that is kept, in the place of the first
     assert len(c.ports) == 2 and [d.host.value for d in c.devices if d.host] == ["/dev/b"]
+
+
+def test_top_level_sections_of_the_wrong_type_are_errors() -> None:
+    model = parse("services:\n  a: {image: x, secrets: [s]}\nvolumes: [a]\nsecrets: 3\n")
+    assert messages(model) == [(3, 1, "invalid Compose file: volumes: expected a mapping, got a list"),
+                               (4, 1, "invalid Compose file: secrets: expected a mapping, got 3")]

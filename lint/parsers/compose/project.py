@@ -317,8 +317,15 @@ class Project:
         return {str(k): (v, self.reader.key_loc(services, k)) for k, v in services.items() if isinstance(v, YMap)}
 
     # -- top-level volumes ---------------------------------------------------------------------------
+    def _top_level(self, root: YMap, key: str) -> YMap | None:
+        value = root.get(key)
+        if value is not None and not isinstance(value, YMap):
+            self.reader.error(key, f"expected a mapping, got {_describe(value)}", self.reader.key_loc(root, key))
+            return None
+        return value
+
     def top_level_volumes(self, root: YMap) -> dict[str, Volume]:
-        volumes = self.reader.mapping(root, "volumes", "")
+        volumes = self._top_level(root, "volumes")
         if volumes is None:
             return {}
         out = {}
@@ -331,7 +338,7 @@ class Project:
 
     def top_level_files(self, root: YMap, kind: str) -> dict[str, Value[str]]:
         """The host files of top-level ``secrets`` or ``configs`` that name one (``file: PATH``), by name."""
-        entries = self.reader.mapping(root, kind, "")
+        entries = self._top_level(root, kind)
         if entries is None:
             return {}
         out = {}
