@@ -19,8 +19,9 @@ from typing import Any
 from .context import Context
 from .discovery import Kind
 from .engine import Diagnostic, Outcome, PreparedRule, build_context, check_model
-from .loader import DEFAULT_MAX_BYTES, load_file
+from .loader import load_file
 from .model import FileModel, Format, Namespace, ParseError, Resource, RuntimeClass, ServiceAccount
+from .sources import DEFAULT_MAX_BYTES
 from .suppress import FileSuppressions, file_suppressions
 from .trust import classify_workloads
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .loader import DEFAULT_MAX_BYTES
 from .rule import Severity
+from .sources import DEFAULT_MAX_BYTES
 
 DEFAULT_KUBERNETES_VERSION = (1, 37)
 
