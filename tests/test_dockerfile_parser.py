@@ -319,6 +319,9 @@ def test_heredocs_under_onbuild_and_the_trigger() -> None:
     assert heredoc.trigger.heredocs == ("USER app\n",) and heredoc.trigger.loc == Location(PATH, 2, 1)
     assert user.trigger is not None and (user.trigger.keyword, user.trigger.value) == ("USER", "root")
     assert stages(model)[0].user is None  # a trigger runs in the child image, not here
+    child = parse("FROM alpine AS base\nUSER app\nONBUILD USER root\nFROM base\nRUN id\n")
+    user = stages(child)[1].effective_user
+    assert user is not None and user.value == "root" and user.loc == Location(PATH, 3, 1)
     assert messages(parse("FROM alpine\nONBUILD FROM x\nONBUILD BOGUS x\n")) == [
         (2, "ONBUILD FROM is not allowed: BuildKit refuses it"),
         (3, "unknown instruction 'BOGUS': BuildKit rejects it; check the spelling or a missing line "

@@ -221,6 +221,7 @@ class _StageState:
     env_names: set[str] = field(default_factory=set)  # set by ENV: inherited by FROM <this stage>
     instructions: list[Instruction] = field(default_factory=list)
     user: Value[str] | None = None
+    triggered_user: Value[str] | None = None  # set by an ONBUILD USER of the stage it is built FROM
     ports: list[Port] = field(default_factory=list)
 
 
@@ -281,6 +282,13 @@ class _ImageBuilder:
         state.env_names.update(parent_env)
         state.instructions.append(instruction)
         self.stages.append(state)
+        if base_stage is not None:  # the parent's ONBUILD triggers run first in a stage built FROM it
+            for onbuild in self.stages[base_stage].instructions:
+                trigger = onbuild.trigger
+                if trigger is not None and trigger.keyword == "USER":
+                    state.triggered_user = self.user(trigger, state.env) or state.triggered_user
+                elif trigger is not None and trigger.keyword in ("ARG", "ENV"):
+                    self.apply(state, trigger)
 
     def stage_name(self, instruction: Instruction, name: str) -> Value[str]:
         if not re.match(_STAGE_NAME_RE, name):
@@ -309,6 +317,9 @@ class _ImageBuilder:
     # -- inside a stage ----------------------------------------------------------------------
     def add_to_stage(self, state: _StageState, instruction: Instruction) -> None:
         state.instructions.append(instruction)
+        self.apply(state, instruction)
+
+    def apply(self, state: _StageState, instruction: Instruction) -> None:
         if instruction.keyword == "ARG":
             self.declare_args(instruction, state.env, global_scope=False, env_names=state.env_names)
         elif instruction.keyword == "ENV":
@@ -396,7 +407,7 @@ class _ImageBuilder:
             loc=state.stage.loc, index=state.stage.index, base=state.stage.base, name=state.stage.name,
             base_stage=state.stage.base_stage, platform=state.stage.platform,
             instructions=tuple(state.instructions), user=state.user,
-            effective_user=state.user if state.user is not None else inherited,
+            effective_user=state.user or state.triggered_user or inherited,
         ))
         self.ports.append(tuple(state.ports))
 
