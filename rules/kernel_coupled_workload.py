@@ -23,6 +23,9 @@ containers:
         add: [BPF, PERFMON]
     volumeMounts:
       - {name: bpffs, mountPath: /sys/fs/bpf}
+volumes:
+  - name: bpffs
+    hostPath: {path: /sys/fs/bpf}
 ```
 
 ## Use instead

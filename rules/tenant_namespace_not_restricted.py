@@ -21,6 +21,10 @@ metadata:
 
 ## Use instead
 ```yaml
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tenant-acme
   labels:
     capsule.clastix.io/tenant: acme
     pod-security.kubernetes.io/enforce: restricted

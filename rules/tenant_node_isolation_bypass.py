@@ -10,6 +10,8 @@ radius is every workload on the node it chose.
 
 ## Example
 ```yaml
+metadata:
+  labels: {isolint.io/trust: multi-tenant}
 spec:
   tolerations:
     - operator: Exists
@@ -17,6 +19,8 @@ spec:
 
 ## Use instead
 ```yaml
+metadata:
+  labels: {isolint.io/trust: multi-tenant}
 spec:
   nodeSelector: {tenant: acme}
   tolerations:

@@ -11,6 +11,11 @@ one uses node memory outside the pod's obvious requests.
 
 ## Example
 ```yaml
+containers:
+  - name: app
+    image: registry.example/app:1.4
+    volumeMounts:
+      - {name: cache, mountPath: /cache}
 volumes:
   - name: cache
     emptyDir:
@@ -19,6 +24,11 @@ volumes:
 
 ## Use instead
 ```yaml
+containers:
+  - name: app
+    image: registry.example/app:1.4
+    volumeMounts:
+      - {name: cache, mountPath: /cache}
 volumes:
   - name: cache
     emptyDir:

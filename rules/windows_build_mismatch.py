@@ -19,6 +19,10 @@ spec:
 
 ## Use instead
 ```yaml
+spec:
+  nodeSelector:
+    node.kubernetes.io/windows-build: "10.0.20348"
+  containers:
     - image: mcr.microsoft.com/windows/servercore:ltsc2022
 ```
 
