@@ -314,6 +314,9 @@ EDGE_CASES: list[Project] = [
           b: {image: x, privileged: "TRUE", read_only: on}
           c: {image: x, privileged: off, read_only: "false"}
           d: {image: x, privileged: "no", read_only: False}
+          e: {image: x, privileged: y, read_only: n}
+          f: {image: x, privileged: Y, read_only: N}
+          y: {image: x, labels: {k: y}, cap_add: [n]}
         """}),
     _p("file-secrets-and-configs", {"compose.yaml": """
         services:
