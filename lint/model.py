@@ -100,18 +100,33 @@ class SELinux(_Node):
     disabled: Value[bool] | None = None  # Compose ``label=disable`` / ``label:disable``
 
 
+class Source(str, enum.Enum):
+    """Where a setting was written: its field (Compose ``security_opt`` included), or a legacy
+    Kubernetes annotation the parser normalised into the same model (seccomp, AppArmor)."""
+
+    FIELD = "field"
+    ANNOTATION = "annotation"
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Profile(_Node):
     """A seccomp or AppArmor profile choice.
 
     ``type`` uses the Kubernetes spellings ``RuntimeDefault``, ``Unconfined`` and ``Localhost``
     whatever the source format (Compose ``seccomp=unconfined`` is ``Unconfined``, a file path is
-    ``Localhost``); ``type.text`` keeps the source spelling.
+    ``Localhost``, the annotation value ``runtime/default`` is ``RuntimeDefault``); ``type.text``
+    keeps the source spelling. ``source`` is :attr:`Source.ANNOTATION` for a profile read from the
+    deprecated ``seccomp.security.alpha.kubernetes.io/pod``,
+    ``container.seccomp.security.alpha.kubernetes.io/<name>`` or
+    ``container.apparmor.security.beta.kubernetes.io/<name>`` annotations (kept only where no field
+    sets the profile; ``loc`` is then the annotation's key): which Kubernetes versions honour them
+    is the rules' judgement.
     """
 
     loc: Location
     type: Value[str]
     localhost: Value[str] | None = None
+    source: Source = Source.FIELD
 
 
 @dataclass(frozen=True, slots=True, repr=False)

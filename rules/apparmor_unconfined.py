@@ -3,7 +3,8 @@ Flags AppArmor switched off or overridden. Kubernetes: `securityContext.appArmor
 other than `RuntimeDefault` or `Localhost` (that is, `Unconfined`) at the pod level or on any
 container, and any pod annotation with the prefix `container.apparmor.security.beta.kubernetes.io/`
 whose value is not empty, `runtime/default` or `localhost/...`, even when the suffix names no
-container (Pod Security admission checks every such key). Compose: `security_opt`
+container (Pod Security admission checks every such key; the parser reads the annotations into
+the same profiles, at every version). Compose: `security_opt`
 `apparmor=unconfined` or `apparmor:unconfined`.
 
 ## Why is this bad?
@@ -44,11 +45,6 @@ RULE = Rule(
     profiles=("pss-baseline",),
     references=("PSS Baseline: AppArmor", "CIS Docker 5.2"),
 )
-ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
-
-
-def _confined_annotation(value: str) -> bool:
-    return value in ("", "runtime/default") or value.startswith("localhost/")
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
@@ -57,12 +53,3 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         spelling = profile.type.text or f"appArmorProfile.type: {profile.type.value}"
         yield Finding(profile.type, f"{who} runs without AppArmor ({spelling})", container,
                       certain=profile.type.certain)
-    if workload.format is not Format.KUBERNETES:
-        return
-    by_name = {c.display_name: c for c in workload.containers}
-    for annotation in workload.annotations:
-        key = annotation.key.value
-        if key.startswith(ANNOTATION_PREFIX) and not _confined_annotation(annotation.value.value):
-            name = key[len(ANNOTATION_PREFIX):]
-            yield Finding(annotation.value, f"annotation {key}: {annotation.value.value!r} disables AppArmor",
-                          by_name.get(name))

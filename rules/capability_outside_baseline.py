@@ -8,8 +8,8 @@ Kubernetes entries are compared exactly as Pod Security admission does: `chown` 
 `CAP_CHOWN` are not `CHOWN` and are reported. Compose entries are normalised as Docker does
 (`cap_chown` is `CHOWN`). Under `--profile` every entry outside the set is reported; in a plain
 run the capabilities `dangerous-capability` reports (`SYS_ADMIN`, `NET_ADMIN`, `ALL` ...) are left
-to it, so `NET_RAW`, `SYS_NICE`, `IPC_LOCK` ... remain here. An added `NET_RAW` is reported here
-only, not again by `net-raw-available`.
+to it, so `NET_RAW`, `SYS_NICE`, `IPC_LOCK` ... remain here. When `net-raw-available` is selected
+too, an added `NET_RAW` is reported once, by it.
 
 ## Why is this bad?
 Every capability beyond the runtime default widens the kernel attack surface reachable from the
@@ -46,7 +46,6 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     profiles=("pss-baseline",),
     references=("PSS Baseline: Capabilities", "CIS Kubernetes 5.2.9", "CIS Docker 5.4"),
-    supersedes=("CAP003",),  # an added NET_RAW is reported once, here, not again by net-raw-available
 )
 
 

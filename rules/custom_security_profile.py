@@ -29,7 +29,7 @@ like code: they belong in the same repository, with a default action that denies
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Profile, Rule, SecurityContext, Severity, Workload
+from isolint import Context, Finding, Format, Profile, Rule, SecurityContext, Severity, Source, Workload
 
 RULE = Rule(
     code="MAC008",
@@ -43,7 +43,7 @@ RULE = Rule(
 
 def _custom(security: SecurityContext) -> Iterator[tuple[str, Profile]]:
     for kind, profile in (("seccomp", security.seccomp), ("AppArmor", security.apparmor)):
-        if profile is not None and profile.type.value == "Localhost":
+        if profile is not None and profile.type.value == "Localhost" and profile.source is Source.FIELD:
             yield kind, profile
 
 

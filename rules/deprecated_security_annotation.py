@@ -36,7 +36,7 @@ template:
 
 from collections.abc import Iterator
 
-from isolint import Container, Context, Finding, Format, KeyValue, Profile, Rule, Severity, Workload
+from isolint import Container, Context, Finding, Format, KeyValue, Profile, Rule, Severity, Source, Workload
 
 RULE = Rule(
     code="MAC007",
@@ -61,7 +61,16 @@ def _profile_type(annotation: str) -> str | None:
 
 def _seccomp_unbacked(workload: Workload, containers: list[Container]) -> bool:
     """No seccompProfile field reaches any of these containers (the annotation was their only source)."""
-    return any(workload.effective(c, "seccomp") is None for c in containers)
+    return any(_set_by_field(workload, c, "seccomp") is None for c in containers)
+
+
+def _set_by_field(workload: Workload, container: Container, name: str) -> Profile | None:
+    """The profile a field sets for the container (its own, else the pod's): the parser also reads
+    these annotations into the model, where no field is set."""
+    for profile in (getattr(container.security, name), getattr(workload.security, name)):
+        if profile is not None and profile.source is Source.FIELD:
+            return profile
+    return None
 
 
 def _apparmor_contradicted(field: Profile | None, annotation: str) -> bool:
@@ -87,7 +96,7 @@ def _judge(workload: Workload, kv: KeyValue, ctx: Context) -> tuple[str, Severit
         return f"deprecated seccomp annotation ({value!r}): use securityContext.seccompProfile", Severity.INFO
     if key.startswith(APPARMOR_CONTAINER):
         container = by_name.get(key.removeprefix(APPARMOR_CONTAINER))
-        field = workload.effective(container, "apparmor") if container is not None else None
+        field = _set_by_field(workload, container, "apparmor") if container is not None else None
         if isinstance(field, Profile) and _apparmor_contradicted(field, value):
             return (f"AppArmor annotation {value!r} contradicts the appArmorProfile field ({field.type.value})",
                     Severity.LOW)

@@ -6,8 +6,8 @@ spelling. Privileged containers (reported by `privileged-container`) and Windows
 skipped, and so is a Compose service with neither `image` nor `build` (a layer patching a service
 another file defines) that does not add it. Off by default: CAP004 (`drop: ALL` missing) and CAP002
 (capability outside the Baseline set) already report these containers; select it for CIS Kubernetes
-5.2.8. An added `NET_RAW` (or `ALL`) entry that `capability-outside-baseline` (or
-`dangerous-capability`) reports is not reported twice.
+5.2.8. An added `NET_RAW` is reported once, here, not again by `capability-outside-baseline`
+(an added `ALL` is left to `dangerous-capability`).
 
 ## Why is this bad?
 Raw sockets allow ARP and DNS spoofing and packet crafting against neighbours on the node's
@@ -49,6 +49,7 @@ RULE = Rule(
     formats=(Format.KUBERNETES, Format.COMPOSE),
     references=("CIS Kubernetes 5.2.8", "CIS Docker 5.4", "PSS Baseline: Capabilities"),
     default=False,
+    supersedes=("CAP002",),  # one finding on an added NET_RAW entry
 )
 
 

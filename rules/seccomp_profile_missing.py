@@ -45,7 +45,7 @@ wins). The runtime's default profile blocks only system calls that containers do
 
 from collections.abc import Iterator
 
-from isolint import Applicability, Context, Finding, Fix, Format, Rule, Severity, Workload
+from isolint import Applicability, Context, Finding, Fix, Format, Profile, Rule, Severity, Source, Workload
 from isolint.helpers import windows_exempt
 
 RULE = Rule(
@@ -61,14 +61,19 @@ RULE = Rule(
 CONFINED_TYPES = ("RuntimeDefault", "Localhost")
 
 
+def _field(profile: Profile | None) -> Profile | None:
+    """The profile a field sets: the deprecated annotations are not read by current kubelets."""
+    return profile if profile is not None and profile.source is Source.FIELD else None
+
+
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
     if not ctx.at_least(1, 19) or windows_exempt(workload, ctx):
         return
-    pod = workload.security.seccomp
+    pod = _field(workload.security.seccomp)
     if pod is not None and pod.type.value in CONFINED_TYPES:
         return
     for container in workload.containers:
-        if container.security.seccomp is None:
+        if _field(container.security.seccomp) is None:
             yield Finding(container.name or container, f"container {container.display_name!r} sets no seccomp profile "
                           "and its pod sets no RuntimeDefault or Localhost one", container,
                           fix=None if pod is not None else Fix.set(

@@ -2,10 +2,12 @@
 Flags seccomp explicitly switched off. Kubernetes: `securityContext.seccompProfile.type` set to
 anything but `RuntimeDefault` or `Localhost` (that is, `Unconfined`) at the pod level or on any
 container, init container or ephemeral container; any setter counts, as Pod Security admission
-judges it, even when every container overrides a bad pod value. From 1.19 only the fields are
-judged; for an older `--kubernetes-version` the `seccomp.security.alpha.kubernetes.io/pod` and
-`container.seccomp.security.alpha.kubernetes.io/<name>` annotations are judged instead (allowed:
-`runtime/default`, `docker/default`, `localhost/...`). Compose: `security_opt` `seccomp=unconfined`
+judges it, even when every container overrides a bad pod value. The deprecated
+`seccomp.security.alpha.kubernetes.io/pod` and `container.seccomp.security.alpha.kubernetes.io/<name>`
+annotations (allowed: `runtime/default`, `docker/default`, `localhost/...`), which the parser
+reads where no field is set, are judged at every version in a plain run (an annotation-only
+`unconfined` asks for no filter); under `--profile`, as admission does, only before 1.19, and the
+fields only from 1.19. Compose: `security_opt` `seccomp=unconfined`
 or `seccomp:unconfined`.
 
 ## Why is this bad?
@@ -37,8 +39,8 @@ profile that allows the extra calls the workload needs.
 
 from collections.abc import Iterator
 
-from isolint import Context, Finding, Format, Rule, Severity, Workload
-from isolint.helpers import unconfined_profiles
+from isolint import Context, Finding, Format, Profile, Rule, Severity, Source, Workload
+from isolint.helpers import pss_profile, unconfined_profiles
 
 RULE = Rule(
     code="MAC001",
@@ -49,31 +51,23 @@ RULE = Rule(
     profiles=("pss-baseline",),
     references=("PSS Baseline: Seccomp", "CIS Docker 5.22", "CIS Kubernetes 5.6.2"),
 )
-POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
-CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
 
 
-def _confined_annotation(value: str) -> bool:
-    return value in ("runtime/default", "docker/default") or value.startswith("localhost/")
-
-
-def _annotations(workload: Workload) -> Iterator[Finding]:
-    """Pod Security admission before 1.19: the alpha annotations, for the pod and each named container."""
-    pod = workload.annotation(POD_ANNOTATION)
-    if pod is not None and not _confined_annotation(pod.value):
-        yield Finding(pod, f"annotation {POD_ANNOTATION}: {pod.value!r} disables seccomp for the pod")
-    for container in workload.containers:
-        key = CONTAINER_ANNOTATION + container.display_name
-        value = workload.annotation(key)
-        if value is not None and not _confined_annotation(value.value):
-            yield Finding(value, f"annotation {key}: {value.value!r} disables seccomp", container)
+def _judged(profile: Profile, workload: Workload, ctx: Context) -> bool:
+    """Pod Security admission judges the annotations before 1.19 and the fields from 1.19; a plain run
+    also judges an annotation-only ``unconfined`` at every version (catalogue E6: the manifest asks
+    for no filter, and policy engines that read only fields miss it)."""
+    if workload.format is not Format.KUBERNETES:
+        return True
+    if profile.source is Source.ANNOTATION:
+        return not ctx.at_least(1, 19) or pss_profile(ctx.settings) is None
+    return ctx.at_least(1, 19)
 
 
 def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
-    if workload.format is Format.KUBERNETES and not ctx.at_least(1, 19):
-        yield from _annotations(workload)
-        return
     for profile, container in unconfined_profiles(workload, "seccomp"):
+        if not _judged(profile, workload, ctx):
+            continue
         who = "pod" if container is None else f"container {container.display_name!r}"
         spelling = profile.type.text or f"seccompProfile.type: {profile.type.value}"
         yield Finding(profile.type, f"{who} runs without seccomp ({spelling})", container,

@@ -237,3 +237,37 @@ def test_privileged_with_allow_privilege_escalation_false_is_refused_as_the_api_
              "and capabilities.add CAP_SYS_ADMIN (the API server rejects this container)"),
     }
     assert model.workloads[0].containers[0].security.privileged.value is True  # still judged
+
+
+def test_legacy_annotations_become_profiles_where_no_field_sets_one():
+    from isolint.model import Source
+
+    model = _load("""\
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          annotations:
+            seccomp.security.alpha.kubernetes.io/pod: unconfined
+            container.seccomp.security.alpha.kubernetes.io/b: localhost/prof.json
+            container.apparmor.security.beta.kubernetes.io/a: runtime/default
+            container.apparmor.security.beta.kubernetes.io/b: unconfined
+            container.apparmor.security.beta.kubernetes.io/ghost: unconfined
+        spec:
+          containers:
+            - {name: a, image: nginx}
+            - name: b
+              image: nginx
+              securityContext: {appArmorProfile: {type: RuntimeDefault}}
+        """)
+    [workload] = model.workloads
+    a, b = workload.containers
+    pod = workload.security
+    assert (pod.seccomp.type.value, pod.seccomp.source, pod.seccomp.loc.line) == ("Unconfined", Source.ANNOTATION, 6)
+    assert pod.seccomp.type.text == "annotation seccomp.security.alpha.kubernetes.io/pod: unconfined"
+    assert (b.security.seccomp.type.value, b.security.seccomp.localhost.value) == ("Localhost", "prof.json")
+    assert (a.security.apparmor.type.value, a.security.apparmor.source) == ("RuntimeDefault", Source.ANNOTATION)
+    assert (b.security.apparmor.type.value, b.security.apparmor.source) == ("RuntimeDefault", Source.FIELD)
+    # an annotation naming no container: admission rejects it, so it is kept at the pod level
+    assert (pod.apparmor.type.value, pod.apparmor.loc.line) == ("Unconfined", 10)
+    assert a.security.seccomp is None

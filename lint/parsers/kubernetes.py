@@ -9,6 +9,7 @@ reasoning.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +32,7 @@ from ..model import (
     SecurityContext,
     SELinux,
     ServiceAccount,
+    Source,
     Value,
     Volume,
     Workload,
@@ -250,14 +252,17 @@ def _workload(reader: Reader, resource: Resource, loc: Location, metadata: YMap,
                 continue
             containers.append(_container(reader, item, role, by_name, item_where))
     os_map = reader.mapping(spec, "os", where)
+    annotations = reader.pairs(pod_meta, "annotations", "metadata")
+    pod_security = _security_context(reader, reader.mapping(spec, "securityContext", where), f"{where}.securityContext")
+    pod_security, containers = _legacy_annotations(annotations, pod_security, containers)
     return Workload(
         format=Format.KUBERNETES,
         resource=resource,
         loc=loc,
         containers=tuple(containers),
-        security=_security_context(reader, reader.mapping(spec, "securityContext", where), f"{where}.securityContext"),
+        security=pod_security,
         labels=reader.pairs(pod_meta, "labels", "metadata"),
-        annotations=reader.pairs(pod_meta, "annotations", "metadata"),
+        annotations=annotations,
         object_labels=reader.pairs(metadata, "labels", "metadata"),
         object_annotations=reader.pairs(metadata, "annotations", "metadata"),
         host_network=reader.boolean(spec, "hostNetwork", where),
@@ -275,6 +280,61 @@ def _workload(reader: Reader, resource: Resource, loc: Location, metadata: YMap,
         or reader.string(spec, "serviceAccount", where),
         automount_service_account_token=reader.boolean(spec, "automountServiceAccountToken", where),
     )
+
+
+SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
+APPARMOR_CONTAINER_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+# annotation value -> profile type; ``localhost/<name>`` is Localhost; any other value is kept as written
+SECCOMP_ANNOTATION_TYPES = {"runtime/default": "RuntimeDefault", "docker/default": "RuntimeDefault",
+                            "unconfined": "Unconfined"}
+APPARMOR_ANNOTATION_TYPES = {"runtime/default": "RuntimeDefault", "": "RuntimeDefault", "unconfined": "Unconfined"}
+
+
+def _annotation_profile(kv: KeyValue, types: dict[str, str]) -> Profile:
+    raw = kv.value.value.strip()
+    if raw.startswith("localhost/"):
+        ptype, localhost = "Localhost", Value(raw[len("localhost/"):], kv.value.loc)
+    else:
+        ptype, localhost = types.get(raw, raw), None
+    spelled = f"annotation {kv.key.value}: {raw or '(empty)'}"
+    return Profile(kv.key.loc, Value(ptype, kv.value.loc, certain=kv.value.certain, text=spelled), localhost,
+                   Source.ANNOTATION)
+
+
+def _legacy_annotations(annotations: tuple[KeyValue, ...], pod: SecurityContext, containers: list[Container]
+                        ) -> tuple[SecurityContext, list[Container]]:
+    """The deprecated seccomp and AppArmor annotations as the model's profiles (``Source.ANNOTATION``),
+    where no field sets the profile: the pod's seccomp annotation at the pod level, a container's at
+    that container. An AppArmor annotation naming no container is kept at the pod level only when it
+    does not confine (Pod Security admission rejects it whatever it names; a confining one applies to
+    nothing). Which versions honour annotations is for the rules to judge."""
+    by_name = {c.name.value: i for i, c in enumerate(containers) if c.name is not None}
+    updates: dict[int, dict[str, Profile]] = {}
+    pod_updates: dict[str, Profile] = {}
+    for kv in annotations:
+        key = kv.key.value
+        if key == SECCOMP_POD_ANNOTATION and pod.seccomp is None:
+            pod_updates["seccomp"] = _annotation_profile(kv, SECCOMP_ANNOTATION_TYPES)
+        elif key.startswith(SECCOMP_CONTAINER_ANNOTATION):
+            index = by_name.get(key[len(SECCOMP_CONTAINER_ANNOTATION):])
+            if index is not None and containers[index].security.seccomp is None:
+                updates.setdefault(index, {})["seccomp"] = _annotation_profile(kv, SECCOMP_ANNOTATION_TYPES)
+        elif key.startswith(APPARMOR_CONTAINER_ANNOTATION):
+            profile = _annotation_profile(kv, APPARMOR_ANNOTATION_TYPES)
+            index = by_name.get(key[len(APPARMOR_CONTAINER_ANNOTATION):])
+            if index is not None:
+                if containers[index].security.apparmor is None:
+                    updates.setdefault(index, {})["apparmor"] = profile
+            elif pod.apparmor is None and "apparmor" not in pod_updates \
+                    and profile.type.value not in ("RuntimeDefault", "Localhost"):
+                pod_updates["apparmor"] = profile
+    if pod_updates:
+        pod = dataclasses.replace(pod, **pod_updates)
+    for index, fields in updates.items():
+        container = containers[index]
+        containers[index] = dataclasses.replace(container, security=dataclasses.replace(container.security, **fields))
+    return pod, containers
 
 
 def _share_process_namespace(reader: Reader, spec: YMap, where: str) -> tuple[NamespaceJoin, ...]:
