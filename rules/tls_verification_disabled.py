@@ -2,7 +2,7 @@
 Flags build steps that switch off TLS or signature verification, in any stage: `curl -k` /
 `--insecure`, `wget --no-check-certificate`, `pip --trusted-host`, `npm|yarn|pnpm config set
 strict-ssl false`, `git -c http.sslVerify=false`, `apk add --allow-untrusted`, `apt-get
---allow-unauthenticated`, `[trusted=yes]` apt sources, `yum|dnf --nogpgcheck`, `rpm --nosignature`,
+--allow-unauthenticated`, `[trusted=yes]` apt sources, `yum|dnf --nogpgcheck`, `rpm --nosignature` / `--noverify`,
 `gpgcheck=0` / `sslverify=0`, and the variables `GIT_SSL_NO_VERIFY` (to any value: git only asks
 whether it is set), `PYTHONHTTPSVERIFY=0`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PIP_TRUSTED_HOST`,
 `NPM_CONFIG_STRICT_SSL=false` set in `ENV`, as an `ARG` default (in the environment of every later
@@ -69,7 +69,10 @@ INSECURE_OPTIONS = {
     "apt-get": ("--allow-unauthenticated", "--allow-insecure-repositories", "--force-yes"),
     "apt": ("--allow-unauthenticated", "--allow-insecure-repositories"),
     "yum": ("--nogpgcheck",), "dnf": ("--nogpgcheck",), "microdnf": ("--nogpgcheck",), "tdnf": ("--nogpgcheck",),
-    "zypper": ("--no-gpg-checks",), "rpm": ("--nosignature", "--nodigest"),
+    "zypper": ("--no-gpg-checks",),
+    # --noverify skips rpm's pre-install verification pass, where rpm >= 4.14.2 enforces
+    # %_pkgverify_level (signature and digest checks)
+    "rpm": ("--nosignature", "--nodigest", "--noverify"),
 }
 INSECURE_TEXT = (
     r"(?im)\[([^]]*[\s\[])?trusted=yes\b[^]]*\](?!\s*(file|copy|cdrom):)|(^|[\s/'\"=.]|\\n)(gpgcheck|sslverify|repo_gpgcheck)\s*=\s*(0|false|no)\b"
