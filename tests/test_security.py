@@ -117,3 +117,14 @@ def test_a_pyproject_leading_out_of_the_repository_is_never_read(tmp_path: Path,
     assert main(["check", str(repo)]) == 2
     err = capsys.readouterr().err
     assert "points outside the repository: not read" in err and "marker-outside" not in err
+
+
+def test_repository_text_cannot_inject_a_github_workflow_command(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "compose.yaml", 'services:\n  "a\\n::add-mask::x\\r\\n::stop-commands::t":\n'
+                                    '    image: x\n    privileged: true\n')
+    capsys.readouterr()
+    main(["check", "--format", "github", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(line.startswith(("::error ", "::warning ", "::notice ", "isolint: "))
+                                  for line in lines), lines
