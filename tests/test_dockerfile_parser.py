@@ -347,7 +347,7 @@ def test_json_array_of_non_strings_is_an_error() -> None:
         CMD ["a", 1]
         ENTRYPOINT ["a", "b"] extra
         """)
-    assert messages(model) == [(2, "CMD: a JSON array must hold strings only (BuildKit refuses [\"a\", 1])")]
+    assert messages(model) == [(2, "CMD: a JSON array must hold strings only (BuildKit refuses '[\"a\", 1]')")]
     cmd, entrypoint = instructions(model)[1:]
     assert not cmd.json_form
     assert not entrypoint.json_form and entrypoint.arguments == ('["a", "b"] extra',)  # BuildKit >= 0.15

@@ -155,7 +155,7 @@ def _instruction(path: str, raw: LogicalLine, word: str, value: str, escape: str
     if json_form is None:
         json_form = False
         errors.append(ParseError(path, f"{keyword}: a JSON array must hold strings only (BuildKit refuses "
-                                 f"{remainder})", loc.line, loc.column))
+                                 f"{excerpt(remainder)})", loc.line, loc.column))
     return Instruction(
         loc=loc, keyword=keyword, value=value, flags=flags, arguments=arguments, json_form=json_form,
         heredocs=() if keyword == "ONBUILD" else tuple(raw.heredocs), end_line=raw.end_line, trigger=trigger,
