@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from . import jsonstream
 from .engine import Diagnostic
-from .reporters import jsonstream
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".isolint-baseline.json"

@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator, Draft202012Validator
 
+from isolint import jsonstream
 from isolint.cli import main
 from isolint.registry import load_rules
-from isolint.reporters import jsonstream
 from isolint.reporters.github import command
 
 HERE = Path(__file__).resolve().parent

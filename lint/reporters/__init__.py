@@ -1,72 +1,20 @@
-"""Output formats. Each module writes a :class:`Report` to a stream as it goes (``write``), so a
-report of any size never exists whole in memory, or renders it to a string (``render``); the CLI
-picks one by name."""
+"""Output formats, a table of functions. Each module writes a :class:`Report` to a stream as it
+goes (``write``), so a report of any size never exists whole in memory, or renders it to a string
+(``render``); the CLI picks one by name."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from . import github, gitlab, json_report, junit, sarif, text
+from .report import Report, Writer, rendered
 
-from ..engine import Diagnostic
-from ..model import ParseError
-from ..rule import LoadedRule, Severity
-
-
-@dataclass(slots=True)
-class Report:
-    diagnostics: Sequence[Diagnostic]
-    errors: list[ParseError]
-    files: int = 0
-    rules: list[LoadedRule] = field(default_factory=list)
-    sources: Mapping[str, Sequence[str]] = field(default_factory=dict)  # path -> lines, for code frames
-    color: bool = False
-    quiet: bool = False  # text: findings only, no code frames or summary
-    hidden: tuple[int, int] = (0, 0)  # findings suppressed, findings known from the baseline
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "files": self.files,
-            "findings": len(self.diagnostics),
-            "errors": len(self.errors),
-            "by_severity": {s.label: n for s, n in self.severities().items()},
-        }
-
-    def severities(self) -> dict[Severity, int]:
-        """How many findings of each severity, highest first."""
-        counts = Counter(d.severity for d in self.diagnostics)
-        return {s: counts.get(s, 0) for s in sorted(Severity, reverse=True)}
-
-
-Writer = Callable[[Report, TextIO], None]
+WRITERS: dict[str, Writer] = {"text": text.write, "json": json_report.write, "sarif": sarif.write,
+                              "junit": junit.write, "github": github.write, "gitlab": gitlab.write}
+FORMATS = tuple(WRITERS)
 
 
 def writer(name: str) -> Writer:
     """The ``write(report, stream)`` of format ``name``."""
-    if name == "json":
-        from .json_report import write
-    elif name == "text":
-        from .text import write
-    elif name == "sarif":
-        from .sarif import write
-    elif name == "junit":
-        from .junit import write
-    elif name == "github":
-        from .github import write
-    elif name == "gitlab":
-        from .gitlab import write
-    else:
-        raise KeyError(name)
-    return write
+    return WRITERS[name]
 
 
-def rendered(write: Writer, report: Report) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    write(report, out)
-    return out.getvalue()
-
-
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+__all__ = ["FORMATS", "WRITERS", "Report", "Writer", "rendered", "writer"]

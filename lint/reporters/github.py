@@ -10,7 +10,7 @@ from typing import TextIO
 
 from ..baseline import normalise_path
 from ..rule import Severity
-from . import Report, rendered
+from .report import Report, rendered
 
 COMMANDS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "warning",
             Severity.INFO: "notice"}

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from .. import jsonstream
 from ..baseline import fingerprinted, normalise_path
 from ..engine import Diagnostic
 from ..rule import Severity
-from . import Report, jsonstream, rendered
+from .report import Report, rendered
 
 SEVERITIES = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.MEDIUM: "major",
               Severity.LOW: "minor", Severity.INFO: "info"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from .. import jsonstream
 from ..engine import Diagnostic
 from ..model import Location, ParseError, Resource
-from . import Report, jsonstream, rendered
+from .report import Report, rendered
 
 FORMAT_VERSION = 1
 

@@ -12,7 +12,7 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from ..baseline import normalise_path
-from . import Report, rendered
+from .report import Report, rendered
 
 # XML 1.0 cannot carry most control characters, even escaped
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -12,12 +12,12 @@ import os
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from .. import __version__
+from .. import __version__, jsonstream
 from ..baseline import fingerprinted, normalise_path
 from ..engine import Diagnostic
 from ..model import Location
 from ..rule import LoadedRule, Severity
-from . import Report, jsonstream, rendered
+from .report import Report, rendered
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/isolint/isolint"

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..engine import Diagnostic
 from ..rule import Severity
-from . import Report, rendered
+from .report import Report, rendered
 
 # C0 (but tab) incl. newline, DEL, C1, and the bidi/line-separator characters that reorder or break lines
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
