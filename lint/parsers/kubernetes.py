@@ -37,6 +37,7 @@ from ..model import (
     Volume,
     Workload,
 )
+from ..sources import excerpt
 from ..yamlsource import YamlError, YMap, YSeq, load_all
 from . import operators
 from .fields import Reader
@@ -121,7 +122,7 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
         return
     if kind == "List":
         for key, pos in obj.duplicates:
-            reader.error(f"{where}.{key}", f"duplicate key {str(key)!r} (Kubernetes rejects duplicate keys)",
+            reader.error(f"{where}.{key}", f"duplicate key {excerpt(str(key))} (Kubernetes rejects duplicate keys)",
                          reader.loc(pos))
         items = reader.sequence(obj, "items", where)
         for i, item in enumerate(items or ()):
@@ -214,7 +215,7 @@ def _check_duplicates(reader: Reader, obj: YMap, root: str) -> None:
         seen.add(id(node))
         if isinstance(node, YMap):
             for key, pos in node.duplicates:
-                reader.error(f"{where}.{key}", f"duplicate key {str(key)!r} (Kubernetes rejects duplicate keys)",
+                reader.error(f"{where}.{key}", f"duplicate key {excerpt(str(key))} (Kubernetes rejects duplicate keys)",
                              reader.loc(pos))
             stack.extend((v, f"{where}.{k}") for k, v in node.items() if isinstance(v, (YMap, YSeq)))
         else:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ...model import FileModel, Format, Location, ParseError, Value, Volume
-from ...sources import OUTSIDE, Outside, project_root, read_linked
+from ...sources import OUTSIDE, Outside, excerpt, project_root, read_linked
 from ...yamlsource import YMap, YSeq, load_all
 from ..fields import _describe
 from .build import URL_CONTEXT
@@ -100,7 +100,7 @@ class _TreeCopier:
         try:
             value, certain = interpolate(text, self.lookup)
         except InterpolationError as exc:
-            self.report(where, f"{exc} in {text!r}", pos)
+            self.report(where, f"{exc} in {excerpt(text)}", pos)
             return text
         if value == text and certain:
             return text

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ...model import KeyValue, Location, ParseError, Value
+from ...sources import excerpt
 from ...yamlsource import YMap, YSeq
 from ..fields import BOOL_WORDS, Reader, _describe
 from .interpolation import Interpolated
@@ -134,7 +135,7 @@ class ComposeReader(Reader):
         if isinstance(raw, str) and raw.strip().lower() in BOOL_WORDS:
             return Value(BOOL_WORDS[raw.strip().lower()], loc, certain, source or str(raw))
         if not is_uncertain(raw):  # an unset variable is unknown here, not wrong
-            shown = f" (from {source!r})" if source else ""
+            shown = f" (from {excerpt(str(source))})" if source else ""
             self.error(where, f"expected true or false, got {_describe(raw)}{shown}", loc)
         return None
 

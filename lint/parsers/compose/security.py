@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...model import Location, NamespaceJoin, Profile, SecurityContext, SELinux, Value
+from ...sources import excerpt
 from ...yamlsource import YMap
 from .reader import ServiceReader, number_or_name, scalar_text
 
@@ -101,21 +102,21 @@ def _security_option(option: Value[str], r: ServiceReader) -> tuple[str, Any] | 
     if not sep:
         key, sep, value = raw.partition(":")
     if not sep:
-        return _bad_option(option, r, f"unknown security_opt {raw!r}")
+        return _bad_option(option, r, f"unknown security_opt {excerpt(raw)}")
     if key == "label":
         return _label_option(value, made, option, r)
     if key in ("seccomp", "apparmor"):
         return key, _profile(key, value, made, option, r)
     if key in ("no-new-privileges", "writable-cgroups"):
         if value not in GO_BOOLS:
-            return _bad_option(option, r, f"{key} expects a boolean (true/false/1/0), got {value!r}")
+            return _bad_option(option, r, f"{key} expects a boolean (true/false/1/0), got {excerpt(value)}")
         if key == "no-new-privileges":
             return "allow_privilege_escalation", made(not GO_BOOLS[value])
         return "writable_cgroups", made(GO_BOOLS[value])
     if key == "systempaths":
         return _bad_option(option, r, "only the exact spelling 'systempaths=unconfined' is recognised")
     hint = " (keys are case-sensitive)" if key.lower() in ("label", "seccomp", "apparmor", "systempaths") else ""
-    return _bad_option(option, r, f"unknown security_opt key {key!r}{hint}; the daemon rejects it")
+    return _bad_option(option, r, f"unknown security_opt key {excerpt(key)}{hint}; the daemon rejects it")
 
 
 def _bad_option(option: Value[str], r: ServiceReader, message: str) -> None:
@@ -130,7 +131,8 @@ def _label_option(value: str, made: Made, option: Value[str], r: ServiceReader) 
     part, sep, setting = value.partition(":")
     if sep and part in ("user", "role", "type", "level"):
         return f"selinux.{part}", made(setting)
-    return _bad_option(option, r, f"unknown label option {value!r} (expected disable, user:, role:, type: or level:)")
+    return _bad_option(option, r,
+                       f"unknown label option {excerpt(value)} (expected disable, user:, role:, type: or level:)")
 
 
 def _profile(kind: str, value: str, made: Made, option: Value[str], r: ServiceReader) -> Profile | None:

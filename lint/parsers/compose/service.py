@@ -29,6 +29,7 @@ from ...model import (
     Volume,
     Workload,
 )
+from ...sources import excerpt
 from ...yamlsource import YMap, YSeq
 from ..fields import _describe
 from .build import linked_image, read_build
@@ -164,7 +165,7 @@ def _short_port(r: ServiceReader, item: Any, loc: Location, after_key: bool) -> 
         container_range = parse_port_range(container)
     except ValueError as exc:
         if spec.certain:
-            r.error(f"{exc} in port {spec.value!r}", loc)
+            r.error(f"{exc} in port {excerpt(spec.value)}", loc)
         return None
 
     def made(value: Any) -> Value[Any]:
@@ -239,7 +240,7 @@ def _short_mount(r: ServiceReader, item: Any, loc: Location) -> Mount | None:
         source, target, options = split_volume(spec.value if unset_source is None else "." + spec.value)
     except ValueError as exc:
         if spec.certain:
-            r.error(f"{exc} in volume {spec.value!r}", loc)
+            r.error(f"{exc} in volume {excerpt(spec.value)}", loc)
         return None
 
     def made(value: Any) -> Value[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...sources import excerpt
+
 
 def split_port(spec: str) -> tuple[str | None, str | None, str, str | None]:
     """``[[IP:]HOST:]CONTAINER[/PROTO]`` as Docker splits it: ``(ip, host, container, protocol)``."""
@@ -28,10 +30,10 @@ def parse_port_range(text: str) -> tuple[int, int]:
     text = text.strip()
     first, sep, last = text.partition("-")
     if not first.isdigit() or (sep and not last.isdigit()):
-        raise ValueError(f"invalid port {text!r}")
+        raise ValueError(f"invalid port {excerpt(text)}")
     start, end = int(first), int(last) if sep else int(first)
     if not 0 <= start <= 65535 or not 0 <= end <= 65535 or end < start:
-        raise ValueError(f"port out of range {text!r}")
+        raise ValueError(f"port out of range {excerpt(text)}")
     return start, end
 
 
