@@ -47,3 +47,15 @@ def test_port_from_an_unset_variable_is_low_confidence_not_a_random_port():
     assert not finding.certain and "random" not in finding.message
     assert finding.message == ("port '$UNSET_BIND:8083/tcp' (unset variables) publishes container port 8083 "
                                "on all interfaces")
+
+
+def test_mac_profile_unset_checks_every_workload_with_all_workloads(tmp_path):
+    from isolint.settings import Settings
+
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+                   "    - {name: web, image: 'nginx:1.27'}\n", encoding="utf-8")
+    default = run([str(pod)], Settings(select=["MAC009"]))
+    assert default.diagnostics == []  # a trusted workload: not checked by default
+    everyone = run([str(pod)], Settings(select=["MAC009"], rule_options={"MAC009": {"all_workloads": True}}))
+    assert [(d.rule, d.severity.label, d.location.line) for d in everyone.diagnostics] == [("MAC009", "low", 6)]
