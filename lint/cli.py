@@ -23,6 +23,7 @@ from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table,
 from .rule import Severity
 from .runner import run
 from .settings import Settings, parse_version
+from .sources import is_inside, run_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -289,17 +290,21 @@ def _fix(args: argparse.Namespace) -> int:
         result = run(paths, settings, registry, None, keep_models=False)
         return list(result.diagnostics), metas
 
-    from .sources import Outside, contained, run_root
+    roots = [run_root(p) for p in paths]
 
-    def read(path: str) -> str | None:  # only inside the repository (docs/security.md)
+    def read(path: str) -> str | None:
+        """The file as it is, byte for byte, if it lies inside a root of the run."""
+        real = os.path.realpath(path)
+        if not any(is_inside(real, root) for root in roots) or not os.path.isfile(real):
+            return None
         try:
-            with open(contained(path, run_root(path)), "rb") as handle:
+            with open(real, "rb") as handle:
                 return handle.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError, Outside):
+        except (OSError, UnicodeDecodeError):
             return None
 
     def write(path: str, text: str) -> None:
-        with open(contained(path, run_root(path)), "wb") as handle:
+        with open(os.path.realpath(path), "wb") as handle:
             handle.write(text.encode("utf-8"))
 
     outcome = fix_paths(lint, read, write, args.unsafe_fixes, args.diff)

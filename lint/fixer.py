@@ -56,6 +56,7 @@ class Planned:
     after: str
     applied: list[Fix] = field(default_factory=list)
     skipped: list[tuple[Fix, str]] = field(default_factory=list)  # and why
+    edits: list[TextEdit] = field(default_factory=list)
 
 
 class _Unfixable(Exception):
@@ -153,10 +154,21 @@ def _get(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
 
 def _content_end(node: yaml.Node, text: str) -> int:
     """The offset just after the last character the node writes (trailing line breaks of block
-    scalars and the end marks of block collections, which sit on the next token, left out)."""
+    scalars and the end marks of block collections, which sit on the next token, left out).
+
+    An alias (``*name``) is written where it stands but composes to the anchored node, which
+    stands earlier in the text: its end is the end of the ``*name`` token."""
     while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
         last = node.value[-1]
-        node = last[1] if isinstance(last, tuple) else last
+        child = last[1] if isinstance(last, tuple) else last
+        if child.start_mark.index < node.start_mark.index:  # an alias
+            before = last[0].end_mark.index if isinstance(last, tuple) else \
+                (_content_end(node.value[-2], text) if len(node.value) > 1 else node.start_mark.index)
+            match = re.compile(r"\*[^\s,\[\]{}]+").search(text, before)
+            if match is None:
+                raise _Unfixable("cannot find the end of an alias")
+            return match.end()
+        node = child
     end = node.end_mark.index
     while end > node.start_mark.index and text[end - 1] in " \t\r\n":
         end -= 1
@@ -174,13 +186,14 @@ def _newline(text: str) -> str:
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
-def _render(value: object, flow: bool = False) -> str:
+def _render(value: object, flow: bool = False, quoted: bool = False) -> str:
+    """A scalar as YAML writes it plainly where it can (``quoted``: always JSON's spelling)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if PLAIN.fullmatch(text) and not RESOLVES.fullmatch(text) and not (flow and ":" in text):
+    if not quoted and PLAIN.fullmatch(text) and not RESOLVES.fullmatch(text) and not (flow and ":" in text):
         return text
     return json.dumps(text)
 
@@ -230,16 +243,17 @@ def _block(tree: Mapping[str, object], indent: int, step: int, newline: str) -> 
     return "".join(out)
 
 
-def _flow(tree: Mapping[str, object]) -> str:
-    """Nested keys in flow style, for a mapping written ``{...}``."""
+def _flow(tree: Mapping[str, object], quoted: bool) -> str:
+    """Nested keys in flow style, for a mapping written ``{...}`` (``quoted``: in a JSON file)."""
     parts = []
     for key, value in tree.items():
+        name = json.dumps(key) if quoted else key
         if isinstance(value, dict):
-            parts.append(f"{key}: {{{_flow(value)}}}")
+            parts.append(f"{name}: {{{_flow(value, quoted)}}}")
         elif isinstance(value, list):
-            parts.append(f"{key}: [{', '.join(_render(v, True) for v in value)}]")
+            parts.append(f"{name}: [{', '.join(_render(v, True, quoted) for v in value)}]")
         else:
-            parts.append(f"{key}: {_render(value, True)}")
+            parts.append(f"{name}: {_render(value, True, quoted)}")
     return ", ".join(parts)
 
 
@@ -254,10 +268,11 @@ def _dash_column(text: str, item: yaml.Node) -> int:
 class _YamlPlan:
     """The edits of one YAML file, merged: one block per mapping that gains keys."""
 
-    def __init__(self, text: str, keyed: bool) -> None:
+    def __init__(self, text: str, keyed: bool, nodes: _Nodes | None = None) -> None:
         self.text = text
         self.keyed = keyed  # anchors are keys (Compose services), not the mappings themselves
-        self.nodes = _Nodes(text)
+        self.json = text.lstrip().startswith(("{", "["))  # a JSON manifest: JSON is written into it
+        self.nodes = nodes or _Nodes(text)
         self.newline = _newline(text)
         self.edits: list[TextEdit] = []
         self.blocks: dict[int, tuple[yaml.MappingNode, dict[str, object]]] = {}
@@ -312,7 +327,7 @@ class _YamlPlan:
 
     def _replace(self, node: yaml.ScalarNode, value: object) -> None:
         flow = self._in_flow(node)
-        new = _render(value, flow)
+        new = _render(value, flow, self.json and node.style == '"')
         old = self.text[node.start_mark.index:node.end_mark.index]
         if old != new and yaml.safe_load(old) != value:
             self.edits.append(TextEdit(node.start_mark.index, node.end_mark.index, new))
@@ -330,8 +345,8 @@ class _YamlPlan:
             close = seq.end_mark.index - 1
             if self.text[close] != "]":
                 raise _Unfixable("cannot find the end of the list")
-            before = self.text[seq.start_mark.index + 1:close].strip()
-            self.edits.append(TextEdit(close, close, (", " if before else "") + _render(value, True)))
+            at = seq.value[-1].end_mark.index if seq.value else close
+            self.edits.append(TextEdit(at, at, (", " if seq.value else "") + _render(value, True, self.json)))
             return
         if not seq.value:
             raise _Unfixable("empty block list")
@@ -343,12 +358,12 @@ class _YamlPlan:
 
     def finish(self) -> list[TextEdit]:
         for mapping, tree in self.blocks.values():
-            if mapping.flow_style:
+            if mapping.flow_style:  # after the last value, on its line
                 close = mapping.end_mark.index - 1
                 if self.text[close] != "}":
                     raise _Unfixable("cannot find the end of the mapping")
-                before = self.text[mapping.start_mark.index + 1:close].strip()
-                self.edits.append(TextEdit(close, close, (", " if before else "") + _flow(tree)))
+                at = mapping.value[-1][1].end_mark.index if mapping.value else close
+                self.edits.append(TextEdit(at, at, (", " if mapping.value else "") + _flow(tree, self.json)))
                 continue
             indent = mapping.start_mark.column
             at = _line_end(self.text, _content_end(mapping, self.text))
@@ -388,7 +403,8 @@ def _dockerfile_edit(path: str, text: str, fix: Fix) -> TextEdit:
 # ------------------------------------------------------------------------------------------
 # One round over one file
 # ------------------------------------------------------------------------------------------
-def plan_file(path: str, text: str, fixes: Sequence[Fix], keyed: bool = False) -> Planned:
+def plan_file(path: str, text: str, fixes: Sequence[Fix], keyed: bool = False, nodes: _Nodes | None = None
+              ) -> Planned:
     """Apply ``fixes`` to one file's ``text`` (no conflicts, loads again) and say what was done.
 
     A file takes Dockerfile instructions or YAML edits; ``keyed``: YAML anchors are the keys of the
@@ -404,7 +420,7 @@ def plan_file(path: str, text: str, fixes: Sequence[Fix], keyed: bool = False) -
                 planned.skipped.append((fix, str(exc)))
     else:
         try:
-            plan = _YamlPlan(text, keyed)
+            plan = _YamlPlan(text, keyed, nodes)
         except yaml.YAMLError as exc:
             planned.skipped.extend((f, f"the file does not load: {exc.problem}") for f in fixes)
             return planned
@@ -433,6 +449,7 @@ def plan_file(path: str, text: str, fixes: Sequence[Fix], keyed: bool = False) -
             return planned
     planned.after = after
     planned.applied = applied if after != text else []
+    planned.edits = chosen if after != text else []
     return planned
 
 
@@ -479,8 +496,8 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
 def unified_diff(planned: Planned) -> str:
     return "".join(difflib.unified_diff(planned.before.splitlines(keepends=True),
                                         planned.after.splitlines(keepends=True),
-                                        f"a/{os.path.normpath(planned.path)}",
-                                        f"b/{os.path.normpath(planned.path)}"))
+                                        f"a/{os.path.normpath(planned.path).lstrip('/')}",
+                                        f"b/{os.path.normpath(planned.path).lstrip('/')}"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -558,3 +575,54 @@ def fix_paths(lint, read, write, unsafe: bool, diff_only: bool) -> FixRun:
             break
     outcome.skipped = sorted(set(outcome.skipped))
     return outcome
+
+
+# ------------------------------------------------------------------------------------------
+# SARIF ``fixes``: the same edits, for editors and review tools
+# ------------------------------------------------------------------------------------------
+class SarifFixes:
+    """A finding's fix as SARIF ``fixes`` (each fix planned alone; each file read and parsed once)."""
+
+    def __init__(self, read) -> None:
+        self.read = read  # path -> text or None
+        self.texts: dict[str, str | None] = {}
+        self.nodes: dict[str, _Nodes | None] = {}
+
+    def of(self, d, artifact: dict, applicability: str) -> list[dict] | None:
+        fix = d.fix
+        if fix is None:
+            return None
+        path = fix.anchor.path
+        if path not in self.texts:
+            self.texts[path] = self.read(path)
+        text = self.texts[path]
+        if text is None:
+            return None
+        nodes = None
+        if fix.edit is not Edit.INSTRUCTION:
+            if path not in self.nodes:
+                try:
+                    self.nodes[path] = _Nodes(text)
+                except yaml.YAMLError:
+                    self.nodes[path] = None
+            nodes = self.nodes[path]
+            if nodes is None:
+                return None
+        planned = plan_file(path, text, [fix], d.format == "compose", nodes)
+        if not planned.edits:
+            return None
+        replacements = [{"deletedRegion": _region(text, e.start, e.end), "insertedContent": {"text": e.new}}
+                        for e in planned.edits]
+        return [{"description": {"text": fix.describe()},
+                 "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+                 "properties": {"applicability": applicability}}]
+
+
+def _region(text: str, start: int, end: int) -> dict[str, int]:
+    def point(offset: int) -> tuple[int, int]:
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    start_line, start_column = point(start)
+    end_line, end_column = point(end)
+    return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}

@@ -65,7 +65,8 @@ def rule_descriptor(rule: LoadedRule) -> dict[str, Any]:
     }
 
 
-def _result(d: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, fixes: _Fixes | None = None
+            ) -> dict[str, Any]:
     location = physical_location(d.location)
     resource = d.resource
     fully_qualified = "/".join(p for p in (resource.namespace, resource.kind, resource.name) if p)
@@ -89,7 +90,35 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str,
                                       for i, (loc, message) in enumerate(d.related, start=1)]
     if not d.certain:
         result["properties"]["confidence"] = "low"
+    if fixes is not None and d.fix is not None:
+        sarif_fixes = fixes.of(d)
+        if sarif_fixes:
+            result["fixes"] = sarif_fixes
     return result
+
+
+class _Fixes:
+    """``fixes`` of results: the edits ``isolint fix`` would make (files read through the safe reader)."""
+
+    def __init__(self, rules: list[LoadedRule]) -> None:
+        from ..fixer import SarifFixes
+
+        self.applicability = {r.code: r.meta.fix.value for r in rules if r.meta.fix is not None}
+        self.sarif = SarifFixes(_read)
+
+    def of(self, d: Diagnostic) -> list[dict[str, Any]] | None:
+        if d.rule not in self.applicability or d.fix is None:
+            return None
+        return self.sarif.of(d, artifact_uri(d.fix.anchor.path), self.applicability[d.rule])
+
+
+def _read(path: str) -> str | None:
+    from ..sources import ReadError, read_text
+
+    try:
+        return read_text(path)
+    except ReadError:
+        return None
 
 
 def write(report: Report, stream: TextIO) -> None:
@@ -100,7 +129,8 @@ def write(report: Report, stream: TextIO) -> None:
          "locations": [physical_location(Location(e.path, e.line or 1, e.column))]}
         for e in report.errors
     ]
-    results = (_result(d, index, fp) for d, fp in fingerprinted(report.diagnostics, report.sources))
+    fixes = _Fixes(rules)
+    results = (_result(d, index, fp, fixes) for d, fp in fingerprinted(report.diagnostics, report.sources))
     run = {
         "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}},
