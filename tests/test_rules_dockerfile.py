@@ -53,3 +53,29 @@ def test_installed_packages_strip_versions_and_options():
 ])
 def test_mode_changes(command, expected):
     assert mode_changes(command) == expected
+
+
+@pytest.mark.parametrize(("source", "kind"), [
+    ("vendor/lib.git", "local"), ("./x.git", "local"), ("app/", "local"), ("rootfs.tar.gz", "local"),
+    ("https://example.com/tool.tar.gz", "url"), ("ftp://mirror/x", "url"),
+    ("https://github.com/example/plugin.git#main", "git"), ("git@github.com:example/private.git", "git"),
+    ("git://host/repo", "git"), ("ssh://git@host/repo", "git"), ("github.com/example/plugin", "git"),
+])
+def test_add_source_kind_is_one_judgement_for_sc003_and_sc004(source, kind):
+    from isolint.helpers import add_source_kind
+
+    assert add_source_kind(source) == kind
+
+
+@pytest.mark.parametrize(("base", "confidence"), [
+    ("debian:12", "high"), ("docker.io/library/debian:12", "high"), ("scratch", "high"),
+    ("gcr.io/distroless/static", "high"), ("bitnami/nginx:1.27", "low"), ("${BASE}", "low"),
+])
+def test_no_user_is_certain_only_for_bases_known_to_run_as_root(tmp_path, capsys, base, confidence):
+    from .cli_helpers import run_json, write
+
+    path = write(tmp_path, "Dockerfile", f"ARG BASE\nFROM {base}\nCOPY app /app\n")
+    _, doc = run_json(capsys, "--select", "USR003", str(path))
+    [finding] = doc["findings"]
+    assert finding.get("confidence", "high") == confidence
+    assert finding["message"].startswith("no USER in stage 0: ")
