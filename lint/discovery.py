@@ -42,6 +42,7 @@ class Candidate:
     path: str
     kind: Kind
     explicit: bool = False  # named on the command line (not found by walking)
+    root: str | None = None  # the resolved root of its target: what it may name must lie inside
 
 
 def kind_from_name(path: str) -> Kind | None:
@@ -166,7 +167,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
             yield from _walk(path, path, root, excludes, _GitIgnore() if gitignore else None, errors)
         elif stat.S_ISREG(st.st_mode):
             kind = kind_from_name(path) or Kind.YAML
-            yield Candidate(path, kind, explicit=True)
+            yield Candidate(path, kind, explicit=True, root=root)
         else:
             errors.append((path, not_a_file_reason(path)))
 
@@ -215,7 +216,7 @@ def _walk(directory: str, root: str, boundary: str, excludes: tuple[str, ...], i
                     continue
                 if ignore is not None and ignore.ignored(path, False):
                     continue
-                yield Candidate(path, kind)
+                yield Candidate(path, kind, root=boundary)
             elif kind_from_name(entry.name) is not None and not _is_dir_symlink(entry):
                 # named like a lintable file but not one (FIFO, socket, broken or looping symlink):
                 # say so, the user expects it linted

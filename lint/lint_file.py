@@ -41,11 +41,13 @@ class LoadTask:
     merged_into_base: bool = False
     exhaustive: bool = False
     environ: Mapping[str, str] | None = None  # Compose variables the user gave (--env-file ...)
+    root: str | None = None  # the resolved root of the run for this file (isolint.sources.run_root)
 
 
 def load(task: LoadTask) -> FileModel:
     model = load_file(task.path, task.kind, explicit=task.explicit, max_bytes=task.max_bytes,
-                      merged_into_base=task.merged_into_base, exhaustive=task.exhaustive, environ=task.environ)
+                      merged_into_base=task.merged_into_base, exhaustive=task.exhaustive, environ=task.environ,
+                      root=task.root)
     if _holds_nothing(model):
         model.lines = ()  # no finding can point into it
     return model

@@ -47,8 +47,11 @@ def overrides_with_base(paths: Iterable[str]) -> set[str]:
 
 def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[str, str] | None = None,
               explicit: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, merged_into_base: bool = False,
-              exhaustive: bool = False) -> FileModel:
+              exhaustive: bool = False, root: str | None = None) -> FileModel:
     """Parse one file into its model; errors land in ``FileModel.errors``, never raised.
+
+    ``root``: the resolved root of the run (:func:`isolint.sources.run_root` of the target) that
+    the files this one names must lie in; by default the file's own (its git top-level or folder).
 
     ``merged_into_base``: a Compose override file linted as part of its base (see
     :func:`overrides_with_base`); only its lines are kept, for code frames and inline suppressions.
@@ -73,8 +76,8 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
             return _template_error(path, text, Format.COMPOSE)
         from .parsers.compose import parse_compose
 
-        return parse_compose(path, text, environ)
-    return _load_yaml(path, text, kind, environ, explicit, exhaustive)
+        return parse_compose(path, text, environ, root)
+    return _load_yaml(path, text, kind, environ, explicit, exhaustive, root)
 
 
 def _template_error(path: str, text: str, fmt: Format | None) -> FileModel:
@@ -121,7 +124,7 @@ def _loaded_or_none(text: str) -> list[Any] | None:
 
 
 def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | None, explicit: bool,
-               exhaustive: bool = False) -> FileModel:
+               exhaustive: bool = False, root: str | None = None) -> FileModel:
     """A YAML/JSON file: Kubernetes if any document has apiVersion and kind, Compose if its top
     level is a Compose project, else not ours (ignored silently)."""
     from .parsers import kubernetes
@@ -153,7 +156,7 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
             return FileModel(path, None)
     from .parsers.compose import parse_compose
 
-    return parse_compose(path, text, environ)
+    return parse_compose(path, text, environ, root)
 
 
 def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:

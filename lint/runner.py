@@ -192,5 +192,5 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> tuple[list[LoadTask]
     merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
     environ = compose_environ(settings)
     tasks = [LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged, settings.exhaustive,
-                      environ) for c in candidates]
+                      environ, c.root) for c in candidates]
     return tasks, [ParseError(path, message) for path, message in walk_errors]

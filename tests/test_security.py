@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,16 @@ def test_repository_text_cannot_inject_a_github_workflow_command(tmp_path: Path,
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 1 and all(line.startswith(("::error ", "::warning ", "::notice ", "isolint: "))
                                   for line in lines), lines
+
+
+def test_outside_git_the_root_is_the_target_and_links_inside_keep_working(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "unpacked"  # no .git anywhere up: the target is the root
+    write(target, "common.yml", "services:\n  base: {image: x, privileged: true}\n")
+    write(target, "app/compose.yaml", "services:\n  a:\n    extends: {file: ../common.yml, service: base}\n")
+    (target / "app" / "Dockerfile").symlink_to(target / "Dockerfile.real")
+    write(target, "Dockerfile.real", "FROM busybox\nUSER 0\n")
+    code, doc = run_json(capsys, "--select", "PRV001,USR002", str(target))
+    assert doc["errors"] == []
+    rules = {(f["rule"], os.path.basename(f["path"])) for f in doc["findings"]}
+    assert ("PRV001", "common.yml") in rules and ("USR002", "Dockerfile") in rules and code == 1

@@ -48,12 +48,13 @@ TOP_LEVEL_KEYS = frozenset({"version", "name", "include", "services", "networks"
                             "models"})
 
 
-def parse_compose(path: str, text: str, environ: Mapping[str, str] | None = None) -> FileModel:
+def parse_compose(path: str, text: str, environ: Mapping[str, str] | None = None,
+                  root: str | None = None) -> FileModel:
     """Parse a Compose file into the model; never raises (problems land in ``errors``)."""
     from .project import Project  # the parser proper: only runs that meet a Compose file import it
 
     try:
-        return Project(path, text, environ).parse()
+        return Project(path, text, environ, root).parse()
     except Exception as exc:  # a parser bug must not stop the run
         return FileModel(path, Format.COMPOSE, errors=[ParseError(
             path, f"Compose file could not be read ({type(exc).__name__}: {exc})")],

@@ -111,12 +111,12 @@ class Project:
     """One Compose file and what Compose reads with it: its ``.env``, the files its services extend,
     its implicit override file. :meth:`parse` gives the file's model."""
 
-    def __init__(self, path: str, text: str, environ: Mapping[str, str] | None) -> None:
+    def __init__(self, path: str, text: str, environ: Mapping[str, str] | None, root: str | None = None) -> None:
         self.path = path
         self.text = text
         self.lines = tuple(text.splitlines())
         self.directory = os.path.dirname(path)
-        self.root = project_root(path)  # linked files are read only inside it
+        self.root = root or project_root(path)  # linked files are read only inside it
         self.outside: set[str] = set()  # linked files refused: outside the root
         self.reader = ComposeReader(path, self.lines)
         # never os.environ unless the caller passes it (the --interpolate-process-env opt-in)
