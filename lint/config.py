@@ -232,6 +232,8 @@ def apply_config(settings: Settings, config: Config) -> None:
             settings.rule_options[rule] = options
     if "trust" in data:
         settings.trust = {_kebab_to_snake(k): v for k, v in data["trust"].items()}
+    if "helm" in data:
+        settings.helm = {**data["helm"], "config-root": root}
     settings.config_path = config.path
 
 

@@ -35,6 +35,7 @@ class Kind(str, enum.Enum):
     COMPOSE = "compose"
     KUBERNETES = "kubernetes"
     YAML = "yaml"  # a YAML or JSON file to classify by content
+    HELM = "helm"  # a chart's Chart.yaml or template: rendered (isolint.render)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,13 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
     followed, symlinked directories are not (no loops); sockets, FIFOs and devices are never
     opened. Problems (links out, unreadable folders, missing paths) go to ``errors``.
     """
-    errors = errors if errors is not None else []
+    from .render import classify
+
+    yield from classify(_discover(paths, excludes, gitignore, errors if errors is not None else []))
+
+
+def _discover(paths: Iterable[str], excludes: Iterable[str], gitignore: bool,
+              errors: list[tuple[str, str]]) -> Iterator[Candidate]:
     excludes = tuple(excludes)
     roots: dict[str, str] = {}  # folder -> root: pre-commit names thousands of files in a few folders
     for path in paths:

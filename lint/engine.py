@@ -157,15 +157,19 @@ def _diagnostic(rule: LoadedRule, override: Severity | None, finding: Finding, r
         else rule.meta.severity
     severity = base.raised() if escalate else base
     container = finding.container.name.value if finding.container is not None and finding.container.name else None
+    loc = finding.node.loc
+    related = finding.related
+    if type(loc) is not Location:  # mapped from rendered YAML (isolint.render.mapping): its notes are related
+        related, loc = related + loc.notes, Location(loc.path, loc.line, loc.column)
     return Diagnostic(
         rule=rule.code,
         name=rule.name,
         severity=severity,
-        location=finding.node.loc,
+        location=loc,
         message=finding.message,
         resource=resource,
         container=container,
-        related=finding.related,
+        related=related,
         certain=finding.certain,
         escalated_from=base if severity != base else None,
         format=fmt,

@@ -58,6 +58,10 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
     ``exhaustive``: build every YAML document instead of skipping those that cannot matter
     (:mod:`isolint.prescan`); the results are the same, only slower.
     """
+    if kind is Kind.HELM and text is None:
+        from .render.charts import load_chart_file
+
+        return load_chart_file(path, max_bytes)
     if text is None:
         try:
             text = read_text(path, max_bytes)

@@ -47,6 +47,9 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     """Lint ``paths`` (``-``: ``stdin``). ``keep_models``: return every file's model (the advisor
     needs them); without it each model is dropped once its file is linted, and only the source
     lines findings point at are kept."""
+    from .render import configure
+
+    configure(settings.helm, settings.helm.get("config-root"))  # before any worker is forked: they inherit it
     registry = registry if registry is not None else load_rules(settings.plugins)
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
     known = read_baseline(settings.baseline) if settings.baseline else None  # a bad one fails before the work
@@ -159,6 +162,10 @@ def read_stdin(settings: Settings, data: bytes) -> FileModel:
                                                                             exc.line)])
     if settings.stdin_kind is None and _looks_like_dockerfile(text):
         kind = Kind.DOCKERFILE
+    elif kind is Kind.YAML and "# Source: " in text:  # `helm template` output: mapped into the templates
+        from .render.charts import load_rendered_stream
+
+        return load_rendered_stream(settings.stdin_filename, text)
     return load_file(settings.stdin_filename, kind, text=text, explicit=True, environ=compose_environ(settings))
 
 

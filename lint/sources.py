@@ -130,6 +130,11 @@ def read_linked(path: str, root: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
 
 
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    return decode(read_bytes(path, max_bytes))
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """:func:`read_text` without the decoding (a chart's ``.tgz`` subcharts)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -152,7 +157,7 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     raw = b"".join(chunks)
     if len(raw) > max_bytes:
         raise ReadError(_too_large(max_bytes))  # it grew while being read
-    return decode(raw)
+    return raw
 
 
 def _too_large(max_bytes: int) -> str:

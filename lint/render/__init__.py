@@ -1,0 +1,74 @@
+"""Rendering what teams deploy before it is linted: Helm charts (:mod:`.charts`, renderer adapter
+:mod:`.helm`) and the mapping of rendered YAML back to the lines people edit (:mod:`.mapping`).
+
+Files are classified here (:func:`classify`): a YAML file under a chart's ``templates/`` and the
+chart's ``Chart.yaml`` are :attr:`~isolint.discovery.Kind.HELM`; the loader hands them to
+:func:`isolint.render.charts.load_chart_file`. The run's rendering settings are set once, before
+any worker is forked (:func:`configure`), and read by the workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..discovery import Candidate, Kind
+
+CHART_FILE = "Chart.yaml"
+_settings: dict[str, Any] = {}  # the run's [helm] table (kebab-case keys) and its folder
+
+
+def configure(helm: dict[str, Any] | None, root: str | None) -> None:
+    """The run's ``[helm]`` configuration (see docs/deployments.md) and the folder of its file."""
+    _settings.clear()
+    _settings.update(helm or {})
+    _settings["config-root"] = root
+
+
+def setting(key: str, default: Any = None) -> Any:
+    return _settings.get(key, default)
+
+
+def _has_chart_file(directory: str, memo: dict[str, bool]) -> bool:
+    found = memo.get(directory)
+    if found is None:
+        found = memo[directory] = os.path.isfile(os.path.join(directory, CHART_FILE))
+    return found
+
+
+def chart_of(path: str, memo: dict[str, bool] | None = None) -> tuple[str, str] | None:
+    """``(outermost chart folder, nearest chart folder)`` when ``path`` is a chart's ``Chart.yaml``
+    or a file under its ``templates/``; a subchart (``<chart>/charts/<name>/``) renders with its
+    parent, so the outermost chart is the one rendered."""
+    memo = memo if memo is not None else {}
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(path) == CHART_FILE:
+        nearest = directory if _has_chart_file(directory, memo) else None
+    else:
+        nearest = None
+        probe = directory
+        while True:
+            parent = os.path.dirname(probe)
+            if os.path.basename(probe) == "templates" and _has_chart_file(parent, memo):
+                nearest = parent
+                break
+            if parent == probe:
+                return None
+            probe = parent
+    if nearest is None:
+        return None
+    outer = nearest
+    while os.path.basename(os.path.dirname(outer)) == "charts" and \
+            _has_chart_file(os.path.dirname(os.path.dirname(outer)), memo):
+        outer = os.path.dirname(os.path.dirname(outer))
+    return outer, nearest
+
+
+def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
+    """The candidates, those of a chart (its ``Chart.yaml``, its templates) made :attr:`Kind.HELM`."""
+    memo: dict[str, bool] = {}
+    for candidate in candidates:
+        if candidate.kind in (Kind.YAML, Kind.KUBERNETES) and chart_of(candidate.path, memo) is not None:
+            candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
+        yield candidate

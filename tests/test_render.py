@@ -1,0 +1,242 @@
+"""Helm charts rendered and linted at the template's lines (isolint.render); the acceptance repository
+of issue 13 is fixtures/deployments (its inline expectations are checked by test_fixtures too)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from isolint.render import helm as helm_adapter
+from isolint.render.mapping import NOT_FOUND, locator
+from isolint.yamlsource import load_all
+
+from .cli_helpers import run_json, write
+
+ROOT = Path(__file__).resolve().parent.parent
+REPO = ROOT / "fixtures" / "deployments"
+
+
+def _at(doc):
+    return {(f["rule"], f["path"], f["line"], f.get("column")) for f in doc["findings"]}
+
+
+def test_acceptance_repository_each_finding_at_the_file_a_person_edits(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, doc = run_json(capsys, "--select", "PRV001,MNT001,NS002", "fixtures/deployments")
+    assert code == 1 and doc["errors"] == []
+    chart = "fixtures/deployments/chart"
+    assert _at(doc) >= {
+        ("PRV001", f"{chart}/templates/deployment.yaml", 18, 13),
+        ("MNT001", f"{chart}/templates/deployment.yaml", 25, 11),
+        ("NS002", f"{chart}/charts/agent/templates/daemonset.yaml", 9, 7),
+        ("PRV001", "fixtures/deployments/argo-workflow.yaml", 13, 11),
+        ("PRV001", "fixtures/deployments/tekton-task.yaml", 11, 9),
+    }
+    related = {(f["rule"], r["path"], r["line"]) for f in doc["findings"] for r in f.get("related", ())}
+    assert ("PRV001", f"{chart}/values.yaml", 3) in related  # privileged: {{ .Values.securityContext.privileged }}
+    assert ("MNT001", f"{chart}/values.yaml", 7) in related  # toYaml .Values.cacheVolume
+    assert ("NS002", f"{chart}/charts/agent/values.yaml", 1) in related  # the subchart's own values
+
+
+def test_every_finding_of_the_chart_is_on_a_template_or_values_line(capsys, monkeypatch):
+    """No finding of any rule points outside the templates, and none at a line past the template's end."""
+    monkeypatch.chdir(REPO)
+    _, doc = run_json(capsys, "chart")
+    assert doc["errors"] == [] and doc["findings"]
+    for f in doc["findings"]:
+        assert "/templates/" in f["path"], f
+        assert 1 <= f["line"] <= len(Path(f["path"]).read_text().splitlines())
+
+
+def test_helm_template_output_on_stdin_is_mapped_by_its_source_comments(capsys, monkeypatch):
+    import helm_python
+
+    with helm_python.Chart.load(str(REPO / "chart")) as chart:
+        outputs = chart.render(None, name="shop", namespace="default")
+    stream = "".join(f"---\n# Source: {name}\n{text}" for name, text in sorted(outputs.items()))
+    monkeypatch.chdir(REPO)  # helm template chart | isolint check -: the chart `shop` is the folder chart/
+    monkeypatch.setattr("sys.stdin", _Stdin(stream.encode()))
+    _, doc = run_json(capsys, "--select", "PRV001,NS002", "-")
+    assert _at(doc) == {("PRV001", "chart/templates/deployment.yaml", 18, 13),
+                        ("NS002", "chart/charts/agent/templates/daemonset.yaml", 9, 7)}
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+
+def _chart(root: Path, name: str, template: str, values: str = "", chart_extra: str = "") -> Path:
+    write(root, f"{name}/Chart.yaml", f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n{chart_extra}")
+    write(root, f"{name}/values.yaml", values)
+    write(root, f"{name}/templates/pod.yaml", template)
+    return root / name
+
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ required "name is required" .Values.name }}
+spec:
+  containers:
+    - name: c
+      image: busybox
+      securityContext:
+        privileged: true
+"""
+
+
+def test_a_chart_that_fails_to_render_is_one_error_the_rest_is_linted(tmp_path, capsys):
+    _chart(tmp_path, "broken", POD)
+    _chart(tmp_path, "fine", POD, values="name: ok\n")
+    _, doc = run_json(capsys, "--select", "PRV001", str(tmp_path))
+    assert [(Path(e["path"]).relative_to(tmp_path).as_posix(), e["line"]) for e in doc["errors"]] == [
+        ("broken/Chart.yaml", 1)]
+    message = doc["errors"][0]["message"]
+    assert "chart" in message and "broken" in message and "name is required" in message
+    assert [(Path(f["path"]).relative_to(tmp_path).as_posix(), f["line"]) for f in doc["findings"]] == [
+        ("fine/templates/pod.yaml", 10)]
+
+
+def test_without_a_renderer_one_error_per_chart_says_what_to_install(tmp_path, capsys, monkeypatch):
+    _chart(tmp_path, "one", POD, values="name: a\n")
+    _chart(tmp_path, "two", POD, values="name: b\n")
+    write(tmp_path, "plain.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n"
+                                  "  containers: [{name: c, image: busybox}]\n")
+    monkeypatch.setattr(helm_adapter, "binary", lambda configured=None: None)
+    monkeypatch.setattr(helm_adapter, "sdk_available", lambda: False)
+    _, doc = run_json(capsys, "--select", "PRV001,NS002", "--jobs", "1", str(tmp_path))
+    errors = sorted((Path(e["path"]).relative_to(tmp_path).as_posix(), e["message"]) for e in doc["errors"])
+    assert [path for path, _ in errors] == ["one/Chart.yaml", "two/Chart.yaml"]
+    assert all("pip install 'isolint[helm]'" in m and "--exclude" in m for _, m in errors)
+    assert [f["rule"] for f in doc["findings"]] == ["NS002"]  # the plain manifest is still linted
+
+
+def test_a_link_out_of_the_repository_refuses_the_chart_and_is_never_read(tmp_path, capsys):
+    secret = tmp_path / "outside" / "secret.yaml"
+    write(tmp_path, "outside/secret.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: TOPSECRET}\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    chart = _chart(repo, "shop", POD, values="name: a\n")
+    os.symlink(secret, chart / "templates" / "stolen.yaml")
+    _, doc = run_json(capsys, str(repo))
+    text = str(doc)
+    assert "TOPSECRET" not in text and str(secret) not in text
+    chart_errors = [e for e in doc["errors"] if e["path"].endswith("shop/Chart.yaml")]
+    assert len(chart_errors) == 1
+    assert "templates/stolen.yaml points outside the repository" in chart_errors[0]["message"]
+
+
+def test_a_dependency_with_a_repository_url_is_never_fetched(tmp_path, capsys, monkeypatch):
+    """Python's sockets refuse to connect, and Go's HTTP client (the SDK) would go through a proxy
+    this test listens on: neither is ever tried."""
+    attempts = []
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(1)
+    trap.setblocking(False)
+    proxy = f"http://127.0.0.1:{trap.getsockname()[1]}"
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.setenv(name, proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    def refuse(self, address):
+        attempts.append(address)
+        raise OSError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    _chart(tmp_path, "app", POD, values="name: a\n", chart_extra=textwrap.dedent("""\
+        dependencies:
+          - name: redis
+            version: 19.0.0
+            repository: https://charts.example.com/stable
+        """))
+    _, doc = run_json(capsys, "--jobs", "1", "--select", "PRV001", str(tmp_path))
+    assert attempts == []
+    with pytest.raises(BlockingIOError):
+        trap.accept()  # nobody connected to the proxy
+    trap.close()
+    assert len(doc["errors"]) == 1
+    message = doc["errors"][0]["message"]
+    assert "redis (https://charts.example.com/stable) is not in charts/ and is never fetched" in message
+    assert [f["line"] for f in doc["findings"]] == [10]  # the chart's own templates are still linted
+
+
+def _locate(template: str, rendered: str, values_text: str | None = None):
+    from isolint.render.mapping import ValuesIndex
+
+    values = ValuesIndex("values.yaml", textwrap.dedent(values_text)) if values_text else None
+    rendered = textwrap.dedent(rendered).lstrip("\n")
+    locate = locator(rendered, "t.yaml", textwrap.dedent(template).lstrip("\n"), values)
+    doc = next(d for d, _ in load_all(rendered))
+    return locate, doc
+
+
+def test_with_block_and_to_yaml_dot_point_at_the_action_and_the_values_line():
+    locate, doc = _locate("""
+        spec:
+          {{- with .Values.podSecurity }}
+          securityContext:
+            {{- toYaml . | nindent 4 }}
+          {{- end }}
+        """, """
+        spec:
+          securityContext:
+            runAsUser: 0
+        """, "podSecurity:\n  runAsUser: 0\n")
+    sc = doc["spec"]["securityContext"]
+    loc = locate(sc.pos_of("runAsUser"))
+    assert (loc.line, loc.column) == (4, 5)
+    assert [(n.path, n.line) for n, _ in loc.notes] == [("values.yaml", 2)]
+    assert locate(doc["spec"].pos_of("securityContext")).line == 3
+
+
+def test_a_key_written_several_times_but_rendered_another_number_of_times_gets_no_line():
+    locate, doc = _locate("""
+        spec:
+          containers:
+          {{- range .Values.names }}
+            - name: {{ . }}
+              securityContext:
+                privileged: true
+          {{- end }}
+            - name: last
+              securityContext:
+                privileged: false
+        """, """
+        spec:
+          containers:
+            - name: a
+              securityContext:
+                privileged: true
+            - name: b
+              securityContext:
+                privileged: true
+            - name: last
+              securityContext:
+                privileged: false
+        """)
+    first = doc["spec"]["containers"][0]["securityContext"]
+    loc = locate(first.pos_of("privileged"))
+    assert loc.line == 1 and loc.notes[0][1] == NOT_FOUND  # the document's first line, said so
+    last = doc["spec"]["containers"][2]["securityContext"]
+    assert locate(last.pos_of("privileged")).line == 1  # three rendered, two written: none is sure
+
+
+@pytest.mark.parametrize("template_path", ["chart/templates/deployment.yaml", "chart/Chart.yaml"])
+def test_a_template_named_alone_renders_its_chart(capsys, monkeypatch, template_path):
+    """pre-commit passes changed files one by one: a template is still rendered, never linted raw."""
+    monkeypatch.chdir(REPO)
+    _, doc = run_json(capsys, "--select", "PRV001", template_path)
+    assert doc["errors"] == []
+    expected = [("templates/deployment.yaml", 18)] if template_path.endswith("deployment.yaml") else []
+    assert [(f["path"].removeprefix("chart/"), f["line"]) for f in doc["findings"]] == expected
