@@ -146,13 +146,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = (), gitignore: bool
     followed, symlinked directories are not (no loops); sockets, FIFOs and devices are never
     opened. Problems (links out, unreadable folders, missing paths) go to ``errors``.
     """
-    from .render import classify
-
-    yield from classify(_discover(paths, excludes, gitignore, errors if errors is not None else []))
-
-
-def _discover(paths: Iterable[str], excludes: Iterable[str], gitignore: bool,
-              errors: list[tuple[str, str]]) -> Iterator[Candidate]:
+    errors = errors if errors is not None else []
     excludes = tuple(excludes)
     roots: dict[str, str] = {}  # folder -> root: pre-commit names thousands of files in a few folders
     for path in paths:

@@ -193,7 +193,10 @@ def _looks_like_dockerfile(text: str) -> bool:
 def load_tasks(paths: Iterable[str], settings: Settings) -> tuple[list[LoadTask], list[ParseError]]:
     """The files to lint, in report order, and the errors met finding them."""
     walk_errors: list[tuple[str, str]] = []
-    candidates = list(discover([p for p in paths if p != "-"], settings.exclude, settings.gitignore, walk_errors))
+    from .render import classify
+
+    candidates = list(classify(discover([p for p in paths if p != "-"], settings.exclude, settings.gitignore,
+                                        walk_errors)))  # a chart's files made Kind.HELM
     if settings.only_files is not None:  # --changed-since
         candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
     merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
