@@ -108,6 +108,8 @@ BODY = [
     'CMD ["/app", "--flag"]', "ENTRYPOINT /entrypoint.sh run", 'SHELL ["/bin/bash", "-c"]',
     "WORKDIR /app", 'VOLUME ["/data"]', "STOPSIGNAL SIGTERM", "ARG VERSION=1.0", "ARG A B",
     "COPY --from=build --chown=1:1 /out /app", "ADD https://example.com/x.tar.gz /opt/",
+    "RUN cat <<- EOF", "RUN cat <<EO'F'\nx\nEOF", "RUN 3<<EOF cat /dev/fd/3\nx\nEOF", 'ONBUILD RUN ["a", "b"]',
+    "RUN echo a {E}\n{E}\n  b", "RUN\techo tab", "\tUSER app", "RUN echo a {E}   ",
     "# just a comment", "", "   ",
 ]
 
@@ -124,6 +126,8 @@ def generated_dockerfile(rng: random.Random) -> str:
     text = "\n".join(parts) + rng.choice(["\n", "", "\n\n"])
     if rng.random() < 0.1:
         text = text.replace("\n", "\r\n")
+    if rng.random() < 0.05:
+        text = "\ufeff" + text
     return text
 
 
@@ -131,7 +135,7 @@ def generated_dockerfile(rng: random.Random) -> str:
 def test_generated_dockerfiles_agree_with_buildkit(seed: int) -> None:
     rng = random.Random(seed)
     failures = []
-    for number in range(50):
+    for number in range(250):
         text = generated_dockerfile(rng)
         result = compare(f"generated-{seed}-{number}", text)
         if not result.agrees and result.gap is None:

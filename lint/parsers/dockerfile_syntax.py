@@ -139,6 +139,8 @@ def logical_lines(path: str, lines: list[str], escape: str, errors: list[ParseEr
             piece, continues = _trim_continuation(line, escape)
             parts.append(piece)
             end = index
+        if continues:
+            end = index  # continued to the end of the file: BuildKit's instruction ends on its last line
         text = "".join(parts)
         if not text.strip():
             continue  # a lone continuation character: nothing to build
