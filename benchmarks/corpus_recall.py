@@ -210,7 +210,8 @@ def main() -> int:
     if misses:
         print("misses:")
         print("\n".join(misses))
-    print(f"corpus recall: {hit}/{total} lintable occurrences flagged at their line ({100 * hit / max(total, 1):.1f} %)")
+    share = 100 * hit / max(total, 1)
+    print(f"corpus recall: {hit}/{total} lintable occurrences flagged at their line ({share:.1f} %)")
     return 0 if hit == total else 1
 
 
