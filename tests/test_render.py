@@ -240,3 +240,14 @@ def test_a_template_named_alone_renders_its_chart(capsys, monkeypatch, template_
     assert doc["errors"] == []
     expected = [("templates/deployment.yaml", 18)] if template_path.endswith("deployment.yaml") else []
     assert [(f["path"].removeprefix("chart/"), f["line"]) for f in doc["findings"]] == expected
+
+
+@pytest.mark.parametrize("target", ["kustomize", "kustomize/overlays/prod/privileged.yaml"])
+def test_a_kustomize_patch_is_not_linted_as_a_workload(capsys, monkeypatch, target):
+    """argo-cd's patches that only add affinity got 6 findings each: a patch is a fragment. (What it
+    adds is judged once overlays are built: not done yet, see the fixture's todo-expect.)"""
+    monkeypatch.chdir(REPO)
+    _, doc = run_json(capsys, target)
+    assert doc["errors"] == []
+    assert not [f for f in doc["findings"] if "overlays/" in f["path"]]
+    assert bool(doc["findings"]) == (target == "kustomize")  # the base is linted as itself

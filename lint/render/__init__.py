@@ -3,8 +3,10 @@
 
 Files are classified here (:func:`classify`): a YAML file under a chart's ``templates/`` and the
 chart's ``Chart.yaml`` are :attr:`~isolint.discovery.Kind.HELM`; the loader hands them to
-:func:`isolint.render.charts.load_chart_file`. The run's rendering settings are set once, before
-any worker is forked (:func:`configure`), and read by the workers.
+:func:`isolint.render.charts.load_chart_file`. A file that a kustomization of the run uses as a
+patch (``patches``, ``patchesStrategicMerge``, ``patchesJson6902``) is not linted on its own: it
+is a fragment, not a workload. The run's rendering settings are set once, before any worker is
+forked (:func:`configure`), and read by the workers.
 """
 
 from __future__ import annotations
@@ -66,9 +68,52 @@ def chart_of(path: str, memo: dict[str, bool] | None = None) -> tuple[str, str] 
 
 
 def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
-    """The candidates, those of a chart (its ``Chart.yaml``, its templates) made :attr:`Kind.HELM`."""
+    """The candidates, those of a chart (its ``Chart.yaml``, its templates) made :attr:`Kind.HELM`,
+    the Kustomize patches of the run's kustomizations left out."""
     memo: dict[str, bool] = {}
+    candidates = list(candidates)
+    patches = kustomize_patches({os.path.dirname(os.path.abspath(c.path)) for c in candidates})
     for candidate in candidates:
-        if candidate.kind in (Kind.YAML, Kind.KUBERNETES) and chart_of(candidate.path, memo) is not None:
-            candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
+        if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
+            if patches and os.path.realpath(candidate.path) in patches:
+                continue
+            if chart_of(candidate.path, memo) is not None:
+                candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
         yield candidate
+
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def kustomize_patches(folders: Iterable[str]) -> set[str]:
+    """Real paths of the files the kustomizations in ``folders`` use as patches (inside the run's root)."""
+    from ..sources import ReadError, contained, read_text, run_root
+    from ..yamlsource import load_all
+
+    out: set[str] = set()
+    for folder in sorted(folders):
+        for name in KUSTOMIZATION_FILES:
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            root = run_root(folder)
+            try:
+                doc = next((d for d, error in load_all(read_text(contained(path, root))) if error is None), None)
+            except ReadError:
+                continue
+            for ref in _patch_paths(doc):
+                real = os.path.realpath(os.path.join(folder, ref))
+                if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                    out.add(real)
+    return out
+
+
+def _patch_paths(doc: Any) -> Iterator[str]:
+    if not isinstance(doc, dict):
+        return
+    for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
+        entries = doc.get(key)
+        for entry in entries if isinstance(entries, list) else ():
+            ref = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(ref, str) and "\n" not in ref and "://" not in ref:
+                yield ref

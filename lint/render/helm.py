@@ -12,13 +12,14 @@ nothing). Rendering a chart costs about 0.3 s with the SDK.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 INSTALL_HINT = ("no Helm renderer: install one (`pip install 'isolint[helm]'`, or put `helm` on PATH), "
@@ -65,10 +66,24 @@ def render(archive: bytes, values: Mapping[str, Any], release: str, namespace: s
     import helm_python
 
     try:
-        with helm_python.Chart.load_archive(archive) as chart:
+        with _quiet_stderr(), helm_python.Chart.load_archive(archive) as chart:
             return chart.render(dict(values), name=release, namespace=namespace)
     except helm_python.HelmError as exc:
         raise RenderError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Go's own logger writes chart-loading warnings (``Dependencies are handled in Chart.yaml since
+    apiVersion "v2"``) straight to file descriptor 2: not for a linter's output."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _render_binary(helm: str, archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
