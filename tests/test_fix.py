@@ -174,3 +174,14 @@ def test_sarif_results_carry_the_same_edits(tmp_path, capsys):
         for sl, sc, el, ec, new in sorted(changes, reverse=True):
             text = text[:offset[sl - 1] + sc - 1] + new + text[offset[el - 1] + ec - 1:]
         assert text == (PAIRS / "PRV004" / "after" / name).read_text(), name
+
+
+def test_baselined_findings_are_not_fixed_and_the_baseline_is_not_touched(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(PAIRS / "PRV004" / "before", work)
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", "--select", "PRV004", "--baseline", str(baseline), str(work)]) == 0
+    recorded = baseline.read_bytes()
+    main(["fix", "--select", "PRV004", "--baseline", str(baseline), str(work)])
+    assert _files(work) == _files(PAIRS / "PRV004" / "before")
+    assert baseline.read_bytes() == recorded
