@@ -17,6 +17,7 @@ from typing import Any
 
 from . import jsonstream
 from .engine import Diagnostic
+from .sources import Outside, open_for_writing
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -73,7 +74,11 @@ def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mappin
                 "resource": f"{d.resource.kind}/{d.resource.name}",
                 **({"container": d.container} if d.container else {}), "message": d.message}
                for d, fp in fingerprinted(diagnostics, sources))
-    with open(path, "w", encoding="utf-8") as handle:
+    try:
+        handle = open_for_writing(path)  # never through a link out of the repository
+    except Outside as exc:
+        raise BaselineError(f"{path}: {exc.message}") from None
+    with handle:
         document = {"version": BASELINE_VERSION, "tool": "isolint", "findings": jsonstream.Items(entries)}
         jsonstream.write(handle, document)
         handle.write("\n")

@@ -23,7 +23,7 @@ from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table,
 from .rule import Severity
 from .runner import run
 from .settings import Settings, parse_version
-from .sources import is_inside, run_root
+from .sources import ReadError, is_inside, open_for_writing, run_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -193,7 +193,7 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
     if getattr(args, "interpolate_process_env", None) is not None:
         settings.process_env = args.interpolate_process_env
     for path in getattr(args, "env_file", None) or ():
-        from .sources import ReadError, read_text
+        from .sources import read_text
 
         try:  # named by the user, not the repository: read where it is
             read_text(path, settings.max_file_size)
@@ -336,10 +336,11 @@ def _write(text: str, destination: str | None) -> None:
         sys.stdout.flush()
         return
     try:
-        with open(destination, "w", encoding="utf-8") as handle:
+        with open_for_writing(destination) as handle:
             handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {destination}: {exc.strerror or exc}") from None
+    except (OSError, ReadError) as exc:
+        raise UsageError(f"cannot write {destination}: {getattr(exc, 'message', None) or exc.strerror or exc}") \
+            from None
 
 
 def _stream(write: Writer, report: Report, destination: str | None) -> None:
@@ -349,10 +350,11 @@ def _stream(write: Writer, report: Report, destination: str | None) -> None:
         sys.stdout.flush()
         return
     try:
-        with open(destination, "w", encoding="utf-8") as handle:
+        with open_for_writing(destination) as handle:
             write(report, handle)
-    except OSError as exc:
-        raise UsageError(f"cannot write {destination}: {exc.strerror or exc}") from None
+    except (OSError, ReadError) as exc:
+        raise UsageError(f"cannot write {destination}: {getattr(exc, 'message', None) or exc.strerror or exc}") \
+            from None
 
 
 def _rules() -> int:

@@ -37,6 +37,11 @@ of the repository):
     A short, escaped quotation of repository text for an error message (never a whole line of a
     file: a parse error must not become a way to print a file).
 
+``open_for_writing(path) -> TextIO``
+    A file isolint writes (``--output``, the baseline), opened for writing in UTF-8, unless a link
+    leads it out of the repository (the git top-level, else the folder) it is written in: a pull
+    request holding ``isolint.sarif -> ~/.bashrc`` must not make the CI job overwrite a host file.
+    Raises :class:`Outside`, or ``OSError``.
 ``capped(error) -> ParseError``
     The error with its message cut to :data:`MAX_MESSAGE` characters: whatever a parser quotes,
     no error carries more than a short excerpt of a file into any output format (the runner caps
@@ -51,10 +56,11 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from typing import Any
+from typing import Any, TextIO
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OUTSIDE = "points outside the repository: not read"
+NOT_WRITTEN = "points outside the repository: not written"
 EXCERPT_CHARS = 40
 MAX_MESSAGE = 300  # characters of an error message (the longest of isolint's own is about 200)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -71,8 +77,8 @@ class ReadError(Exception):
 class Outside(ReadError):
     """A path that resolves outside the root of the run: never opened."""
 
-    def __init__(self) -> None:
-        super().__init__(OUTSIDE)
+    def __init__(self, message: str = OUTSIDE) -> None:
+        super().__init__(message)
 
 
 def run_root(target: str) -> str:
@@ -187,6 +193,13 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     cut = len(text) > limit
     shown = text[:limit].encode("unicode_escape").decode("ascii").replace("'", "\\'")
     return f"'{shown}…'" if cut else f"'{shown}'"
+
+
+def open_for_writing(path: str) -> TextIO:
+    absolute = os.path.abspath(path)
+    if not is_inside(os.path.realpath(absolute), run_root(os.path.dirname(absolute))):
+        raise Outside(NOT_WRITTEN)
+    return open(absolute, "w", encoding="utf-8")
 
 
 def capped(error: Any) -> Any:

@@ -142,3 +142,22 @@ def test_outside_git_the_root_is_the_target_and_links_inside_keep_working(tmp_pa
     assert doc["errors"] == []
     rules = {(f["rule"], os.path.basename(f["path"])) for f in doc["findings"]}
     assert ("PRV001", "common.yml") in rules and ("USR002", "Dockerfile") in rules and code == 1
+
+
+def test_an_output_file_is_never_written_through_a_link_out_of_the_repository(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, victim = tmp_path / "repo", tmp_path / "home" / ".bashrc"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "compose.yaml", COMPOSE)
+    write(victim.parent, victim.name, "kept\n")
+    (repo / "isolint.sarif").symlink_to(victim)
+    (repo / ".isolint-baseline.json").symlink_to(victim)
+    (repo / "out").symlink_to(victim.parent)
+    monkeypatch.chdir(repo)
+    assert main(["check", "--format", "sarif", "--output", "isolint.sarif", "."]) == 2
+    assert main(["check", "--format", "json", "--output", "out/.bashrc", "."]) == 2
+    assert main(["baseline", "."]) == 2
+    assert victim.read_text() == "kept\n"
+    assert "points outside the repository" in capsys.readouterr().err
+    assert main(["check", "--format", "sarif", "--output", "report.sarif", "."]) == 1  # a plain file is written
+    assert (repo / "report.sarif").stat().st_size > 0
