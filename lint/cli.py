@@ -321,6 +321,10 @@ def _fix(args: argparse.Namespace) -> int:
           f"file{'s' if len(outcome.changed) != 1 else ''}" + (f" ({per_rule})" if per_rule else ""), file=sys.stderr)
     for code, place, why in outcome.skipped:
         print(f"isolint: {place}: {code} not fixed: {why}", file=sys.stderr)
+    for code, place, change, values in outcome.templates:
+        where = f"; the chart sets it at {values}" if values else ""
+        print(f"isolint: {place}: {code} is in a Helm template, not rewritten: the rendered manifest needs: "
+              f"{change}{where}", file=sys.stderr)
     if outcome.unsafe_available and not args.unsafe_fixes:
         print(f"isolint: {outcome.unsafe_available} more fix{'es' if outcome.unsafe_available != 1 else ''} "
               "available with --unsafe-fixes", file=sys.stderr)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .fixes import Edit, Fix
+from .render import chart_of
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's marks are character offsets too
 
@@ -511,6 +512,8 @@ class FixRun:
     fixed: dict[str, int] = field(default_factory=dict)  # rule code -> findings fixed
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, place, why)
     unsafe_available: int = 0  # fixes left out without --unsafe-fixes
+    # findings in Helm templates, never rewritten: (rule, place, the change, where its value is set)
+    templates: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     remaining: list = field(default_factory=list)  # diagnostics after the last round
 
 
@@ -531,6 +534,13 @@ def fixable(diagnostics: Iterable, rules: Mapping[str, object], unsafe: bool) ->
     return chosen, left_out
 
 
+def _in_template(d) -> tuple[str, str, str, str | None]:
+    """A finding rendered from a Helm template: what the rendered manifest needs, and where the chart
+    takes the value from when the mapping found it (the values file's line)."""
+    values = next((f"{loc.path}:{loc.line}" for loc, note in d.related if "values" in note), None)
+    return d.rule, f"{d.location.path}:{d.location.line}", d.fix.describe(), values
+
+
 def fix_paths(lint, read, write, unsafe: bool, diff_only: bool) -> FixRun:
     """Rounds of lint -> plan -> write until a round changes nothing.
 
@@ -546,8 +556,12 @@ def fix_paths(lint, read, write, unsafe: bool, diff_only: bool) -> FixRun:
         chosen, outcome.unsafe_available = fixable(diagnostics, metas, unsafe)
         outcome.remaining = list(diagnostics)
         by_path: dict[str, list] = {}
+        outcome.templates = []
         for d in chosen:
-            by_path.setdefault(d.fix.anchor.path, []).append(d)
+            if chart_of(d.fix.anchor.path) or chart_of(d.location.path):
+                outcome.templates.append(_in_template(d))
+            else:
+                by_path.setdefault(d.fix.anchor.path, []).append(d)
         progress = False
         for path, found in sorted(_same_files(by_path).items()):
             text = texts[path] if path in texts else read(path)
@@ -574,6 +588,7 @@ def fix_paths(lint, read, write, unsafe: bool, diff_only: bool) -> FixRun:
         if not progress:
             break
     outcome.skipped = sorted(set(outcome.skipped))
+    outcome.templates = sorted(set(outcome.templates), key=lambda t: (t[1], t[0], t[2]))
     return outcome
 
 

@@ -185,3 +185,13 @@ def test_baselined_findings_are_not_fixed_and_the_baseline_is_not_touched(tmp_pa
     main(["fix", "--select", "PRV004", "--baseline", str(baseline), str(work)])
     assert _files(work) == _files(PAIRS / "PRV004" / "before")
     assert baseline.read_bytes() == recorded
+
+
+def test_helm_templates_are_not_rewritten_and_the_values_line_is_named(tmp_path, capsys):
+    chart = FIXTURES / "deployments" / "chart"
+    work, _ = _fix(tmp_path, chart, "--unsafe-fixes")
+    assert _files(work) == _files(chart)
+    err = capsys.readouterr().err
+    assert "deployment.yaml:18: PRV001 is in a Helm template, not rewritten" in err
+    assert f"the chart sets it at {work}/values.yaml:3" in err
+    assert "set securityContext.allowPrivilegeEscalation: false" in err
