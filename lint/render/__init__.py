@@ -77,7 +77,9 @@ def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
         if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
             if patches and os.path.realpath(candidate.path) in patches:
                 continue
-            if chart_of(candidate.path, memo) is not None:
+            path = candidate.path.replace(os.sep, "/")
+            if ("/templates/" in path or path.startswith("templates/") or path.endswith("/" + CHART_FILE)
+                    or path == CHART_FILE) and chart_of(candidate.path, memo) is not None:
                 candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
         yield candidate
 
