@@ -359,3 +359,50 @@ def test_the_proxy_trap_catches_a_fetch(monkeypatch: pytest.MonkeyPatch) -> None
         with suppress(OSError):
             urllib.request.urlopen("http://example.invalid/", timeout=0.5)
         assert _accepted(listener) == 1
+
+
+# -- a chart's templates: no environment, no name resolution ------------------------------------------
+CHARTS = {
+    "dns/Chart.yaml": "apiVersion: v2\nname: dns\nversion: 0.1.0\n",
+    "dns/templates/pod.yaml": """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: dns
+          annotations: {resolved: '{{ getHostByName "localhost" }}'}
+        spec:
+          containers:
+            - name: a
+              image: 'busybox:{{ getHostByName "localhost" }}'
+              securityContext: {privileged: true}
+        """,
+    "env/Chart.yaml": "apiVersion: v2\nname: env\nversion: 0.1.0\n",
+    "env/templates/pod.yaml": f"""
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: env}}
+        spec:
+          containers:
+            - name: a
+              image: 'busybox:{{{{ env "{SECRET_VAR}" }}}}{{{{ expandenv "${SECRET_VAR}" }}}}'
+        """,
+}
+
+
+def test_a_chart_template_reads_no_environment_and_resolves_no_name(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for name, text in CHARTS.items():
+        write(repo, name, text)
+    monkeypatch.setenv(SECRET_VAR, MARKER_ENV)
+    with proxy_trap(monkeypatch) as listener:
+        with watched() as events:
+            outputs = [_run(capsys, "check", "--select", "ALL", "--format", fmt, "--jobs", "1", str(repo))[1]
+                       for fmt in FORMATS]
+        assert events == [] and _accepted(listener) == 0
+    if "Pod/dns" not in outputs[0]:
+        pytest.skip(f"no Helm renderer installed: {outputs[0][-300:]}")
+    for output in outputs:
+        assert_no_marker(output, "chart")
+        assert "busybox:127.0.0.1" not in output and "busybox:::1" not in output  # getHostByName resolves nothing
