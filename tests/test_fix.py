@@ -143,6 +143,7 @@ def test_other_lines_byte_identical():
 def test_sarif_results_carry_the_same_edits(tmp_path, capsys):
     """SARIF ``fixes``: applying every result's replacements gives the file ``isolint fix`` writes."""
     import json
+    from urllib.parse import unquote
 
     import jsonschema
 
@@ -162,7 +163,8 @@ def test_sarif_results_carry_the_same_edits(tmp_path, capsys):
             uri = change["artifactLocation"]["uri"]
             for r in change["replacements"]:
                 region = r["deletedRegion"]
-                edits.setdefault(uri.rsplit("/", 1)[-1], []).append(
+                where = Path(unquote(uri[len("file://"):])) if uri.startswith("file://") else Path.cwd() / unquote(uri)
+                edits.setdefault(str(where.resolve().relative_to(work.resolve())), []).append(
                     (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"],
                      r["insertedContent"]["text"]))
     for name, changes in edits.items():
