@@ -62,7 +62,8 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         security = container.security
         added = next((c for c in security.capabilities_add if capability_name(c.value) in ("NET_RAW", "ALL")), None)
         if added is not None:
-            yield Finding(added, f"container {container.display_name!r} adds NET_RAW ({added.value})", container,
+            spelled = "" if added.value == "NET_RAW" else f" ({added.value})"
+            yield Finding(added, f"container {container.display_name!r} adds NET_RAW{spelled}", container,
                           certain=added.certain, severity=Severity.MEDIUM)
         elif not compose_fragment(workload) \
                 and not any(capability_name(c.value) in ("NET_RAW", "ALL") for c in security.capabilities_drop):
