@@ -36,6 +36,7 @@ class Kind(str, enum.Enum):
     KUBERNETES = "kubernetes"
     YAML = "yaml"  # a YAML or JSON file to classify by content
     HELM = "helm"  # a chart's Chart.yaml or template: rendered (isolint.render)
+    KUSTOMIZE = "kustomize"  # a root kustomization: built (isolint.render.kustomize)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,10 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
         from .render.charts import load_chart_file
 
         return load_chart_file(path, max_bytes)
+    if kind is Kind.KUSTOMIZE and text is None:
+        from .render.kustomize import load_root
+
+        return load_root(path, max_bytes, root)
     if text is None:
         try:
             text = read_text(path, max_bytes)

@@ -48,6 +48,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     needs them); without it each model is dropped once its file is linted, and only the source
     lines findings point at are kept."""
     from .render import configure
+    from .render.kustomize import merge_overlays
 
     configure(settings.helm, settings.helm.get("config-root"))  # before any worker is forked: they inherit it
     registry = registry if registry is not None else load_rules(settings.plugins)
@@ -79,6 +80,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
 
     diagnostics = [d for r in results for d in r.diagnostics] + namespaces.diagnostics
     diagnostics.sort(key=Diagnostic.sort_key)  # stable: a file's in rule order, Namespace rules' last
+    diagnostics = merge_overlays(diagnostics)  # a base's finding built by several overlays: once
     shown, suppressed = decide(diagnostics, suppression_index(results), rules, registry.rules, settings)
     sources = _sources(shown, results, tasks, stdin_model)
     baselined = 0

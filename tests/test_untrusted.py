@@ -234,6 +234,12 @@ REMOTE = {
           - https://github.com/example/app//deploy/base?ref=v1.0.0
           - github.com/example/other/base?ref=main
         """,
+    "kustomize-components/kustomization.yaml": """
+        resources: [pod.yaml]
+        bases: [git@github.com:example/base.git]
+        components: ["ssh://git@example.com/components.git//c"]
+        """,
+    "kustomize-components/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostPID: true\n",
     "chart/Chart.yaml": """
         apiVersion: v2
         name: app
@@ -365,6 +371,11 @@ def test_a_run_on_remote_references_opens_no_socket_and_runs_nothing(tmp_path: P
         capsys.readouterr()
         assert events == []
         assert _accepted(listener) == 0
+    main(["check", "--format", "json", str(repo)])
+    errors = {e["path"].rsplit("/", 2)[-2]: e["message"] for e in json.loads(capsys.readouterr().out)["errors"]
+              if e["path"].endswith("kustomization.yaml")}  # one error per kustomization, naming its URL
+    assert "https://github.com/example/app//deploy/base?ref=v1.0.0" in errors["kustomize"]
+    assert "git@github.com:example/base.git" in errors["kustomize-components"]
 
 
 def test_the_proxy_trap_catches_a_fetch(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,19 +72,53 @@ def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
     the Kustomize patches of the run's kustomizations left out."""
     memo: dict[str, bool] = {}
     candidates = list(candidates)
-    patches = kustomize_patches({os.path.dirname(os.path.abspath(c.path)) for c in candidates})
+    folders = {os.path.dirname(os.path.abspath(c.path)) for c in candidates}
+    patches = kustomize_patches(folders)
+    roots, resources = _kustomize_roots({os.path.realpath(os.path.dirname(c.path) or "."):
+                                         (os.path.dirname(c.path), c.root) for c in candidates})
     for candidate in candidates:
         if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
-            if patches and os.path.realpath(candidate.path) in patches:
+            real = os.path.realpath(candidate.path) if patches or resources or roots else ""
+            if real in patches or real in resources:
                 continue
+            if real in roots:
+                candidate = Candidate(candidate.path, Kind.KUSTOMIZE, candidate.explicit, candidate.root)
+                roots.pop(real)
             path = candidate.path.replace(os.sep, "/")
             if ("/templates/" in path or path.startswith("templates/") or path.endswith("/" + CHART_FILE)
                     or path == CHART_FILE) and chart_of(candidate.path, memo) is not None:
                 candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
         yield candidate
+    for path, root in roots.values():  # a root the walk does not yield (`Kustomization`, a file named alone)
+        yield Candidate(path, Kind.KUSTOMIZE, False, root)
 
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+def _kustomize_roots(folders: dict[str, tuple[str, str | None]]) -> tuple[dict[str, tuple[str, str | None]],
+                                                                          set[str]]:
+    """The run's root kustomizations among ``folders`` (real path -> as spelled; each root's real
+    kustomization file -> its path as spelled) and the files their builds lint (their resources: not
+    linted again as plain manifests). Without a builder the roots are still reported (one error each)
+    and their resources linted as plain manifests."""
+    if not any(os.path.isfile(os.path.join(f, n)) for f in folders for n in KUSTOMIZATION_FILES):
+        return {}, set()
+    from .kustomize import builder, scan
+
+    graph = scan((folder, root) for folder, (_, root) in folders.items())
+    roots = [f for f in graph.roots() if f in folders]
+    resources: set[str] = set()
+    if builder() is not None:
+        for folder in roots:
+            if not graph.remote(folder):
+                resources |= graph.resource_files(folder)
+    out = {}
+    for folder in roots:
+        name = os.path.basename(graph.nodes[folder].path)
+        spelled, root = folders[folder]
+        out[os.path.realpath(graph.nodes[folder].path)] = (os.path.normpath(os.path.join(spelled, name)), root)
+    return out, resources
+
+
+from .kustomize import KUSTOMIZATION_FILES  # noqa: E402  (it imports nothing of this package)
 
 
 def kustomize_patches(folders: Iterable[str]) -> set[str]:
