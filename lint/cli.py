@@ -16,10 +16,11 @@ from .advisor import assess
 from .baseline import BaselineError, write_baseline
 from .config import Config, ConfigError, apply_config, check_rule_settings, load_config
 from .fixer import Planned, fix_paths, unified_diff
+from .gate import Gate, tier_of, verdict
 from .gitchanges import GitError, changed_files
 from .progress import Progress
 from .registry import load_rules, unknown_selectors
-from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, writer
+from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, verdict_line, writer
 from .rule import Severity
 from .runner import run
 from .settings import Settings, parse_version
@@ -77,7 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", help="rule codes, names or group prefixes to skip")
     check.add_argument("--profile", choices=("pss-baseline", "pss-restricted"),
                        help="run exactly the rules of a Pod Security Standards level")
-    check.add_argument("--fail-on", default=None, help="lowest severity that fails the run (default: low)")
+    check.add_argument("--fail-on", default=None, metavar="SEVERITY",
+                       help="lowest severity that fails the run: critical, high, medium, low, info (default: low)")
+    check.add_argument("--gate", choices=("recommended", "strict"), default=None,
+                       help="which findings fail the run: recommended (default: what breaks or weakens isolation) "
+                            "or strict (hardening gaps too)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings or errors would fail the run (usage errors still exit 2)")
     check.add_argument("--kubernetes-version", default=None, help="target Kubernetes version (default: 1.37)")
     check.add_argument("--exclude", action="append", help="glob of paths to skip (repeatable)")
     check.add_argument("--no-gitignore", action="store_true", help="lint files .gitignore excludes too")
@@ -166,6 +173,7 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
         settings.select = _split(args.select)
     settings.ignore = [*settings.ignore, *_split(args.ignore)]
     settings.profile = args.profile or settings.profile
+    settings.gate = getattr(args, "gate", None) or settings.gate
     settings.exclude = [*settings.exclude, *_split(args.exclude)]
     settings.gitignore = settings.gitignore and not args.no_gitignore
     if getattr(args, "baseline", None):
@@ -245,13 +253,18 @@ def _check(args: argparse.Namespace) -> int:
         count = write_baseline(baseline_file, result.diagnostics, sources)
         print(f"isolint: wrote {count} finding{'s' if count != 1 else ''} to {baseline_file}", file=sys.stderr)
         return EXIT_CLEAN
+    gate = Gate.build(result.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
+    decided = verdict(result.diagnostics, len(result.errors), gate)
     for fmt, out in outputs:
         report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
                         color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
-                        hidden=(result.suppressed, result.baselined))
-        _stream(writer(fmt), report, out)
-    failing = any(d.severity >= settings.fail_on for d in result.diagnostics)
-    return EXIT_FINDINGS if failing or result.errors else EXIT_CLEAN
+                        hidden=(result.suppressed, result.baselined), gate=gate, verdict=decided)
+        _stream(writer(fmt), report, out)  # written as it is made: a report is never whole in memory
+    if to_stdout != "text" and not args.quiet:  # the text report says it in its summary
+        print(f"isolint: {verdict_line(decided, gate)}", file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if decided.failed else EXIT_CLEAN
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -362,11 +375,13 @@ def _stream(write: Writer, report: Report, destination: str | None) -> None:
 
 
 def _rules() -> int:
+    from .registry import load_rules
+
     registry = load_rules()
-    rows = [("CODE", "NAME", "SEVERITY", "FORMATS", "PROFILES", "FIX")]
+    rows = [("CODE", "NAME", "SEVERITY", "TIER", "FORMATS", "PROFILES", "FIX")]
     for rule in registry.rules:
         meta = rule.meta
-        rows.append((meta.code, meta.name, meta.severity.label + ("" if meta.default else " (off)"),
+        rows.append((meta.code, meta.name, meta.severity.label + ("" if meta.default else " (off)"), tier_of(rule),
                      ",".join(f.value for f in meta.formats), ",".join(meta.profiles) or "-",
                      meta.fix.value if meta.fix is not None else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

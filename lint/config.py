@@ -201,7 +201,7 @@ def apply_config(settings: Settings, config: Config) -> None:
     data = config.data
     simple = {"select": "select", "ignore": "ignore", "profile": "profile", "exclude": "exclude",
               "gitignore": "gitignore", "max-file-size": "max_file_size", "jobs": "jobs", "plugins": "plugins",
-              "suppressions": "suppressions"}
+              "suppressions": "suppressions", "gate": "gate"}
     for key, attr in simple.items():
         if key in data:
             setattr(settings, attr, list(data[key]) if isinstance(data[key], list) else data[key])
@@ -227,7 +227,9 @@ def apply_config(settings: Settings, config: Config) -> None:
     for rule, table in data.get("rules", {}).items():
         if "severity" in table:
             settings.severity[rule] = Severity.parse(table["severity"])
-        options = {_kebab_to_snake(k): v for k, v in table.items() if k != "severity"}
+        if "tier" in table:
+            settings.tiers[rule] = table["tier"]
+        options = {_kebab_to_snake(k): v for k, v in table.items() if k not in ("severity", "tier")}
         if options:
             settings.rule_options[rule] = options
     if "trust" in data:
@@ -254,7 +256,7 @@ def check_rule_settings(config: Config, rules: Sequence[Any]) -> None:
             raise ConfigError(f"{config.path}: unknown {_where(config, ['rules', key])}: no such rule "
                               "(see `isolint rules`)")
         for option, value in table.items():
-            if option != "severity":
+            if option not in ("severity", "tier"):
                 for rule in selected:
                     _check_option(config, key, rule, option, value)
 

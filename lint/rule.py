@@ -73,6 +73,8 @@ class Rule:
     overridable in configuration. ``supersedes`` names rules whose finding at the same location
     (same resource and container) this rule's finding makes redundant, because it says the same
     and more (``writable-host-mount`` over ``host-path-mount``); the engine drops those.
+    ``tier`` (``recommended`` or ``strict``) says whether the default gate fails on the rule's
+    findings; built-in rules leave it to the engine's table (``isolint.gate``).
     """
 
     code: str
@@ -90,6 +92,8 @@ class Rule:
     supersedes: tuple[str, ...] = ()  # codes this rule's finding replaces at the same place
     # the rule's findings may carry a Fix; how safe it is (``isolint fix`` applies safe ones by default)
     fix: Applicability | None = None
+    # gate tier, "recommended" or "strict"; None: the engine decides (isolint.gate)
+    tier: str | None = None
 
     @property
     def group(self) -> str:

@@ -30,6 +30,8 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     profile: str | None = None
     fail_on: Severity = Severity.LOW
+    gate: str = "recommended"  # or "strict" (isolint.gate)
+    tiers: dict[str, str] = field(default_factory=dict)  # rule code or name -> tier, from configuration
     kubernetes_version: tuple[int, int] = DEFAULT_KUBERNETES_VERSION
     exclude: list[str] = field(default_factory=list)
     gitignore: bool = True

@@ -179,7 +179,8 @@ def test_text_output_has_location_code_frame_and_summary(tmp_path, capsys):
     assert lines[0].startswith(f"{tmp_path / 'pod.yaml'}:13:13: PRV001 privileged-container container 'app'")
     assert lines[1] == "  13 |             privileged: true"
     assert lines[2].index("^") == lines[1].index("privileged")
-    assert lines[-1] == "1 finding (1 critical), 0 errors in 1 file"
+    assert lines[-2] == "1 finding (1 critical), 0 errors in 1 file"
+    assert lines[-1] == "failed (recommended tier, fail-on low): 1 finding fails the gate (PRV001 1)"
 
 
 def test_discovery_by_name_and_content(tmp_path, capsys):

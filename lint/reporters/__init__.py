@@ -5,7 +5,7 @@ goes (``write``), so a report of any size never exists whole in memory, or rende
 from __future__ import annotations
 
 from . import github, gitlab, json_report, junit, sarif, text
-from .report import Report, Writer, rendered
+from .report import Report, Writer, rendered, verdict_line
 
 WRITERS: dict[str, Writer] = {"text": text.write, "json": json_report.write, "sarif": sarif.write,
                               "junit": junit.write, "github": github.write, "gitlab": gitlab.write}
@@ -17,4 +17,4 @@ def writer(name: str) -> Writer:
     return WRITERS[name]
 
 
-__all__ = ["FORMATS", "WRITERS", "Report", "Writer", "rendered", "writer"]
+__all__ = ["FORMATS", "WRITERS", "Report", "Writer", "rendered", "verdict_line", "writer"]

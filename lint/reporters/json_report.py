@@ -26,7 +26,7 @@ def location_dict(loc: Location) -> dict[str, Any]:
     return out
 
 
-def finding_dict(d: Diagnostic) -> dict[str, Any]:
+def finding_dict(d: Diagnostic, gating: bool | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": d.rule,
         "name": d.name,
@@ -37,6 +37,8 @@ def finding_dict(d: Diagnostic) -> dict[str, Any]:
         "message": d.message,
         "resource": resource_dict(d.resource),
     }
+    if gating is not None:
+        out["gating"] = gating
     if d.container is not None:
         out["container"] = d.container
     if d.format is not None:
@@ -62,7 +64,7 @@ def error_dict(e: ParseError) -> dict[str, Any]:
 def write(report: Report, stream: TextIO) -> None:
     jsonstream.write(stream, {
         "version": FORMAT_VERSION,
-        "findings": jsonstream.Items(finding_dict(d) for d in report.diagnostics),
+        "findings": jsonstream.Items(finding_dict(d, report.gating(d)) for d in report.diagnostics),
         "errors": [error_dict(e) for e in report.errors],
         "summary": report.summary(),
     })

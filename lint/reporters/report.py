@@ -9,6 +9,7 @@ from io import StringIO
 from typing import Any, TextIO
 
 from ..engine import Diagnostic
+from ..gate import Gate, Verdict
 from ..model import ParseError
 from ..rule import LoadedRule, Severity
 
@@ -23,14 +24,27 @@ class Report:
     color: bool = False
     quiet: bool = False  # text: findings only, no code frames or summary
     hidden: tuple[int, int] = (0, 0)  # findings suppressed, findings known from the baseline
+    gate: Gate = field(default_factory=Gate)  # which findings fail the run
+    verdict: Verdict | None = None  # what decided the exit code (worked out by the CLI before writing)
+
+    def gating(self, d: Diagnostic) -> bool:
+        return self.gate.gating(d)
 
     def summary(self) -> dict[str, Any]:
-        return {
+        verdict = self.verdict
+        out: dict[str, Any] = {
             "files": self.files,
             "findings": len(self.diagnostics),
             "errors": len(self.errors),
             "by_severity": {s.label: n for s, n in self.severities().items()},
+            "suppressed": self.hidden[0],
+            "baselined": self.hidden[1],
+            "gate": self.gate.describe(),
         }
+        if verdict is not None:
+            out["gating"] = sum(verdict.gating.values())
+            out["passed"] = not verdict.failed
+        return out
 
     def severities(self) -> dict[Severity, int]:
         """How many findings of each severity, highest first."""
@@ -39,6 +53,27 @@ class Report:
 
 
 Writer = Callable[[Report, TextIO], None]
+
+
+def verdict_line(verdict: Verdict, gate: Gate) -> str:
+    """What decided the exit code, in one line: ``failed (recommended tier, fail-on low): 3 findings
+    fail the gate (PRV001 2, NS001 1); 1 error (files that could not be linted)``."""
+    reasons = []
+    gating = sum(verdict.gating.values())
+    if gating:
+        top = ", ".join(f"{code} {n}" for code, n in sorted(verdict.gating.items(), key=lambda kv: (-kv[1], kv[0]))[:6])
+        more = ", ..." if len(verdict.gating) > 6 else ""
+        reasons.append(f"{gating} finding{'s fail' if gating != 1 else ' fails'} the gate ({top}{more})")
+    if verdict.errors:
+        reasons.append(f"{verdict.errors} error{'s' if verdict.errors != 1 else ''} (files that could not be linted)")
+    if verdict.nothing_linted:
+        reasons.append("nothing was linted")
+    below = verdict.findings - gating
+    if not reasons:
+        return (f"passed ({gate.describe()})"
+                + (f": {below} finding{'s' if below != 1 else ''} below the gate" if below else ""))
+    return (f"failed ({gate.describe()}): " + "; ".join(reasons)
+            + (f"; {below} more do not gate" if below else ""))
 
 
 def rendered(write: Writer, report: Report) -> str:

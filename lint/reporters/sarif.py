@@ -65,8 +65,8 @@ def rule_descriptor(rule: LoadedRule) -> dict[str, Any]:
     }
 
 
-def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, fixes: _Fixes | None = None
-            ) -> dict[str, Any]:
+def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, fixes: _Fixes | None = None,
+            gating: bool | None = None) -> dict[str, Any]:
     location = physical_location(d.location)
     resource = d.resource
     fully_qualified = "/".join(p for p in (resource.namespace, resource.kind, resource.name) if p)
@@ -83,6 +83,8 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, fixes: _Fixe
         "partialFingerprints": {"isolint/v1": fingerprint},
         "properties": {"severity": d.severity.label, "security-severity": SECURITY_SEVERITY[d.severity]},
     }
+    if gating is not None:
+        result["properties"]["gating"] = gating
     if d.rule in index:
         result["ruleIndex"] = index[d.rule]
     if d.related:
@@ -130,7 +132,8 @@ def write(report: Report, stream: TextIO) -> None:
         for e in report.errors
     ]
     fixes = _Fixes(rules)
-    results = (_result(d, index, fp, fixes) for d, fp in fingerprinted(report.diagnostics, report.sources))
+    results = (_result(d, index, fp, fixes, report.gating(d))
+               for d, fp in fingerprinted(report.diagnostics, report.sources))
     run = {
         "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}},

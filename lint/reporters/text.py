@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..engine import Diagnostic
 from ..rule import Severity
-from .report import Report, rendered
+from .report import Report, rendered, verdict_line
 
 # C0 (but tab) incl. newline, DEL, C1, and the bidi/line-separator characters that reorder or break lines
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -75,6 +75,8 @@ def write(report: Report, stream: TextIO) -> None:
                  + "".join(f", {n} {what}" for n, what in zip(report.hidden, ("suppressed", "in baseline"),
                                                                strict=True) if n)
                  + "\n")
+    if report.verdict is not None:
+        stream.write(verdict_line(report.verdict, report.gate) + "\n")
 
 
 def render(report: Report) -> str:
