@@ -190,7 +190,7 @@ def test_links_named_on_the_command_line_as_pre_commit_passes_them(hostile: Path
         assert_no_marker(output, fmt)
         assert code == 1
     _, output = _run(capsys, "check", "--select", "ALL", "--format", "json", *names)
-    errors = [e for e in json.loads(output)["errors"] if e["message"] == OUTSIDE_MESSAGE]
+    errors = [e for e in json.JSONDecoder().raw_decode(output)[0]["errors"] if e["message"] == OUTSIDE_MESSAGE]
     named = sorted(os.path.relpath(e["path"], "repo") for e in errors)
     # every link given by name is refused by name, once (the env_file too: it was named)
     assert named == sorted(link.name for link in LINKS_OUT)
