@@ -21,10 +21,11 @@ from .gitchanges import GitError, changed_files
 from .progress import Progress
 from .registry import load_rules, unknown_selectors
 from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, verdict_line, writer
+from .reporters.report import report_root
 from .rule import Severity
 from .runner import run
 from .settings import Settings, parse_version
-from .sources import ReadError, is_inside, open_for_writing, run_root
+from .sources import NOT_WRITTEN, Outside, ReadError, is_inside, open_for_writing, run_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -103,7 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-suppressions", action="store_true",
                        help="ignore inline comments, annotations and x-isolint: show everything")
     check.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
-    check.add_argument("-q", "--quiet", action="store_true", help="findings only: no code frames, summary or progress")
+    check.add_argument("-q", "--quiet", action="store_true", help="findings only: no summary or progress")
+    check.add_argument("--show-source", action="store_true",
+                       help="text: show the source line under each finding (off by default, on a terminal too: "
+                            "one line per finding reads, greps and diffs the same in a terminal, a pipe and a CI log)")
+    check.add_argument("--statistics", action="store_true",
+                       help="text: print how many findings each rule has (most first) instead of the findings")
+    check.add_argument("--max-annotations", type=int, default=50, metavar="N",
+                       help="github: annotate at most the N most severe findings (default 50; 0: all); "
+                            "a summary annotation counts the rest")
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="parse files and run rules in N processes (default: one per core)")
     check.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
@@ -113,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true",
                        help="with fix: print the fixes as a unified diff and write nothing (exit 1 if any)")
 
-    sub.add_parser("rules", help="list every rule")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="a table, or JSON for tools")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", help="rule code or name")
     sub.add_parser("baseline", parents=[check], add_help=False,
@@ -147,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "rules":
-            return _rules()
+            return _rules(args.format)
         if args.command == "explain":
             return _explain(args.rule)
         if args.command == "report":
@@ -163,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return load_config(getattr(args, "config", None), args.paths or ["."])
+    return load_config(getattr(args, "config", None), _existing(args.paths or ["."]))
 
 
 def _settings(args: argparse.Namespace, config: Config | None = None) -> Settings:
@@ -211,6 +221,31 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
     return settings
 
 
+def _existing(paths: list[str]) -> list[str]:
+    """``paths`` when each exists (or is ``-``, stdin): a path that does not is a usage error (exit
+    2), not a file that could not be linted, as a typo must not read as a lint failure."""
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    return paths
+
+
+def _did_you_mean(keys: Sequence[str], rules: Sequence[object]) -> str:
+    """``; did you mean PRV001 (privileged-container)?`` for the rule codes or names closest to ``keys``."""
+    import difflib
+
+    names = {}
+    for rule in rules:
+        meta = rule.meta  # type: ignore[attr-defined]
+        names[meta.code.lower()] = names[meta.name.lower()] = f"{meta.code} ({meta.name})"
+    close = []
+    for key in keys:
+        for match in difflib.get_close_matches(key.lower(), list(names), n=3, cutoff=0.6):
+            if names[match] not in close:
+                close.append(names[match])
+    return f"; did you mean {' or '.join(close[:3])}?" if close else ""
+
+
 def _use_color(choice: str) -> bool:
     if choice == "always":
         return True
@@ -242,7 +277,8 @@ def _check(args: argparse.Namespace) -> int:
     per_path = [s for selectors in settings.per_path_ignores.values() for s in selectors]
     unknown = unknown_selectors(registry, settings.select + settings.ignore + per_path)
     if unknown:
-        raise UsageError(f"unknown rule selector(s): {', '.join(unknown)} (see `isolint rules`)")
+        raise UsageError(f"unknown rule selector(s): {', '.join(unknown)}{_did_you_mean(unknown, registry.rules)} "
+                         "(see `isolint rules`)")
     paths = args.paths or ["."]
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
@@ -253,10 +289,13 @@ def _check(args: argparse.Namespace) -> int:
         count = write_baseline(baseline_file, result.diagnostics, sources)
         print(f"isolint: wrote {count} finding{'s' if count != 1 else ''} to {baseline_file}", file=sys.stderr)
         return EXIT_CLEAN
+    root = report_root(paths[0])
     gate = Gate.build(result.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
     decided = verdict(result.diagnostics, len(result.errors), gate)
     for fmt, out in outputs:
-        report = Report(result.diagnostics, result.errors, result.files, result.rules, sources,
+        report = Report(result.diagnostics, result.errors, result.files, result.rules, sources, root=root,
+                        show_source=args.show_source, statistics=args.statistics,
+                        max_annotations=args.max_annotations,
                         color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
                         hidden=(result.suppressed, result.baselined), gate=gate, verdict=decided)
         _stream(writer(fmt), report, out)  # written as it is made: a report is never whole in memory
@@ -353,11 +392,25 @@ def _write(text: str, destination: str | None) -> None:
         sys.stdout.flush()
         return
     try:
+        _folder_of(destination)
         with open_for_writing(destination) as handle:
             handle.write(text)
     except (OSError, ReadError) as exc:
         raise UsageError(f"cannot write {destination}: {getattr(exc, 'message', None) or exc.strerror or exc}") \
             from None
+
+
+def _folder_of(destination: str) -> None:
+    """Create the folders ``--output reports/isolint.sarif`` needs (CI jobs start with none), only
+    under a folder that is not a link out of its repository (as :func:`open_for_writing` checks)."""
+    folder = os.path.dirname(os.path.abspath(destination))
+    existing = folder
+    while not os.path.lexists(existing):
+        existing = os.path.dirname(existing)
+    if existing != folder:
+        if not is_inside(os.path.realpath(existing), run_root(existing)):
+            raise Outside(NOT_WRITTEN)
+        os.makedirs(folder, exist_ok=True)
 
 
 def _stream(write: Writer, report: Report, destination: str | None) -> None:
@@ -367,6 +420,7 @@ def _stream(write: Writer, report: Report, destination: str | None) -> None:
         sys.stdout.flush()
         return
     try:
+        _folder_of(destination)
         with open_for_writing(destination) as handle:
             write(report, handle)
     except (OSError, ReadError) as exc:
@@ -374,10 +428,21 @@ def _stream(write: Writer, report: Report, destination: str | None) -> None:
             from None
 
 
-def _rules() -> int:
+def _rules(fmt: str = "text") -> int:
     from .registry import load_rules
 
     registry = load_rules()
+    if fmt == "json":
+        import json
+
+        rules = [{"code": r.meta.code, "name": r.meta.name, "summary": r.meta.summary,
+                  "severity": r.meta.severity.label, "default": r.meta.default, "tier": tier_of(r),
+                  "formats": [f.value for f in r.meta.formats], "profiles": list(r.meta.profiles),
+                  "fix": r.meta.fix.value if r.meta.fix is not None else None} for r in registry.rules]
+        print(json.dumps({"rules": rules}, indent=2, ensure_ascii=False))
+        for error in registry.errors:
+            print(f"isolint: warning: {error}", file=sys.stderr)
+        return EXIT_CLEAN
     rows = [("CODE", "NAME", "SEVERITY", "TIER", "FORMATS", "PROFILES", "FIX")]
     for rule in registry.rules:
         meta = rule.meta
@@ -393,9 +458,10 @@ def _rules() -> int:
 
 
 def _explain(key: str) -> int:
-    rule = load_rules().find(key)
+    registry = load_rules()
+    rule = registry.find(key)
     if rule is None:
-        raise UsageError(f"no rule {key!r} (see `isolint rules`)")
+        raise UsageError(f"no rule {key!r}{_did_you_mean([key], registry.rules)} (see `isolint rules`)")
     meta = rule.meta
     print(f"# {meta.code} {meta.name}\n")
     print(f"{meta.summary}\n")

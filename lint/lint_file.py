@@ -222,11 +222,12 @@ def _held(suppressions: FileSuppressions, path: str
 
 
 def _pointed_at(model: FileModel, diagnostics: list[Diagnostic], suppressions: FileSuppressions) -> SourceLines:
-    """The lines of ``model`` its findings and suppressions point at (suppression findings are
-    reported at the suppression)."""
+    """The lines of ``model`` its findings, errors and suppressions point at (suppression findings
+    are reported at the suppression)."""
     found = [*(suppressions.comments.all if suppressions.comments is not None else ()),
              *(s for _, pairs in suppressions.groups for _, group in pairs for s in group)]
     wanted = {d.location.line for d in diagnostics if d.location.path == model.path}
     wanted.update(s.loc.line for s in found if s.loc.path == model.path)
+    wanted.update(e.line for e in model.errors if e.line and e.path == model.path)  # the error's code frame
     lines = model.lines
     return SourceLines(len(lines), {n - 1: lines[n - 1] for n in wanted if 1 <= n <= len(lines)})

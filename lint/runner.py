@@ -82,7 +82,8 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     diagnostics.sort(key=Diagnostic.sort_key)  # stable: a file's in rule order, Namespace rules' last
     diagnostics = merge_overlays(diagnostics)  # a base's finding built by several overlays: once
     shown, suppressed = decide(diagnostics, suppression_index(results), rules, registry.rules, settings)
-    sources = _sources(shown, results, tasks, stdin_model)
+    sources = _sources([*((d.location.path, d.location.line) for d in shown),
+                        *((e.path, e.line) for r in results for e in r.errors if e.line)], results, tasks, stdin_model)
     baselined = 0
     if known is not None:
         shown, baselined = drop_baselined(shown, known, sources)
@@ -95,7 +96,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     models = [r.model for r in results if r.model is not None]
     if keep_models:
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor
-    shown_at = {d.location.path for d in shown}
+    shown_at = {d.location.path for d in shown} | {e.path for e in errors}
     return RunResult(shown, errors, models, rules, sum(r.counted for r in results), ctx, suppressed, baselined,
                      {path: lines for path, lines in sources.items() if path in shown_at})
 
@@ -134,14 +135,14 @@ def suppression_index(results: Sequence[FileResult]) -> SuppressionIndex:
     return index
 
 
-def _sources(diagnostics: Sequence[Diagnostic], results: Sequence[FileResult], tasks: Sequence[LoadTask],
+def _sources(places: Sequence[tuple[str, int]], results: Sequence[FileResult], tasks: Sequence[LoadTask],
              stdin_model: FileModel | None) -> dict[str, Sequence[str]]:
-    """Path -> lines for ``diagnostics``: the lines each file kept; a file is read again when a
-    finding points at a line it could not know would be needed (one a file reports in another, a
-    Namespace rule's, one of the second pass)."""
+    """Path -> lines for ``places`` (the findings', the file errors'): the lines each file kept; a
+    file is read again when a finding points at a line it could not know would be needed (one a
+    file reports in another, a Namespace rule's, one of the second pass)."""
     wanted: dict[str, set[int]] = {}
-    for d in diagnostics:
-        wanted.setdefault(d.location.path, set()).add(d.location.line)
+    for path, line in places:
+        wanted.setdefault(path, set()).add(line)
     where = {r.path: i for i, r in enumerate(results)}
     sources: dict[str, Sequence[str]] = {}
     for path, numbers in wanted.items():

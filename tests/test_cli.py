@@ -172,15 +172,19 @@ def test_exit_codes(tmp_path, capsys):
     capsys.readouterr()
 
 
-def test_text_output_has_location_code_frame_and_summary(tmp_path, capsys):
+def test_text_output_is_one_line_per_finding_the_frame_on_request_and_a_verdict(tmp_path, capsys):
     write(tmp_path, "pod.yaml", PRIVILEGED_DEPLOYMENT)
     main(["check", "--select", "PRV001", "--color", "never", str(tmp_path)])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(f"{tmp_path / 'pod.yaml'}:13:13: PRV001 privileged-container container 'app'")
+    assert lines[0] == f"{tmp_path / 'pod.yaml'}:13:13: PRV001 [critical] container 'app' runs privileged"
+    assert lines[1] == "1 finding (1 critical), 0 errors in 1 file"
+    assert lines[2] == "failed (recommended tier, fail-on low): 1 finding fails the gate (PRV001 1)"
+    assert len(lines) == 3
+    main(["check", "--select", "PRV001", "--color", "never", "--show-source", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'pod.yaml'}:13:13: PRV001 [critical]")
     assert lines[1] == "  13 |             privileged: true"
     assert lines[2].index("^") == lines[1].index("privileged")
-    assert lines[-2] == "1 finding (1 critical), 0 errors in 1 file"
-    assert lines[-1] == "failed (recommended tier, fail-on low): 1 finding fails the gate (PRV001 1)"
 
 
 def test_discovery_by_name_and_content(tmp_path, capsys):

@@ -216,7 +216,7 @@ def test_text_output_escapes_terminal_control_characters(hostile_dir: Path):
     done = _isolint("check", "--select", "PRV001", "--color", "always", str(hostile_dir / "terminal-control.yaml"))
     assert done.returncode == 1
     assert "\x07" not in done.stdout and "\x1b]" not in done.stdout and "\x1b[31mred" not in done.stdout
-    assert "evil\\x1b[31mred" in done.stdout  # shown escaped, not obeyed
+    assert "c\\x1b]0;pwned\\x07" in done.stdout  # shown escaped, not obeyed (the container's name)
     assert "\x1b[1;31mPRV001" in done.stdout  # the linter's own colours survive
 
 

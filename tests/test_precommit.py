@@ -93,7 +93,7 @@ def test_pre_commit_hook_fails_a_privileged_manifest_and_passes_a_clean_one(tmp_
 
     failing = _try_repo(hook_repo, repo, home)
     assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "PRV001 privileged-container" in failing.stdout and "k8s/debug.yaml:10:9" in failing.stdout
+    assert "PRV001 [critical]" in failing.stdout and "k8s/debug.yaml:10:9" in failing.stdout
 
     (repo / "k8s" / "debug.yaml").unlink()
     write(repo, "k8s/web.yaml", HARDENED)

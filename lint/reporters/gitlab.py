@@ -2,16 +2,22 @@
 
 Each issue has ``description``, ``check_name``, a unique ``fingerprint`` (the baseline
 fingerprint), ``severity`` (``info``, ``minor``, ``major``, ``critical``, ``blocker``) and a
-``location`` with ``path`` and ``lines.begin``, as GitLab's code quality report documents.
+``location`` with ``path`` (relative to the repository root, as GitLab resolves it) and
+``lines.begin``, as GitLab's code quality report documents. A file that could not be linted is an
+issue too (``check_name`` ``isolint/cannot-lint``, severity ``major``): the merge request shows it,
+rather than leaving out what went unchecked.
 """
 
 from __future__ import annotations
 
+import hashlib
+from itertools import chain
 from typing import Any, TextIO
 
 from .. import jsonstream
-from ..baseline import fingerprinted, normalise_path
+from ..baseline import fingerprinted
 from ..engine import Diagnostic
+from ..model import ParseError
 from ..rule import Severity
 from .report import Report, rendered
 
@@ -20,12 +26,26 @@ SEVERITIES = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.
 
 
 def write(report: Report, stream: TextIO) -> None:
-    jsonstream.write(stream, jsonstream.Items(_issue(d, fp) for d, fp in fingerprinted(report.diagnostics,
-                                                                                       report.sources)))
+    issues = (_issue(report, d, fp) for d, fp in fingerprinted(report.diagnostics, report.sources))
+    jsonstream.write(stream, jsonstream.Items(chain(issues, (_error(report, e) for e in report.errors))))
     stream.write("\n")
 
 
-def _issue(d: Diagnostic, fingerprint: str) -> dict[str, Any]:
+def _error(report: Report, e: ParseError) -> dict[str, Any]:
+    path = report.ci_path(e.path)
+    key = "\x00".join(("cannot-lint", path, e.message))
+    return {
+        "type": "issue",
+        "description": f"isolint could not lint this file: {e.message}",
+        "check_name": "isolint/cannot-lint",
+        "fingerprint": hashlib.sha256(key.encode()).hexdigest()[:32],
+        "severity": "major",
+        "categories": ["Bug Risk"],
+        "location": {"path": path, "lines": {"begin": max(e.line or 1, 1)}},
+    }
+
+
+def _issue(report: Report, d: Diagnostic, fingerprint: str) -> dict[str, Any]:
     who = f"{d.resource.kind}/{d.resource.name}" + (f" [{d.container}]" if d.container else "")
     return {
         "type": "issue",
@@ -34,7 +54,7 @@ def _issue(d: Diagnostic, fingerprint: str) -> dict[str, Any]:
         "fingerprint": fingerprint,
         "severity": SEVERITIES[d.severity],
         "categories": ["Security"],
-        "location": {"path": normalise_path(d.path), "lines": {"begin": max(d.location.line, 1)}},
+        "location": {"path": report.ci_path(d.path), "lines": {"begin": max(d.location.line, 1)}},
     }
 
 

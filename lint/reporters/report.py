@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import StringIO
 from typing import Any, TextIO
 
@@ -23,12 +25,20 @@ class Report:
     sources: Mapping[str, Sequence[str]] = field(default_factory=dict)  # path -> lines, for code frames
     color: bool = False
     quiet: bool = False  # text: findings only, no code frames or summary
+    show_source: bool = False  # text: a code frame under each finding
+    statistics: bool = False  # text: a count per rule instead of the findings
     hidden: tuple[int, int] = (0, 0)  # findings suppressed, findings known from the baseline
     gate: Gate = field(default_factory=Gate)  # which findings fail the run
     verdict: Verdict | None = None  # what decided the exit code (worked out by the CLI before writing)
+    root: str | None = None  # CI formats: paths relative to this folder (see report_root)
+    max_annotations: int = 50  # --format github: at most this many findings annotated (0: all)
 
     def gating(self, d: Diagnostic) -> bool:
         return self.gate.gating(d)
+
+    def ci_path(self, path: str) -> str:
+        """``path`` as CI formats write it: relative to :attr:`root` with ``/``, never absolute."""
+        return ci_path(path, self.root)
 
     def summary(self) -> dict[str, Any]:
         verdict = self.verdict
@@ -53,6 +63,40 @@ class Report:
 
 
 Writer = Callable[[Report, TextIO], None]
+
+
+def report_root(target: str) -> str:
+    """The folder CI formats make paths relative to: the git top-level of ``target`` (the first path
+    linted), else the working directory. GitHub annotations, SARIF and GitLab Code Quality resolve
+    paths from the repository root, whatever folder the job ran in."""
+    start = os.path.abspath(target if target != "-" else ".")
+    probe = start if os.path.isdir(start) else os.path.dirname(start)
+    while not os.path.lexists(os.path.join(probe, ".git")):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return os.path.realpath(os.getcwd())
+        probe = parent
+    return os.path.realpath(probe)
+
+
+def ci_path(path: str, root: str | None) -> str:
+    """``path`` relative to ``root`` (``/``-separated); ``<stdin>`` as it is. ``..`` steps rather than
+    an absolute path when a file lies outside ``root``: a runner's folders are not the reader's."""
+    if path.startswith("<"):
+        return path
+    return _relative(path, root, os.getcwd())
+
+
+@lru_cache(maxsize=4096)  # a report asks for each finding's path; a file holds many findings
+def _relative(path: str, root: str | None, cwd: str) -> str:
+    absolute = os.path.join(cwd, path)
+    real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    base = root if root is not None else os.path.realpath(cwd)
+    try:
+        relative = os.path.relpath(real, base)
+    except ValueError:  # another drive on Windows: the name is all that is not the runner's
+        relative = os.path.basename(real)
+    return relative.replace(os.sep, "/")
 
 
 def verdict_line(verdict: Verdict, gate: Gate) -> str:
