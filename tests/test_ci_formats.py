@@ -305,3 +305,12 @@ def test_a_file_error_gets_a_short_escaped_frame(capsys, tmp_path):
     frame = [line for line in out.splitlines() if line.startswith("  4 | ")]
     assert frame == ["  4 | " + excerpt("spec: [" + secret)], out  # sources.excerpt: 40 characters
     assert secret not in out
+
+
+def test_output_creates_no_folder_through_a_link_out(capsys, monkeypatch, repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (repo / "reports").symlink_to(outside, target_is_directory=True)
+    monkeypatch.chdir(repo)
+    code, _, err = _run(capsys, "--format", "sarif", "--output", "reports/ci/isolint.sarif", "deploy/k8s/pod.yaml")
+    assert code == 2 and "not written" in err
+    assert list(outside.iterdir()) == []
