@@ -132,3 +132,13 @@ def test_the_builder_runs_with_plugins_and_helm_off(monkeypatch, tmp_path):
     (command, env), = seen
     assert not any("helm" in part or "plugin" in part or "LoadRestrictionsNone" in part for part in command)
     assert set(env) <= {"PATH", "HOME", "KUBECONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"}
+
+
+def test_a_scalar_list_item_is_reported_at_its_own_line(capsys, monkeypatch, tmp_path):
+    """``add:`` then ``- SYS_TIME`` (an indentless block sequence, as kube-prometheus writes it):
+    the built resource's item maps to the item's line in the base, not to its list's key."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ACCEPTANCE, repo)
+    monkeypatch.chdir(repo)
+    _, doc = run_json(capsys, "--select", "CAP001", ".")
+    assert [(f["path"], f["line"], f["column"]) for f in doc["findings"]] == [("base/deployment.yaml", 17, 17)]

@@ -5,7 +5,9 @@ a list item) has a *key path* in the rendered document (``spec.template.spec.con
 .privileged``, list indices dropped). The template's text is indexed by the same key paths, read
 from its lines by indentation, tolerant of ``{{ }}`` actions: a line that is only an action (``{{- if
 }}``, ``{{- end }}``) does not count, a key whose value is an action (``privileged: {{
-.Values.securityContext.privileged }}``) does.
+.Values.securityContext.privileged }}``) does. A scalar list item written on its own line (``- SYS_TIME``,
+no action in it) counts as one more occurrence of its list's key path, after the key, as the
+rendered document counts it; a block scalar's text (``|``, ``>``) is skipped.
 
 * A key path written once in the template: that line (several times: the k-th rendered occurrence
   is the k-th written one when the counts agree, else no line).
@@ -35,6 +37,8 @@ KeyPath = tuple[str, ...]
 
 _KEY_LINE = re.compile(
     r"""^( *)((?:- +)*)("[^"]*"|'[^']*'|[^\s:#{}"'\[\]-][^:#{}]*?|-[^\s:#{}][^:#{}]*?)[ \t]*:(?:[ \t]|$)""")
+_SCALAR_ITEM = re.compile(r"^ *(- +)(?!-(?:\s|$))[^\s#\[{|>&*!]")  # ``- value``: not a map, list or alias
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*[ \t]*(?:#.*)?$")
 _ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 _VALUES_REF = re.compile(r"\.Values((?:\.[A-Za-z_][\w-]*)+)")
 _NINDENT = re.compile(r"\bn?indent\s+(\d+)")
@@ -67,6 +71,7 @@ class TemplateIndex:
         start = 1
         stack: list[tuple[int, str]] = []
         blocks: list[KeyPath | None] = []  # the .Values path of each open with/range (None: other block)
+        literal: int | None = None  # the indent of the key whose block scalar (``|``, ``>``) is being read
         for number, line in enumerate(text.splitlines(), start=1):
             if re.match(r"^---[ \t]*(?:#.*)?$", line):
                 self.documents.append((start, keys, actions))
@@ -90,8 +95,17 @@ class TemplateIndex:
                     parent = tuple(k for i, k in stack if i < indent)
                     actions.append(_Action(number, line.index("{{") + 1, parent, _values_path(stripped, blocks)))
                 continue
+            indent = len(line) - len(line.lstrip(" "))
+            if literal is not None and indent > literal:
+                continue  # a block scalar's text, not keys
+            literal = None
             match = _KEY_LINE.match(line)
             if match is None:
+                item = _SCALAR_ITEM.match(line)
+                if item is not None and "{{" not in line:  # ``- SYS_TIME``: its own line, after its list's key
+                    while stack and stack[-1][0] > indent:
+                        stack.pop()
+                    keys.setdefault(tuple(k for _, k in stack), []).append((number, item.end(1) + 1, None))
                 continue
             indent, dashes, key = len(match.group(1)), match.group(2), match.group(3).strip("\"'")
             key_indent = indent + len(dashes)
@@ -101,6 +115,8 @@ class TemplateIndex:
             rest = line[match.end():]
             keys.setdefault(path, []).append((number, key_indent + 1, _values_path(rest, blocks)))
             stack.append((key_indent, key))
+            if _BLOCK_SCALAR.match(rest):
+                literal = key_indent
         self.documents.append((start, keys, actions))
 
 
