@@ -18,6 +18,7 @@ from .config import Config, ConfigError, apply_config, check_rule_settings, load
 from .fixer import Planned, fix_paths, unified_diff
 from .gate import Gate, tier_of, verdict
 from .gitchanges import GitError, changed_files
+from .model import ParseError
 from .progress import Progress
 from .registry import load_rules, unknown_selectors
 from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, verdict_line, writer
@@ -280,10 +281,15 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule selector(s): {', '.join(unknown)}{_did_you_mean(unknown, registry.rules)} "
                          "(see `isolint rules`)")
     paths = args.paths or ["."]
+    if not writing_baseline and settings.baseline is None and os.path.isfile(DEFAULT_BASELINE):
+        settings.baseline = DEFAULT_BASELINE  # what `isolint baseline` wrote by default
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
     with Progress(sys.stderr.isatty() and not args.quiet and to_stdout in (None, "text")):
         result = run(paths, settings, registry, stdin, keep_models=False)
+    if stdin is not None and not stdin.strip():  # a failed `helm template | isolint check -` is no green run
+        result.errors.append(ParseError(settings.stdin_filename, "stdin is empty: nothing to lint (did the "
+                                        "command before the pipe fail?)"))
     sources = result.sources
     if writing_baseline:
         count = write_baseline(baseline_file, result.diagnostics, sources)
@@ -292,6 +298,10 @@ def _check(args: argparse.Namespace) -> int:
     root = report_root(paths[0])
     gate = Gate.build(result.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
     decided = verdict(result.diagnostics, len(result.errors), gate)
+    # a directory with nothing lintable (a CI job pointed at the wrong folder) is no green run; named
+    # files (pre-commit) and --changed-since may rightly hold none
+    decided.nothing_linted = (not result.files and not result.errors and settings.only_files is None
+                              and all(os.path.isdir(p) for p in paths))
     for fmt, out in outputs:
         report = Report(result.diagnostics, result.errors, result.files, result.rules, sources, root=root,
                         show_source=args.show_source, statistics=args.statistics,

@@ -121,3 +121,42 @@ def test_every_builtin_rule_has_a_tier_and_the_table_names_only_real_rules():
     assert {"PRV001", "NS001", "NS002", "NS003", "MNT002", "MNT003", "CAP001", "MAC001", "USR002"} <= RECOMMENDED
     assert not {"FS001", "CAP004", "PRV004", "MAC002", "USR001", "NS010", "MNT004"} & RECOMMENDED
     assert all(out[c].meta.tier is None for c in codes)  # built-ins leave it to the engine's table
+
+
+def test_empty_stdin_is_an_error_not_a_green_run(capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\n")))
+    assert main(["check", "-"]) == 1
+    out = capsys.readouterr().out
+    assert "<stdin>: error: stdin is empty" in out and out.splitlines()[-1].startswith("failed")
+
+
+def test_a_folder_with_nothing_lintable_fails_but_named_files_do_not(capsys, tmp_path):
+    write(tmp_path, "README.md", "hello\n")
+    notes = write(tmp_path, "notes.yaml", "a: 1\n")
+    assert main(["check", str(tmp_path)]) == 1
+    assert "nothing was linted: no Dockerfile, Compose file or Kubernetes manifest found" in capsys.readouterr().out
+    assert main(["check", str(notes)]) == 0  # pre-commit passing a YAML file that is no manifest
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(capsys, tmp_path):
+    assert main(["check", str(tmp_path / "nope")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_output_creates_missing_folders(capsys, tmp_path):
+    write(tmp_path, "web.yaml", HOST_PID)
+    target = tmp_path / "reports" / "ci" / "isolint.sarif"
+    assert main(["check", "--format", "sarif", "--output", str(target), str(tmp_path / "web.yaml")]) == 1
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+
+
+def test_check_finds_the_baseline_that_baseline_wrote(capsys, tmp_path, monkeypatch):
+    write(tmp_path, "web.yaml", HOST_PID)
+    monkeypatch.chdir(tmp_path)
+    assert main(["baseline", "."]) == 0
+    assert (tmp_path / ".isolint-baseline.json").is_file()
+    code, doc = run_json(capsys, ".")
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["baselined"] > 0

@@ -111,7 +111,7 @@ def verdict_line(verdict: Verdict, gate: Gate) -> str:
     if verdict.errors:
         reasons.append(f"{verdict.errors} error{'s' if verdict.errors != 1 else ''} (files that could not be linted)")
     if verdict.nothing_linted:
-        reasons.append("nothing was linted")
+        reasons.append("nothing was linted: no Dockerfile, Compose file or Kubernetes manifest found")
     below = verdict.findings - gating
     if not reasons:
         return (f"passed ({gate.describe()})"
