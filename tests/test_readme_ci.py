@@ -1,0 +1,109 @@
+"""The README's GitHub Actions and GitLab CI snippets, run as CI runs them: their ``isolint``
+commands, read from the README, on a clone of a test repository (GitHub: ``fetch-depth: 0`` after
+a shallow checkout; GitLab: a shallow clone). The ``pip install`` lines need the network: the
+isolint under test is on ``PATH`` instead."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+HARDENED = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+"""
+
+
+def _snippets() -> list[dict]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S)]
+
+
+def _isolint_commands(steps: list[str]) -> list[str]:
+    return [s for s in steps if s.startswith("isolint ")]
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run([GIT, "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def _origin(tmp_path: Path) -> Path:
+    origin = tmp_path / "origin"
+    (origin / "k8s").mkdir(parents=True)
+    (origin / "k8s" / "web.yaml").write_text(HARDENED)
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "base")
+    _git(origin, "checkout", "-qb", "feature")
+    (origin / "k8s" / "agent.yaml").write_text(HARDENED.replace("name: web", "name: agent").replace(
+        "spec:\n", "spec:\n  hostPID: true\n", 1))
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "a pod that shares the host's PIDs")
+    return origin
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def test_github_actions_snippet_on_a_pull_request_checkout(tmp_path):
+    workflow = next(s for s in _snippets() if isinstance(s, dict) and "jobs" in s)
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["isolint"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    commands = _isolint_commands([s["run"] for s in steps if "run" in s])
+    assert commands
+    origin = _origin(tmp_path)
+    work = tmp_path / "work"
+    # what actions/checkout does with fetch-depth: 0 on a pull request: every branch, all history
+    subprocess.run([GIT, "clone", "-q", "--depth", "1", "--branch", "feature", origin.as_uri(), str(work)], check=True)
+    _git(work, "fetch", "-q", "--unshallow", "origin", "+refs/heads/*:refs/remotes/origin/*")
+    for command in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=work, env=_env(GITHUB_BASE_REF="main"),
+                              capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr  # the pull request adds hostPID: the gate fails
+    annotations = [line for line in done.stdout.splitlines() if line.startswith("::error file=")]
+    assert annotations and all("file=k8s/agent.yaml" in a for a in annotations), done.stdout
+    sarif = json.loads((work / "isolint.sarif").read_text())
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"k8s/agent.yaml"}  # only the changed file, relative to the repository root
+    assert str(tmp_path) not in (work / "isolint.sarif").read_text()  # no runner path
+
+
+def test_gitlab_snippet_on_a_shallow_clone(tmp_path):
+    job = next(s for s in _snippets() if isinstance(s, dict) and "isolint" in s and "script" in s["isolint"])
+    commands = _isolint_commands(job["isolint"]["script"])
+    assert commands
+    origin = _origin(tmp_path)
+    work = tmp_path / "work"
+    subprocess.run([GIT, "clone", "-q", "--depth", "1", "--branch", "feature", origin.as_uri(), str(work)], check=True)
+    for command in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=work, env=_env(), capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+    reports = job["isolint"]["artifacts"]["reports"]
+    quality = json.loads((work / reports["codequality"]).read_text())
+    assert quality and {i["location"]["path"] for i in quality} == {"k8s/agent.yaml", "k8s/web.yaml"}
+    suite = ET.fromstring((work / reports["junit"]).read_bytes()).find("testsuite")
+    assert suite is not None and suite.get("failures") == "1"  # hostPID; the hardening gaps do not fail
