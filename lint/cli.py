@@ -281,7 +281,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule selector(s): {', '.join(unknown)}{_did_you_mean(unknown, registry.rules)} "
                          "(see `isolint rules`)")
     paths = args.paths or ["."]
-    if not writing_baseline and settings.baseline is None and os.path.isfile(DEFAULT_BASELINE):
+    if (not writing_baseline and settings.baseline is None and os.path.isfile(DEFAULT_BASELINE)
+            and not os.path.islink(DEFAULT_BASELINE)):  # never a link, which may lead out of the repository
         settings.baseline = DEFAULT_BASELINE  # what `isolint baseline` wrote by default
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
