@@ -111,6 +111,11 @@ class _Nodes:
             value = self.value_of.get(id(node)) if keyed else node
             if isinstance(value, yaml.MappingNode):
                 return self._own(value)
+        if not keyed:  # a rendered mapping's first key is not always the source's (Kustomize sorts keys)
+            for node in candidates:
+                parent = self.parent.get(id(node))
+                if id(node) in self.value_of and isinstance(parent, yaml.MappingNode):
+                    return self._own(parent)
         raise _Unfixable("no mapping written there")
 
     def pod(self, line: int, column: int | None) -> yaml.MappingNode:

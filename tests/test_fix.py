@@ -197,3 +197,13 @@ def test_helm_templates_are_not_rewritten_and_the_values_line_is_named(tmp_path,
     assert "deployment.yaml:18: PRV001 is in a Helm template, not rewritten" in err
     assert f"the chart sets it at {work}/values.yaml:3" in err
     assert "set securityContext.allowPrivilegeEscalation: false" in err
+
+
+def test_kustomize_fixes_land_in_the_base_and_in_the_patch_that_set_the_value(tmp_path):
+    source = FIXTURES / "deployments" / "kustomize"
+    work, _ = _fix(tmp_path, source, "--unsafe-fixes", "--select", "PRV001,PRV004")
+    before, after = _files(source), _files(work)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"base/deployment.yaml", "overlays/prod/privileged.yaml"}
+    assert b"allowPrivilegeEscalation: false" in after["base/deployment.yaml"]
+    assert b"privileged: false" in after["overlays/prod/privileged.yaml"]
