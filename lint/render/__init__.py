@@ -101,7 +101,7 @@ def _kustomize_roots(folders: dict[str, tuple[str, str | None]]) -> tuple[dict[s
     and their resources linted as plain manifests."""
     if not any(os.path.isfile(os.path.join(f, n)) for f in folders for n in KUSTOMIZATION_FILES):
         return {}, set()
-    from .kustomize import builder, scan
+    from .kustomize import builder, prebuild, scan
 
     graph = scan((folder, root) for folder, (_, root) in folders.items())
     roots = [f for f in graph.roots() if f in folders]
@@ -110,6 +110,7 @@ def _kustomize_roots(folders: dict[str, tuple[str, str | None]]) -> tuple[dict[s
         for folder in roots:
             if not graph.remote(folder):
                 resources |= graph.resource_files(folder)
+    prebuild(graph, roots)
     out = {}
     for folder in roots:
         name = os.path.basename(graph.nodes[folder].path)
