@@ -393,8 +393,12 @@ def _fix(args: argparse.Namespace) -> int:
               "available with --unsafe-fixes", file=sys.stderr)
     if args.diff:
         return EXIT_FINDINGS if outcome.changed else EXIT_CLEAN
-    failing = any(d.severity >= settings.fail_on for d in outcome.remaining)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    gate = Gate.build(registry.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
+    decided = verdict(outcome.remaining, 0, gate)  # what is left after fixing, judged as check judges it
+    print(f"isolint: after fixing: {verdict_line(decided, gate)}", file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if decided.failed else EXIT_CLEAN
 
 
 def _write(text: str, destination: str | None) -> None:

@@ -207,3 +207,17 @@ def test_kustomize_fixes_land_in_the_base_and_in_the_patch_that_set_the_value(tm
     assert changed == {"base/deployment.yaml", "overlays/prod/privileged.yaml"}
     assert b"allowPrivilegeEscalation: false" in after["base/deployment.yaml"]
     assert b"privileged: false" in after["overlays/prod/privileged.yaml"]
+
+
+def test_fix_exit_code_is_the_gates_verdict_on_what_remains(tmp_path, capsys):
+    work = tmp_path / "work"
+    shutil.copytree(PAIRS / "PRV004" / "before", work)
+    # PRV004 is a hardening gap (strict tier): what remains never fails the default gate
+    assert main(["fix", "--select", "PRV004", "--diff", str(work)]) == 1  # --diff: there is something to fix
+    assert main(["fix", "--select", "PRV001", str(work)]) == 0
+    shutil.rmtree(work)
+    shutil.copytree(PAIRS / "PRV001" / "before", work)
+    assert main(["fix", "--select", "PRV001", str(work)]) == 1  # privileged stays (unsafe fix not applied)
+    assert "after fixing" in capsys.readouterr().err
+    assert main(["fix", "--select", "PRV001", "--exit-zero", str(work)]) == 0
+    assert main(["fix", "--select", "PRV001", "--unsafe-fixes", str(work)]) == 0
