@@ -37,6 +37,7 @@ def test_the_acceptance_repository_end_to_end(capsys, monkeypatch, tmp_path):
     # the base's finding once, at the base's line; the patch's at the patch's line, with its column
     assert found == [("NS001", "base/deployment.yaml", 9, 7), ("PRV001", "overlays/prod/privileged.yaml", 14, 13)]
     base = doc["findings"][0]
+    assert base["severity"] == "critical"  # prod's (its container is privileged): the most severe overlay's
     named = sorted(r["path"] for r in base["related"] if r["message"].startswith(kustomize.BUILT_BY))
     assert named == ["overlays/prod/kustomization.yaml", "overlays/staging/kustomization.yaml"]
     assert _tree(repo) == before  # nothing written into the tree

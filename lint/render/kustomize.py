@@ -575,7 +575,9 @@ def merge_overlays(diagnostics: list[Any]) -> list[Any]:
             seen[key] = len(out)
             out.append(diagnostic)
             continue
-        kept = out[at]
-        extra = tuple(n for n in notes if n not in kept.related)
+        kept, other = out[at], diagnostic
+        if other.severity > kept.severity:  # the most severe overlay's finding speaks for all
+            kept, other = other, kept
+        extra = tuple(n for n in other.related if n[1].startswith(BUILT_BY) and n not in kept.related)
         out[at] = dataclasses.replace(kept, related=(*kept.related, *extra))
     return out
