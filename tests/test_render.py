@@ -168,6 +168,7 @@ def test_a_dependency_with_a_repository_url_is_never_fetched(tmp_path, capsys, m
     assert len(doc["errors"]) == 1
     message = doc["errors"][0]["message"]
     assert "redis (https://charts.example.com/stable) is not in charts/ and is never fetched" in message
+    assert str(tmp_path) not in message  # no runner path in a report (the error is at the chart's Chart.yaml)
     assert [f["line"] for f in doc["findings"]] == [10]  # the chart's own templates are still linted
 
 

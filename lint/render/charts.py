@@ -79,10 +79,11 @@ def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
             return FileModel(path, None)  # a subchart: rendered with its parent
         rendered = _render(outer, max_bytes)
         model = FileModel(path, Format.KUBERNETES, lines=lines)
+        name = os.path.basename(os.path.normpath(outer))  # the error is at its Chart.yaml: no runner path in reports
         if rendered.error is not None:
-            model.errors.append(ParseError(path, f"chart {outer} cannot be rendered: {rendered.error}", 1))
+            model.errors.append(ParseError(path, f"chart {name} cannot be rendered: {rendered.error}", 1))
         for dependency in rendered.missing:
-            model.errors.append(ParseError(path, f"chart {outer}: dependency {dependency} is not in charts/ and is "
+            model.errors.append(ParseError(path, f"chart {name}: dependency {dependency} is not in charts/ and is "
                                            "never fetched: its templates are not linted (vendor it with `helm "
                                            "dependency build`, or exclude the chart)", 1))
         for virtual, output in sorted(rendered.orphans.items()):

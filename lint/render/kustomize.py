@@ -300,7 +300,7 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
     path = os.path.normpath(path)
     model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
     folder = os.path.dirname(os.path.abspath(path))
-    shown = os.path.dirname(path) or "."
+    shown = os.path.basename(folder)  # the error is at its kustomization file: no runner path in reports
     graph = scan([(folder, root)])
     remote = graph.remote(os.path.realpath(folder))
     if remote:
@@ -423,7 +423,7 @@ def _parse_built(model: FileModel, graph: Graph, folder: str, output: str, base:
     from ..prescan import load_documents
 
     patches = _Patches(graph, folder, like)
-    built_by = ((Location(like, 1), f"{BUILT_BY} {os.path.dirname(like) or '.'}"),)
+    built_by = ((Location(like, 1), f"{BUILT_BY} {os.path.basename(os.path.dirname(os.path.abspath(like)))}"),)
     root = graph.nodes[folder].root
     for index, (doc, error) in enumerate(load_documents(output, KEPT_KINDS)):
         if error is not None:
