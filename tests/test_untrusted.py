@@ -55,6 +55,8 @@ LINKS_OUT = [
     LinkOut("app/.gitignore", "passwd"),  # read by the walk
     LinkOut("chart/templates/leak.yaml", "manifest.yaml"),  # a chart's template
     LinkOut("values-chart/values.yaml", "dotenv"),  # a chart's values (that chart is not rendered)
+    LinkOut("overlay/leak.yaml", "manifest.yaml"),  # a kustomization's resource
+    LinkOut("overlay/patch.yaml", "manifest.yaml"),  # a kustomization's patch
 ]
 
 OUTSIDE = {
@@ -90,6 +92,19 @@ REPOSITORY = {
             - {name: a, image: busybox, securityContext: {privileged: true}}
         """,
     "values-chart/Chart.yaml": "apiVersion: v2\nname: values-chart\nversion: 0.1.0\n",
+    "overlay/kustomization.yaml": """
+        resources: [leak.yaml, pod.yaml]
+        patches:
+          - path: patch.yaml
+        """,
+    "overlay/pod.yaml": """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: overlaid}
+        spec:
+          containers:
+            - {name: a, image: busybox}
+        """,
     "k8s/pod.yaml": """
         apiVersion: v1
         kind: Pod
@@ -170,9 +185,10 @@ def test_each_link_out_is_one_error_naming_the_link(hostile: Path, capsys: pytes
     errors = json.JSONDecoder().raw_decode(output)[0]["errors"]  # stdout first, then the verdict on stderr
     outside = sorted(os.path.relpath(e["path"], "repo") for e in errors if e["message"] == OUTSIDE_MESSAGE)
     assert outside == sorted(link.name for link in LINKS_OUT if link.reported)
-    # nothing else went wrong, but a chart that cannot be rendered without what a link out holds
+    # nothing else went wrong, but a chart or kustomization that cannot be built without what a link out holds
     assert all(e["message"] == OUTSIDE_MESSAGE
-               or (e["message"].startswith("chart ") and OUTSIDE_MESSAGE in e["message"]) for e in errors), errors
+               or (e["message"].startswith(("chart ", "kustomization ")) and OUTSIDE_MESSAGE in e["message"])
+               for e in errors), errors
 
 
 @pytest.mark.parametrize("fmt", ("table", "markdown"))
