@@ -443,7 +443,8 @@ def test_a_chart_template_reads_no_environment_and_resolves_no_name(tmp_path: Pa
             outputs = [_run(capsys, "check", "--select", "ALL", "--format", fmt, "--jobs", "1", str(repo))[1]
                        for fmt in FORMATS]
         assert events == [] and _accepted(listener) == 0
-    if "Pod/dns" not in outputs[0]:
+    rendered = {f["resource"]["name"] for f in json.JSONDecoder().raw_decode(outputs[1])[0]["findings"]}
+    if "dns" not in rendered:  # the chart was rendered only if its Pod/dns has findings
         pytest.skip(f"no Helm renderer installed: {outputs[0][-300:]}")
     for output in outputs:
         assert_no_marker(output, "chart")
