@@ -240,17 +240,6 @@ class ServiceReader:
     def key_loc(self, mapping: YMap, key: str) -> Location:
         return self.reader.key_loc(mapping, key)
 
-    def _absent(self, parent: Any, key: str, where: str) -> bool:
-        """Whether ``key`` is not set; written with no value (``user:``) it is not set either, and an
-        error: Compose refuses the file ("must be a string")."""
-        if not isinstance(parent, YMap) or key not in parent:
-            return True
-        if parent[key] is None:
-            self.error(f"{where}.{key}", "no value (Compose refuses the file; remove the key or give it one)",
-                       self.key_loc(parent, key))
-            return True
-        return False
-
     def value(self, raw: Any, loc: Location, after_key: bool = False) -> Value[str] | None:
         return self.reader.value(raw, loc, after_key)
 
