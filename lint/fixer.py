@@ -35,6 +35,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's marks are ch
 
 MAX_ROUNDS = 5
 PLAIN = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./:=-]*")
+ALIAS = re.compile(r"\*[^\s,\[\]{}]+")  # an alias token, ``*name``
 RESOLVES = re.compile(r"(?i)(y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:eE+-]*|\.inf|\.nan)")
 
 
@@ -110,12 +111,12 @@ class _Nodes:
         for node in candidates:
             value = self.value_of.get(id(node)) if keyed else node
             if isinstance(value, yaml.MappingNode):
-                return self._own(value)
+                return self.own(value)
         if not keyed:  # a rendered mapping's first key is not always the source's (Kustomize sorts keys)
             for node in candidates:
                 parent = self.parent.get(id(node))
                 if id(node) in self.value_of and isinstance(parent, yaml.MappingNode):
-                    return self._own(parent)
+                    return self.own(parent)
         raise _Unfixable("no mapping written there")
 
     def pod(self, line: int, column: int | None) -> yaml.MappingNode:
@@ -124,7 +125,7 @@ class _Nodes:
         pod = self.parent.get(id(items)) if isinstance(items, yaml.SequenceNode) else None
         if not isinstance(pod, yaml.MappingNode):
             raise _Unfixable("the container is not an item of a pod's container list")
-        return self._own(pod)
+        return self.own(pod)
 
     def scalar(self, line: int, column: int | None) -> yaml.ScalarNode:
         for node in self._candidates(line, column):
@@ -143,7 +144,7 @@ class _Nodes:
             node = self.parent.get(id(node))
         return False
 
-    def _own(self, node: yaml.MappingNode) -> yaml.MappingNode:
+    def own(self, node: yaml.MappingNode) -> yaml.MappingNode:
         if self.shared(node):
             raise _Unfixable("the mapping is shared through a YAML anchor: editing it would change every user")
         if any(isinstance(k, yaml.ScalarNode) and k.value == "<<" for k, _ in node.value):
@@ -170,7 +171,7 @@ def _content_end(node: yaml.Node, text: str) -> int:
         if child.start_mark.index < node.start_mark.index:  # an alias
             before = last[0].end_mark.index if isinstance(last, tuple) else \
                 (_content_end(node.value[-2], text) if len(node.value) > 1 else node.start_mark.index)
-            match = re.compile(r"\*[^\s,\[\]{}]+").search(text, before)
+            match = ALIAS.search(text, before)
             if match is None:
                 raise _Unfixable("cannot find the end of an alias")
             return match.end()
@@ -306,7 +307,7 @@ class _YamlPlan:
                 return
             if not isinstance(child, yaml.MappingNode):
                 raise _Unfixable(f"{path[0]} is not a mapping")
-            mapping = self._owned(child)
+            mapping = self.nodes.own(child)
             path.pop(0)
         if not mapping.flow_style and not mapping.value:
             raise _Unfixable("empty mapping")
@@ -327,9 +328,6 @@ class _YamlPlan:
             raise _Unfixable(f"two fixes disagree about {last}")
         else:
             tree[last] = fix.value
-
-    def _owned(self, node: yaml.MappingNode) -> yaml.MappingNode:
-        return self.nodes._own(node)
 
     def _replace(self, node: yaml.ScalarNode, value: object) -> None:
         flow = self._in_flow(node)
@@ -386,20 +384,15 @@ def _dockerfile_edit(path: str, text: str, fix: Fix) -> TextEdit:
     from .parsers.dockerfile import parse_dockerfile
 
     model = parse_dockerfile(path, text)
-    image = model.images[0] if getattr(model, "images", None) else None
-    if image is None:
-        for workload in model.workloads:
-            image = workload.image
+    image = next((w.image for w in model.workloads if w.image is not None), None)
     if image is None:
         raise _Unfixable("the Dockerfile did not parse")
     for stage in image.stages:
         if stage.loc.line == fix.anchor.line:
             lines = [i.end_line or i.loc.line for i in stage.instructions] or [stage.loc.line]
-            last = max(lines)
-            starts = [0]
-            for ln in text.splitlines(keepends=True):
-                starts.append(starts[-1] + len(ln))
-            at = starts[min(last, len(starts) - 1)]
+            at = 0
+            for _ in range(max(lines)):  # the start of the line after the stage's last one
+                at = _line_end(text, at)
             newline = _newline(text)
             prefix = newline if at == len(text) and text and not text.endswith("\n") else ""
             return TextEdit(at, at, f"{prefix}{fix.value}{newline}")
@@ -482,8 +475,7 @@ def _same_files(by_path: dict[str, list]) -> dict[str, list]:
 
 
 def _overlap(a: TextEdit, b: TextEdit) -> bool:
-    if a.start == a.end or b.start == b.end:
-        return a.start < b.end and b.start < a.end
+    """Whether two edits touch the same text (inserts at one offset do not: they go in depth order)."""
     return a.start < b.end and b.start < a.end
 
 
