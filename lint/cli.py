@@ -26,7 +26,7 @@ from .reporters.report import report_root
 from .rule import Severity
 from .runner import run
 from .settings import Settings, parse_version
-from .sources import NOT_WRITTEN, Outside, ReadError, is_inside, open_for_writing, run_root
+from .sources import NOT_WRITTEN, Outside, ReadError, inside, is_inside, open_for_writing, run_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -357,8 +357,8 @@ def _fix(args: argparse.Namespace) -> int:
 
     def read(path: str) -> str | None:
         """The file as it is, byte for byte, if it lies inside a root of the run."""
-        real = os.path.realpath(path)
-        if not any(is_inside(real, root) for root in roots) or not os.path.isfile(real):
+        real = next(filter(None, (inside(path, root) for root in roots)), None)
+        if real is None or not os.path.isfile(real):
             return None
         try:
             with open(real, "rb") as handle:
