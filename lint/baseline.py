@@ -17,6 +17,7 @@ from typing import Any
 
 from . import jsonstream
 from .engine import Diagnostic
+from .model import ParseError
 from .sources import Outside, open_for_writing
 
 BASELINE_VERSION = 1
@@ -68,18 +69,38 @@ def fingerprinted(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Seque
         yield d, hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> int:
-    """Write the baseline of ``diagnostics``, entry by entry; how many."""
+def error_fingerprints(errors: Iterable[ParseError], sources: Mapping[str, Sequence[str]],
+                       ) -> Iterator[tuple[ParseError, str]]:
+    """Each file error (a file that could not be read or parsed) with its fingerprint: its file, its
+    message and the text of its line (not the line number), with its ordinal among identical ones."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    for e in errors:
+        lines = sources.get(e.path, ())
+        text = " ".join(lines[e.line - 1].split()) if e.line is not None and 1 <= e.line <= len(lines) else ""
+        parts = ("error", normalise_path(e.path), e.message, text)
+        ordinal = seen[parts]
+        seen[parts] += 1
+        yield e, hashlib.sha256("\x00".join((*parts, str(ordinal))).encode()).hexdigest()[:32]
+
+
+def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]],
+                   errors: Sequence[ParseError] = ()) -> int:
+    """Write the baseline of ``diagnostics`` and of the file ``errors``, entry by entry; how many
+    diagnostics. An error recorded here does not fail a later run either: the baseline reaches
+    green on the tree it was written from."""
     entries = ({"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path), "line": d.location.line,
                 "resource": f"{d.resource.kind}/{d.resource.name}",
                 **({"container": d.container} if d.container else {}), "message": d.message}
                for d, fp in fingerprinted(diagnostics, sources))
+    failed = [{"fingerprint": fp, "path": normalise_path(e.path), **({"line": e.line} if e.line else {}),
+               "message": e.message} for e, fp in error_fingerprints(errors, sources)]
     try:
         handle = open_for_writing(path)  # never through a link out of the repository
     except Outside as exc:
         raise BaselineError(f"{path}: {exc.message}") from None
     with handle:
-        document = {"version": BASELINE_VERSION, "tool": "isolint", "findings": jsonstream.Items(entries)}
+        document = {"version": BASELINE_VERSION, "tool": "isolint", "findings": jsonstream.Items(entries),
+                    "errors": failed}
         jsonstream.write(handle, document)
         handle.write("\n")
     return len(diagnostics)
@@ -96,7 +117,9 @@ def read_baseline(path: str) -> frozenset[str]:
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION \
             or not isinstance(document.get("findings"), list):
         raise BaselineError(f"baseline {path} is not an isolint baseline (version {BASELINE_VERSION})")
-    return frozenset(str(entry.get("fingerprint")) for entry in document["findings"] if isinstance(entry, dict))
+    errors = document.get("errors")
+    entries = [*document["findings"], *(errors if isinstance(errors, list) else ())]
+    return frozenset(str(entry.get("fingerprint")) for entry in entries if isinstance(entry, dict))
 
 
 def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str],
@@ -104,3 +127,10 @@ def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str],
     """The diagnostics whose fingerprint is not in the baseline, and how many were."""
     kept = [d for d, fp in fingerprinted(diagnostics, sources) if fp not in known]
     return kept, len(diagnostics) - len(kept)
+
+
+def drop_baselined_errors(errors: list[ParseError], known: frozenset[str],
+                          sources: Mapping[str, Sequence[str]]) -> tuple[list[ParseError], int]:
+    """The file errors whose fingerprint is not in the baseline, and how many were."""
+    kept = [e for e, fp in error_fingerprints(errors, sources) if fp not in known]
+    return kept, len(errors) - len(kept)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import __version__
 from .advisor import assess
-from .baseline import BaselineError, write_baseline
+from .baseline import DEFAULT_BASELINE, BaselineError, write_baseline
 from .config import Config, ConfigError, apply_config, check_rule_settings, load_config
 from .fixer import Planned, fix_paths, unified_diff
 from .gate import Gate, tier_of, verdict
@@ -23,13 +23,15 @@ from .progress import Progress
 from .registry import load_rules, unknown_selectors
 from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, verdict_line, writer
 from .reporters.report import report_root
+from .reporters.text import format_error
 from .rule import Severity
-from .runner import run
+from .runner import RunResult, run
 from .settings import Settings, parse_version
 from .sources import NOT_WRITTEN, Outside, ReadError, inside, is_inside, open_for_writing, run_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-DEFAULT_BASELINE = ".isolint-baseline.json"
+# a failing run with more findings and errors than this (about a screenful) says how to adopt
+ADOPTION_HINT_AT = 40
 
 
 class UsageError(Exception):
@@ -64,81 +66,117 @@ def _split(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
+def _options(*adders: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
+    """A parent parser holding the options ``adders`` add: each subcommand takes only the groups it uses."""
+    parent = argparse.ArgumentParser(add_help=False)
+    for add in adders:
+        add(parent)
+    return parent
+
+
+def _input_options(p: argparse.ArgumentParser) -> None:
+    """What to lint and with which rules: every command that lints."""
+    p.add_argument("paths", nargs="*", default=None, help="files or directories; - reads stdin")
+    p.add_argument("--select", action="append", help="rule codes, names or group prefixes to run")
+    p.add_argument("--ignore", action="append", help="rule codes, names or group prefixes to skip")
+    p.add_argument("--profile", choices=("pss-baseline", "pss-restricted"),
+                   help="run exactly the rules of a Pod Security Standards level")
+    p.add_argument("--kubernetes-version", default=None, help="target Kubernetes version (default: 1.37)")
+    p.add_argument("--exclude", action="append", help="glob of paths to skip (repeatable)")
+    p.add_argument("--no-gitignore", action="store_true", help="lint files .gitignore excludes too")
+    p.add_argument("--stdin-kind", choices=("kubernetes", "compose", "dockerfile"),
+                   help="kind of the stream read from -")
+    p.add_argument("--stdin-filename", default="<stdin>", help="path to report for -")
+    p.add_argument("--max-file-size", type=int, default=None, help="skip files larger than this many bytes")
+    p.add_argument("--env-file", action="append", metavar="FILE",
+                   help="Compose variables from this file, over each project's .env (repeatable)")
+    p.add_argument("--interpolate-process-env", action=argparse.BooleanOptionalAction, default=None,
+                   help="interpolate Compose files with the process environment too (off by default: "
+                        "on CI it holds secrets that a pull request could make a finding print)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: found upward from the target)")
+    p.add_argument("--no-suppressions", action="store_true",
+                   help="ignore inline comments, annotations and x-isolint: show everything")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="parse files and run rules in N processes (default: one per core)")
+    p.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
+
+
+def _changed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
+
+
+def _gate_options(p: argparse.ArgumentParser) -> None:
+    """What fails the run (check, and fix's verdict on what is left)."""
+    p.add_argument("--fail-on", default=None, metavar="SEVERITY",
+                   help="lowest severity that fails the run: critical, high, medium, low, info (default: low)")
+    p.add_argument("--gate", choices=("recommended", "strict"), default=None,
+                   help="which findings fail the run: recommended (default: what breaks or weakens isolation) "
+                        "or strict (hardening gaps too)")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when findings or errors would fail the run (usage errors still exit 2)")
+
+
+def _baseline_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline (default: "
+                                                      f"{DEFAULT_BASELINE} in the working directory, if there is one)")
+
+
+def _fixing_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="apply the fixes that may change what a workload can do too")
+    p.add_argument("--diff", action="store_true",
+                   help="print the fixes as a unified diff and write nothing (exit 1 if any)")
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """How ``check`` writes its findings."""
+    p.add_argument("--format", action=_OutputAction, default="text",
+                   help="output format: text, json, sarif, junit, github, gitlab (comma-separated or repeated)")
+    p.add_argument("--output", action=_OutputAction, metavar="FILE",
+                   help="write the preceding --format to FILE instead of stdout")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("-q", "--quiet", action="store_true", help="findings only: no summary, hint or progress")
+    p.add_argument("--show-source", action="store_true",
+                   help="text: show the source line under each finding (off by default, on a terminal too: "
+                        "one line per finding reads, greps and diffs the same in a terminal, a pipe and a CI log)")
+    p.add_argument("--statistics", action="store_true",
+                   help="text: print how many findings each rule has (most first) instead of the findings")
+    p.add_argument("--max-annotations", type=int, default=50, metavar="N",
+                   help="github: annotate at most the N most severe findings (default 50; 0: all); "
+                        "a summary annotation counts the rest")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="isolint", description="Lint container isolation in Dockerfiles, Compose files and "
                                                  "Kubernetes manifests.")
     parser.add_argument("--version", action="version", version=f"isolint {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="lint files and directories (default: .)")
-    check.add_argument("paths", nargs="*", default=None, help="files or directories; - reads stdin")
-    check.add_argument("--format", action=_OutputAction, default="text",
-                       help="output format: text, json, sarif, junit, github, gitlab (comma-separated or repeated)")
-    check.add_argument("--output", action=_OutputAction, metavar="FILE",
-                       help="write the preceding --format to FILE instead of stdout")
-    check.add_argument("--select", action="append", help="rule codes, names or group prefixes to run")
-    check.add_argument("--ignore", action="append", help="rule codes, names or group prefixes to skip")
-    check.add_argument("--profile", choices=("pss-baseline", "pss-restricted"),
-                       help="run exactly the rules of a Pod Security Standards level")
-    check.add_argument("--fail-on", default=None, metavar="SEVERITY",
-                       help="lowest severity that fails the run: critical, high, medium, low, info (default: low)")
-    check.add_argument("--gate", choices=("recommended", "strict"), default=None,
-                       help="which findings fail the run: recommended (default: what breaks or weakens isolation) "
-                            "or strict (hardening gaps too)")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when findings or errors would fail the run (usage errors still exit 2)")
-    check.add_argument("--kubernetes-version", default=None, help="target Kubernetes version (default: 1.37)")
-    check.add_argument("--exclude", action="append", help="glob of paths to skip (repeatable)")
-    check.add_argument("--no-gitignore", action="store_true", help="lint files .gitignore excludes too")
-    check.add_argument("--stdin-kind", choices=("kubernetes", "compose", "dockerfile"),
-                       help="kind of the stream read from -")
-    check.add_argument("--stdin-filename", default="<stdin>", help="path to report for -")
-    check.add_argument("--max-file-size", type=int, default=None, help="skip files larger than this many bytes")
-    check.add_argument("--env-file", action="append", metavar="FILE",
-                       help="Compose variables from this file, over each project's .env (repeatable)")
-    check.add_argument("--interpolate-process-env", action=argparse.BooleanOptionalAction, default=None,
-                       help="interpolate Compose files with the process environment too (off by default: "
-                            "on CI it holds secrets that a pull request could make a finding print)")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    check.add_argument("--config", metavar="FILE", help="configuration file (default: found upward from the target)")
-    check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
-    check.add_argument("--no-suppressions", action="store_true",
-                       help="ignore inline comments, annotations and x-isolint: show everything")
-    check.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
-    check.add_argument("-q", "--quiet", action="store_true", help="findings only: no summary or progress")
-    check.add_argument("--show-source", action="store_true",
-                       help="text: show the source line under each finding (off by default, on a terminal too: "
-                            "one line per finding reads, greps and diffs the same in a terminal, a pipe and a CI log)")
-    check.add_argument("--statistics", action="store_true",
-                       help="text: print how many findings each rule has (most first) instead of the findings")
-    check.add_argument("--max-annotations", type=int, default=50, metavar="N",
-                       help="github: annotate at most the N most severe findings (default 50; 0: all); "
-                            "a summary annotation counts the rest")
-    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                       help="parse files and run rules in N processes (default: one per core)")
-    check.add_argument("--exhaustive", action="store_true", help=argparse.SUPPRESS)  # no prescan shortcut
+    check = sub.add_parser("check", help="lint files and directories (default: .)", parents=[_options(
+        _input_options, _changed_options, _gate_options, _baseline_option, _report_options, _fixing_options)])
     check.add_argument("--fix", action="store_true", help="apply the safe fixes of the findings (as `isolint fix`)")
-    check.add_argument("--unsafe-fixes", action="store_true",
-                       help="with fix: apply the fixes that may change what a workload can do too")
-    check.add_argument("--diff", action="store_true",
-                       help="with fix: print the fixes as a unified diff and write nothing (exit 1 if any)")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text", help="a table, or JSON for tools")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", help="rule code or name")
-    sub.add_parser("baseline", parents=[check], add_help=False,
-                   help="write the current findings to the baseline file (--baseline FILE, default "
-                        ".isolint-baseline.json); later runs with --baseline report only new ones")
+    baseline = sub.add_parser("baseline", parents=[_options(_input_options)],
+                              help=f"write the current findings, and the files that could not be linted, to "
+                                   f"the baseline file (default {DEFAULT_BASELINE}); later runs of check "
+                                   f"report only new ones")
+    baseline.add_argument("--baseline", "--output", metavar="FILE", dest="baseline",
+                          help=f"the file to write (default: the configuration's baseline, else {DEFAULT_BASELINE})")
     # shares check's options (--format here is table or markdown); must not redefine any of them:
     # argparse would then strip the option from check's own parser as well
     report = sub.add_parser("report", parents=[check], add_help=False,
                             help="isolation advisor: per workload, its trust class, runtime and the boundary it "
                                  "needs (--format table|markdown)")
     report.add_argument("--max-rows", type=int, default=200, help="markdown: rows shown before summarising the rest")
-    sub.add_parser("fix", parents=[check], add_help=False,
+    sub.add_parser("fix", parents=[_options(_input_options, _changed_options, _gate_options, _baseline_option,
+                                            _fixing_options)],
                    help="apply the fixes of the findings in place: safe ones, unsafe ones with --unsafe-fixes; "
                         "--diff prints them instead")
+    parser.set_defaults(commands=sub.choices)
     return parser
 
 
@@ -155,7 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "check")
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the subcommand, whose own options are the ones it takes
+        args.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)} "
+                                          f"(`isolint {args.command} --help` lists its options)")
     try:
         if args.command == "rules":
             return _rules(args.format)
@@ -163,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args.rule)
         if args.command == "report":
             return _report(args)
+        if args.command == "baseline":
+            return _baseline(args)
         if args.command == "fix" or getattr(args, "fix", False) or getattr(args, "diff", False):
             return _fix(args)
         return _check(args)
@@ -196,7 +239,7 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
     settings.stdin_kind = args.stdin_kind
     settings.stdin_filename = args.stdin_filename
     try:
-        if args.fail_on is not None:
+        if getattr(args, "fail_on", None) is not None:
             settings.fail_on = Severity.parse(args.fail_on)
         if args.kubernetes_version is not None:
             settings.kubernetes_version = parse_version(args.kubernetes_version)
@@ -265,14 +308,8 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     return outputs
 
 
-def _check(args: argparse.Namespace) -> int:
-    outputs = _outputs(args)
-    config = _config(args)
-    settings = _settings(args, config)
-    writing_baseline = args.command == "baseline"
-    baseline_file = settings.baseline or DEFAULT_BASELINE
-    if writing_baseline:
-        settings.baseline = None  # record everything there is now
+def _lint(args: argparse.Namespace, settings: Settings, config: Config, quiet: bool = True) -> RunResult:
+    """The run ``check`` and ``baseline`` share: the rules checked, the paths (``-``: stdin) linted."""
     registry = load_rules(settings.plugins)
     check_rule_settings(config, registry.rules)
     per_path = [s for selectors in settings.per_path_ignores.values() for s in selectors]
@@ -281,21 +318,25 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule selector(s): {', '.join(unknown)}{_did_you_mean(unknown, registry.rules)} "
                          "(see `isolint rules`)")
     paths = args.paths or ["."]
-    if (not writing_baseline and settings.baseline is None and os.path.isfile(DEFAULT_BASELINE)
-            and not os.path.islink(DEFAULT_BASELINE)):  # never a link, which may lead out of the repository
-        settings.baseline = DEFAULT_BASELINE  # what `isolint baseline` wrote by default
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
-    with Progress(sys.stderr.isatty() and not args.quiet and to_stdout in (None, "text")):
+    with Progress(sys.stderr.isatty() and not quiet):
         result = run(paths, settings, registry, stdin, keep_models=False)
     if stdin is not None and not stdin.strip():  # a failed `helm template | isolint check -` is no green run
         result.errors.append(ParseError(settings.stdin_filename, "stdin is empty: nothing to lint (did the "
                                         "command before the pipe fail?)"))
-    sources = result.sources
-    if writing_baseline:
-        count = write_baseline(baseline_file, result.diagnostics, sources)
-        print(f"isolint: wrote {count} finding{'s' if count != 1 else ''} to {baseline_file}", file=sys.stderr)
-        return EXIT_CLEAN
+    return result
+
+
+def _check(args: argparse.Namespace) -> int:
+    outputs = _outputs(args)
+    config = _config(args)
+    settings = _settings(args, config)
+    if (settings.baseline is None and os.path.isfile(DEFAULT_BASELINE)
+            and not os.path.islink(DEFAULT_BASELINE)):  # never a link, which may lead out of the repository
+        settings.baseline = DEFAULT_BASELINE  # what `isolint baseline` wrote by default
+    to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
+    result = _lint(args, settings, config, quiet=args.quiet or to_stdout not in (None, "text"))
+    paths = args.paths or ["."]
     root = report_root(paths[0])
     gate = Gate.build(result.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
     decided = verdict(result.diagnostics, len(result.errors), gate)
@@ -304,7 +345,7 @@ def _check(args: argparse.Namespace) -> int:
     decided.nothing_linted = (not result.files and not result.errors and settings.only_files is None
                               and all(os.path.isdir(p) for p in paths))
     for fmt, out in outputs:
-        report = Report(result.diagnostics, result.errors, result.files, result.rules, sources, root=root,
+        report = Report(result.diagnostics, result.errors, result.files, result.rules, result.sources, root=root,
                         show_source=args.show_source, statistics=args.statistics,
                         max_annotations=args.max_annotations,
                         color=fmt == "text" and out in (None, "-") and _use_color(args.color), quiet=args.quiet,
@@ -312,9 +353,46 @@ def _check(args: argparse.Namespace) -> int:
         _stream(writer(fmt), report, out)  # written as it is made: a report is never whole in memory
     if to_stdout != "text" and not args.quiet:  # the text report says it in its summary
         print(f"isolint: {verdict_line(decided, gate)}", file=sys.stderr)
+    if (decided.failed and not args.quiet and settings.baseline is None
+            and len(result.diagnostics) + len(result.errors) > ADOPTION_HINT_AT):
+        print(_adoption_hint(gate), file=sys.stderr)
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if decided.failed else EXIT_CLEAN
+
+
+def _adoption_hint(gate: Gate) -> str:
+    """What a failing first run on an existing repository, with more than a screenful, says once."""
+    tier = ("--gate recommended fails only on what breaks or weakens isolation (the default)" if gate.strict else
+            "the default gate (recommended tier) fails only on what breaks or weakens isolation; "
+            "--gate strict adds hardening gaps later (`isolint rules`, column TIER)")
+    return ("isolint: hint: adopting on an existing repository? `isolint baseline` records today's findings and "
+            f"errors in {DEFAULT_BASELINE} (commit it): `check` then fails only on new ones. "
+            f"{tier[0].upper()}{tier[1:]}. --exit-zero reports without failing.")
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    """``isolint baseline``: record every finding, and every file that could not be linted, so that
+    ``check`` on the same tree passes and later fails only on what is new."""
+    config = _config(args)
+    settings = _settings(args, config)
+    baseline_file = settings.baseline or DEFAULT_BASELINE
+    settings.baseline = None  # record everything there is now
+    result = _lint(args, settings, config, quiet=False)
+    for e in result.errors:  # recorded, but said: the run could not see into these files
+        print(format_error(e), file=sys.stderr)
+    try:
+        _folder_of(baseline_file)
+    except Outside as exc:
+        raise UsageError(f"cannot write {baseline_file}: {exc.message}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {baseline_file}: {exc.strerror or exc}") from None
+    count = write_baseline(baseline_file, result.diagnostics, result.sources, result.errors)
+    errors = len(result.errors)
+    print(f"isolint: wrote {count} finding{'s' if count != 1 else ''}"
+          + (f" and {errors} error{'s' if errors != 1 else ''} (files that could not be linted)" if errors else "")
+          + f" to {baseline_file}", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .baseline import drop_baselined, read_baseline
+from .baseline import drop_baselined, drop_baselined_errors, read_baseline
 from .context import Context
 from .discovery import Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
@@ -93,6 +93,9 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     # one error once (a link out met by the walk and by the Compose file naming it is reported once)
     errors = list({(os.path.normpath(e.path), e.line, e.column, e.message): capped(e) for e in errors}.values())
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
+    if known is not None:  # files the baseline recorded as unreadable or broken
+        errors, known_errors = drop_baselined_errors(errors, known, sources)
+        baselined += known_errors
     models = [r.model for r in results if r.model is not None]
     if keep_models:
         classify_workloads((w for m in models for w in m.workloads), ctx)  # for the advisor

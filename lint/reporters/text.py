@@ -57,6 +57,12 @@ def format_line(d: Diagnostic, color: bool = False) -> str:
     return f"{safe(where)}: {code} [{', '.join(notes)}] {safe(d.message)}"
 
 
+def format_error(e: ParseError) -> str:
+    """``path:line:col: error: message``, escaped."""
+    where = e.path + (f":{e.line}" if e.line is not None else "") + (f":{e.column}" if e.column else "")
+    return safe(f"{where}: error: {e.message}")
+
+
 def _error_frame(e: ParseError, lines: Sequence[str]) -> list[str]:
     """An error's line, only as a short escaped excerpt (docs/security.md: never echo more of a file)."""
     if e.line is None or not 1 <= e.line <= len(lines):
@@ -100,8 +106,7 @@ def write(report: Report, stream: TextIO) -> None:
     if report.errors and report.diagnostics and not report.quiet and not report.statistics:
         stream.write("\n")
     for e in report.errors:
-        where = e.path + (f":{e.line}" if e.line is not None else "") + (f":{e.column}" if e.column else "")
-        stream.write(safe(f"{where}: error: {e.message}") + "\n")
+        stream.write(format_error(e) + "\n")
         if report.show_source and not report.quiet:
             for line in _error_frame(e, report.sources.get(e.path, ())):
                 stream.write(line + "\n")
