@@ -146,3 +146,52 @@ def test_a_scalar_list_item_is_reported_at_its_own_line(capsys, monkeypatch, tmp
     monkeypatch.chdir(repo)
     _, doc = run_json(capsys, "--select", "CAP001", ".")
     assert [(f["path"], f["line"], f["column"]) for f in doc["findings"]] == [("base/deployment.yaml", 17, 17)]
+
+
+CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels: {app: demo}
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object}
+"""
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostPID: true\n  containers: [{name: a, image: a}]\n"
+
+
+def test_a_definition_is_copied_as_its_identity_and_everything_else_as_written():
+    data = f"# leading comment\n---\n{CRD}---\n{POD}".encode()
+    slim = kustomize.slim_definitions(data)
+    assert slim == (b"# leading comment\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+                    b"metadata:\n  name: widgets.example.com\n---\n" + POD.encode())
+    assert kustomize.slim_definitions(POD.encode()) == POD.encode()
+    flow = b"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: w.example.com}\n"
+    assert kustomize.slim_definitions(flow) == flow  # no name on a line of its own: left whole
+
+
+@pytest.mark.parametrize(("patch", "builds"), [
+    ("", 1),  # slimmed build
+    # a patch that reads into the definition's schema fails on the slimmed copy: built again whole
+    ("patches:\n  - target: {kind: CustomResourceDefinition}\n    patch: |-\n"
+     "      - op: replace\n        path: /spec/versions/0/served\n        value: false\n", 2),
+])
+def test_a_root_with_definitions_gives_the_same_findings(capsys, monkeypatch, tmp_path, patch, builds):
+    runs = []
+    run = kustomize.subprocess.run
+    monkeypatch.setattr(kustomize.subprocess, "run", lambda *a, **k: runs.append(a) or run(*a, **k))
+    write(tmp_path, "k/kustomization.yaml", "resources: [crd.yaml, pod.yaml]\n" + patch)
+    write(tmp_path, "k/crd.yaml", CRD)
+    write(tmp_path, "k/pod.yaml", POD)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "NS002", ".")
+    assert doc["errors"] == []
+    assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"]] == [("NS002", "k/pod.yaml", 5)]
+    assert len(runs) == builds
