@@ -104,3 +104,96 @@ def test_every_kind_of_the_table_is_documented():
 
     page = (Path(__file__).resolve().parent.parent / "docs" / "deployments.md").read_text(encoding="utf-8")
     assert [kind for kind in [*KINDS, *EMBEDDING] if f"`{kind}`" not in page] == []
+
+
+WORKFLOW_DEFAULTS = """
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: wf}
+spec:
+  hostNetwork: true
+  serviceAccountName: builder
+  automountServiceAccountToken: true
+  securityContext: {runAsNonRoot: true}
+  podPriorityClassName: ci
+  podMetadata: {annotations: {team: a}}
+  templateDefaults:
+    container:
+      securityContext: {privileged: true}
+  templates:
+    - name: steps
+      steps: [[{name: a, template: one}]]
+    - name: one
+      container: {image: alpine}
+    - name: two
+      metadata: {labels: {x: y}}
+      securityContext: {runAsUser: 1000}
+      script: {image: python, source: "1"}
+"""
+
+
+def test_workflow_level_settings_reach_every_template_pod_at_the_lines_they_are_written(tmp_path):
+    _, workloads = _run(tmp_path, WORKFLOW_DEFAULTS, select="NS001")
+    assert set(workloads) == {"wf:template one", "wf:template two"}
+    for w in workloads.values():
+        assert (w.host_network.value, w.host_network.loc.line) == (True, 6)
+        assert (w.service_account.value, w.service_account.loc.line) == ("builder", 7)
+        assert (w.automount_service_account_token.value, w.automount_service_account_token.loc.line) == (True, 8)
+        assert [(a.key.value, a.value.loc.line) for a in w.annotations] == [("team", 11)]
+    one, two = workloads["wf:template one"], workloads["wf:template two"]
+    # the workflow's securityContext, unless the template has its own, which replaces it whole
+    assert (one.security.run_as_non_root.value, one.security.run_as_non_root.loc.line) == (True, 9)
+    assert two.security.run_as_non_root is None and two.security.run_as_user.loc.line == 22
+    # templateDefaults' container reaches the container template, not the script one
+    assert one.containers[0].security.privileged.loc.line == 14
+    assert two.containers[0].security.privileged is None
+    assert [lab.key.value for lab in two.labels] == ["x"]
+
+
+def test_every_template_pod_reports_the_workflow_setting(tmp_path):
+    result, _ = _run(tmp_path, WORKFLOW_DEFAULTS, select="NS001")
+    assert sorted({(d.resource.name, d.location.line) for d in result.diagnostics}) == [
+        ("wf:template one", 6), ("wf:template two", 6)]
+
+
+def test_pod_spec_patch_positions_in_a_literal_block_else_at_its_key(tmp_path):
+    text = """
+    apiVersion: argoproj.io/v1alpha1
+    kind: Workflow
+    metadata: {name: wf}
+    spec:
+      podSpecPatch: "{\\"hostIPC\\": true}"
+      templates:
+        - name: t
+          container: {image: alpine}
+          podSpecPatch: |
+            containers:
+              - name: main
+                securityContext: {privileged: true}
+    """
+    result, workloads = _run(tmp_path, text, select="PRV001,NS003")
+    w = workloads["wf:template t"]
+    assert (w.host_ipc.value, w.host_ipc.loc.line, w.host_ipc.loc.column) == (True, 6, 3)  # escaped: the key
+    privileged = w.containers[0].security.privileged
+    assert (privileged.loc.line, privileged.loc.column) == (13, 31)
+    assert w.containers[0].image.value == "alpine"  # merged into the template's container, by name
+
+
+def test_tekton_step_template_merges_capabilities_field_by_field(tmp_path):
+    text = """
+    apiVersion: tekton.dev/v1
+    kind: Task
+    metadata: {name: t}
+    spec:
+      stepTemplate:
+        securityContext: {capabilities: {drop: [ALL]}, runAsNonRoot: true}
+      steps:
+        - name: s
+          image: alpine
+          securityContext: {capabilities: {add: [NET_ADMIN]}}
+    """
+    _, workloads = _run(tmp_path, text, select="CAP004")
+    caps = workloads["t"].containers[0].security
+    assert [(c.value, c.loc.line) for c in caps.capabilities_drop] == [("ALL", 7)]
+    assert [(c.value, c.loc.line) for c in caps.capabilities_add] == [("NET_ADMIN", 11)]
+    assert caps.run_as_non_root.loc.line == 7

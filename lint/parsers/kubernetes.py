@@ -178,7 +178,7 @@ def _parse_operator_object(reader: Reader, model: FileModel, obj: YMap, metadata
     if inner is not None:
         _parse_object(reader, model, inner, f"{where}.{obj['kind']}.manifest")
     namespace = reader.string(metadata, "namespace", "metadata")
-    for pod in operators.pods(obj) or ():
+    for pod in operators.pods(obj, model.lines) or ():
         label = name.value if name else "<unnamed>"
         resource = Resource(obj["kind"], f"{label}:{pod.part}" if pod.part else label,
                             namespace.value if namespace else None, obj.get("apiVersion"))

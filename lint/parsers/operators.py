@@ -22,11 +22,11 @@ The paths are listed in ``docs/operators.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..yamlsource import Pos, YMap, YSeq
+from ..yamlsource import Pos, YMap, YSeq, collections, load_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,9 @@ class PodSpec:
     path: tuple[str, ...]
 
 
-Place = Template | PodSpec | Callable[[YMap, str], Iterator[Pod]]
+# a function of the object, its kind and the lines of its file (for text embedded in a string)
+Build = Callable[[YMap, str, Sequence[str]], Iterator[Pod]]
+Place = Template | PodSpec | Build
 
 
 # -- building pod specs out of the object's own nodes --------------------------------------------
@@ -86,6 +88,99 @@ def _named(container: YMap, name: str) -> YMap:
     _copy(out, container, list(container))
     out["name"] = name
     return out
+
+
+# list fields a strategic merge patch merges item by item, by this key (Kubernetes' patchMergeKey);
+# every other list is replaced whole
+MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name", "sidecars": "name",
+              "volumes": "name", "env": "name", "imagePullSecrets": "name", "volumeMounts": "mountPath",
+              "ports": "containerPort"}
+
+
+def _merged(base: Any, over: Any, field: str = "") -> Any:
+    """``over`` laid on ``base`` as a strategic merge patch lays it (Argo's ``templateDefaults`` and
+    ``podSpecPatch``, Tekton's ``stepTemplate``): mappings key by key, the lists of ``MERGE_KEYS``
+    item by item, anything else replaced. Every key and item keeps the position it was written at."""
+    if isinstance(base, YMap) and isinstance(over, YMap):
+        out = _new_map(over.pos)
+        _copy(out, base, list(base))
+        for key, value in over.items():
+            out[key] = _merged(base[key], value, str(key)) if key in base else value
+            out.key_pos[key] = over.pos_of(key)
+        return out
+    merge_key = MERGE_KEYS.get(field)
+    if merge_key and isinstance(base, YSeq) and isinstance(over, YSeq) \
+            and all(isinstance(item, YMap) and merge_key in item for item in (*base, *over)):
+        items = [(item, base.pos_of(i)) for i, item in enumerate(base)]
+        at = {item[merge_key]: i for i, (item, _) in enumerate(items)}
+        for i, item in enumerate(over):
+            if item[merge_key] in at:
+                j = at[item[merge_key]]
+                items[j] = (_merged(items[j][0], item), over.pos_of(i))
+            else:
+                items.append((item, over.pos_of(i)))
+        return _seq(items, over.pos)
+    return over
+
+
+def _embedded_mapping(parent: YMap, key: str, lines: Sequence[str]) -> YMap | None:
+    """A mapping written as YAML or JSON text in the string ``parent[key]`` (Argo's ``podSpecPatch``).
+
+    Its positions are where its text is written in the file when the text is found there as
+    written (a literal block ``|`` line for line, or a one-line string), else the key's position
+    for every node: never a wrong line. Text that is not a mapping (parameters Argo substitutes
+    before parsing it, ``{{inputs.parameters.x}}`` unquoted) is None.
+    """
+    text = parent.get(key)
+    if not isinstance(text, str):
+        return None
+    docs = list(load_all(text))
+    if len(docs) != 1 or docs[0][1] is not None or not isinstance(docs[0][0], YMap):
+        return None
+    mapping: YMap = docs[0][0]
+    line, column = parent.pos_of(key)
+    at = _text_at(text, lines, line)
+
+    def move(pos: Pos) -> Pos:
+        if at is None:
+            return line, column
+        if at[0] == "block":
+            return line + pos[0], pos[1] + at[1]
+        return (line, pos[1] + at[1]) if pos[0] == 1 else (line, column)
+
+    for node in collections(mapping):
+        node.pos = move(node.pos)
+        if isinstance(node, YMap):
+            node.key_pos = {k: move(p) for k, p in node.key_pos.items()}
+        else:
+            node.item_pos = [move(p) for p in node.item_pos]
+    return mapping
+
+
+def _text_at(text: str, lines: Sequence[str], line: int) -> tuple[str, int] | None:
+    """Where ``text``, the value of the key on ``line``, is written: ("block", indent) for a literal
+    block whose lines follow the key's as written, ("inline", column offset) for a one-line string
+    on the key's line, None when neither is sure."""
+    if not 0 < line <= len(lines):
+        return None
+    head = lines[line - 1]
+    value = text.split("\n")
+    if value and value[-1] == "":
+        value.pop()
+    after = head.split(":", 1)[1].strip() if ":" in head else ""
+    if after.startswith("|") and len(lines) >= line + len(value):
+        written = lines[line:line + len(value)]
+        pairs = list(zip(written, value, strict=True))
+        first = next((w for w, v in pairs if v), None)
+        indent = len(first) - len(first.lstrip(" ")) if first is not None else 0
+        if all(w[indent:] == v and not w[:indent].strip() if v else not w.strip() for w, v in pairs):
+            return "block", indent
+        return None
+    if len(value) == 1 and value[0]:
+        start = head.find(value[0], head.find(":") + 1)
+        if start >= 0 and head.count(value[0]) == 1:
+            return "inline", start
+    return None
 
 
 def _items(parent: Any, key: str) -> list[tuple[Any, Pos]]:
@@ -135,24 +230,55 @@ def _spec_pods(obj: YMap, kind: str, place: PodSpec) -> Iterator[Pod]:
 
 # -- Argo Workflows ------------------------------------------------------------------------------
 
-# WorkflowSpec fields that reach every pod, and a template's own pod fields (which win)
+# WorkflowSpec fields that reach every pod (``podPriorityClassName`` as the pod's ``priorityClassName``),
+# and a template's own pod fields, which win over them whole (Argo's addSchedulingConstraints,
+# setupServiceAccount: a template's securityContext replaces the workflow's, it is not merged)
 ARGO_WORKFLOW_POD_KEYS = ("securityContext", "hostNetwork", "serviceAccountName", "automountServiceAccountToken",
-                          "nodeSelector", "tolerations", "dnsPolicy", "priorityClassName", "schedulerName")
+                          "nodeSelector", "tolerations", "dnsPolicy", "schedulerName")
 ARGO_TEMPLATE_POD_KEYS = ("securityContext", "serviceAccountName", "automountServiceAccountToken", "nodeSelector",
                           "tolerations", "priorityClassName", "schedulerName")
+# a template's type: templateDefaults' field of another type does not reach it (Argo's SetType)
+ARGO_TEMPLATE_TYPES = ("container", "script", "containerSet", "resource", "steps", "dag", "suspend", "data", "http",
+                       "plugin")
 
 
-def _argo(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
-    def pods(obj: YMap, kind: str) -> Iterator[Pod]:
+def _argo_defaults(template: YMap, defaults: Any) -> YMap:
+    """A template with the workflow's ``templateDefaults`` merged under it, as Argo merges them (a
+    strategic merge, the template's fields winning; a type field only into a template of that type)."""
+    if not isinstance(defaults, YMap):
+        return template
+    applicable = _new_map(defaults.pos)
+    _copy(applicable, defaults, [k for k in defaults if k not in ARGO_TEMPLATE_TYPES or k in template])
+    return _merged(applicable, template)
+
+
+def _argo_patch(spec: YMap, patch: YMap | None) -> YMap:
+    """``podSpecPatch`` merged into the pod spec. A patch of a container the template does not write
+    (Argo's ``wait`` and ``init`` executors, which isolint does not read) is left out."""
+    if patch is None:
+        return spec
+    patch = _merged(YMap(), patch)  # a copy: the parsed patch is shared by every template
+    for key in ("containers", "initContainers"):
+        if isinstance(patch.get(key), YSeq):
+            names = {c.get("name") for c, _ in _items(spec, key) if isinstance(c, YMap)}
+            patch[key] = _seq([(c, p) for c, p in _items(patch, key) if isinstance(c, YMap) and c.get("name") in names],
+                              patch[key].pos)
+    return _merged(spec, patch)
+
+
+def _argo(spec_path: tuple[str, ...]) -> Build:
+    def pods(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
         wf = _get(obj, spec_path)
         templates = wf.get("templates") if isinstance(wf, YMap) else None
         if not isinstance(templates, YSeq):
             return
         where = ".".join((kind, *spec_path))
         pod_meta = wf.get("podMetadata")
+        wf_patch = _embedded_mapping(wf, "podSpecPatch", lines)
         for i, template in enumerate(templates):
             if not isinstance(template, YMap):
                 continue
+            template = _argo_defaults(template, wf.get("templateDefaults"))
             main = [(_named(template[key], "main"), template.pos_of(key)) for key in ("container", "script")
                     if isinstance(template.get(key), YMap)]
             main += _items(template.get("containerSet"), "containers")
@@ -162,6 +288,7 @@ def _argo(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
             pos = templates.pos_of(i)
             spec = _new_map(pos)
             _copy(spec, wf, ARGO_WORKFLOW_POD_KEYS)
+            _copy(spec, wf, ("podPriorityClassName",), {"podPriorityClassName": "priorityClassName"})
             _copy(spec, template, ARGO_TEMPLATE_POD_KEYS)
             # Argo adds a workflow-level volume to the pods whose containers mount it
             mounted = {m.get("name") for c, _ in main + sidecars + _items(template, "initContainers")
@@ -172,46 +299,71 @@ def _argo(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
                 spec["volumes"] = _seq(volumes, pos)
             spec["containers"] = _seq(main + sidecars, pos)
             _copy(spec, template, ("initContainers",))
-            meta = template.get("metadata") if isinstance(template.get("metadata"), YMap) else pod_meta
+            # the workflow's podSpecPatch, then the template's (Argo merges them in that order)
+            spec = _argo_patch(_argo_patch(spec, wf_patch), _embedded_mapping(template, "podSpecPatch", lines))
+            # pod labels and annotations: the workflow's podMetadata, the template's metadata over it
+            meta = pod_meta if isinstance(pod_meta, YMap) else YMap()
+            if isinstance(template.get("metadata"), YMap):
+                meta = _merged(meta, template["metadata"])
             name = template.get("name")
-            yield Pod(f"template {name if name else i}", meta if isinstance(meta, YMap) else YMap(), spec,
-                      f"{where}.templates[{i}]", pos)
+            yield Pod(f"template {name if name else i}", meta, spec, f"{where}.templates[{i}]", pos)
     return pods
 
 
 # -- Tekton --------------------------------------------------------------------------------------
 
 TEKTON_POD_TEMPLATE_KEYS = ("securityContext", "hostNetwork", "nodeSelector", "tolerations", "runtimeClassName",
-                            "automountServiceAccountToken", "volumes", "schedulerName", "priorityClassName")
+                            "automountServiceAccountToken", "volumes", "schedulerName", "priorityClassName",
+                            "serviceAccountName")
+RunPaths = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]
+# where a run writes its pod template and service account: TaskRun; PipelineRun (v1, v1beta1); an
+# item of a PipelineRun's taskRunSpecs (v1, v1beta1), which wins over the run's for its task
+TASK_RUN = ((("spec", "podTemplate"),), (("spec", "serviceAccountName"),))
+PIPELINE_RUN = ((("spec", "taskRunTemplate", "podTemplate"), ("spec", "podTemplate")),
+                (("spec", "taskRunTemplate", "serviceAccountName"), ("spec", "serviceAccountName")))
+TASK_RUN_SPEC = ((("podTemplate",), ("taskPodTemplate",)), (("serviceAccountName",), ("taskServiceAccountName",)))
 
 
-def _with_step_template(step: Any, template: Any, pos: Pos) -> Any:
-    """A step with the Task's ``stepTemplate`` under it (the step's own fields win; securityContext
-    merged field by field, as Tekton merges them)."""
-    if not isinstance(step, YMap) or not isinstance(template, YMap):
-        return step
-    merged = _new_map(step.pos)
-    _copy(merged, template, [k for k in template if k != "name"])
-    _copy(merged, step, list(step))
-    own, inherited = step.get("securityContext"), template.get("securityContext")
-    if isinstance(own, YMap) and isinstance(inherited, YMap):
-        sc = _new_map(own.pos)
-        _copy(sc, inherited, list(inherited))
-        _copy(sc, own, list(own))
-        merged["securityContext"] = sc
-    return merged
+def _run_template(node: Any, where: RunPaths) -> YMap | None:
+    """A run's pod template with its service account in it (``serviceAccountName``), or None."""
+    templates, accounts = where
+    template = next((t for t in (_get(node, p) for p in templates) if isinstance(t, YMap)), None)
+    account = next((p for p in accounts if isinstance(_get(node, p), str)), None)
+    if account is None:
+        return template
+    out = _new_map(template.pos if template is not None else node.pos)
+    if template is not None:
+        _copy(out, template, list(template))
+    parent = _get(node, account[:-1])
+    _copy(out, parent, account[-1:], {account[-1]: "serviceAccountName"})
+    return out
 
 
-def _tekton_pod(task: Any, where: str, part: str | None, pod_template: Any, pos: Pos) -> Iterator[Pod]:
+def _over(default: YMap | None, override: YMap | None) -> YMap | None:
+    """A taskRunSpecs item's pod template over the run's, field by field (volumes merged by name), as
+    Tekton's MergePodTemplateWithDefault merges them."""
+    if default is None or override is None:
+        return override if default is None else default
+    out = _new_map(override.pos)
+    _copy(out, default, list(default))
+    for key, value in override.items():
+        out[key] = _merged(default[key], value, key) if key == "volumes" and key in default else value
+        out.key_pos[key] = override.pos_of(key)
+    return out
+
+
+def _tekton_pod(task: Any, where: str, part: str | None, pod_template: YMap | None, pos: Pos) -> Iterator[Pod]:
     if not isinstance(task, YMap):
         return
+    # each step over the Task's stepTemplate, as Tekton merges them (a strategic merge, the step winning)
     template = task.get("stepTemplate")
-    steps = [(_with_step_template(s, template, p), p) for s, p in _items(task, "steps")]
+    steps = [(_merged(_without(template, "name"), s) if isinstance(template, YMap) and isinstance(s, YMap) else s, p)
+             for s, p in _items(task, "steps")]
     sidecars = _items(task, "sidecars")
     if not steps and not sidecars:
         return
     spec = _new_map(pos)
-    if isinstance(pod_template, YMap):
+    if pod_template is not None:
         _copy(spec, pod_template, TEKTON_POD_TEMPLATE_KEYS)
     volumes = _items(task, "volumes") + (_items(spec, "volumes") if "volumes" in spec else [])
     if volumes:
@@ -220,22 +372,29 @@ def _tekton_pod(task: Any, where: str, part: str | None, pod_template: Any, pos:
     yield Pod(part, YMap(), spec, where, pos)
 
 
-def _tekton_task(spec_path: tuple[str, ...], pod_templates: tuple[tuple[str, ...], ...] = ()
-                 ) -> Callable[[YMap, str], Iterator[Pod]]:
-    def pods(obj: YMap, kind: str) -> Iterator[Pod]:
+def _without(mapping: YMap, key: str) -> YMap:
+    out = _new_map(mapping.pos)
+    _copy(out, mapping, [k for k in mapping if k != key])
+    return out
+
+
+def _tekton_task(spec_path: tuple[str, ...], run: RunPaths | None = None) -> Build:
+    def pods(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
         task = _get(obj, spec_path)
-        pod_template = next((t for t in (_get(obj, p) for p in pod_templates) if isinstance(t, YMap)), None)
         pos = getattr(task, "pos", obj.pos)
-        yield from _tekton_pod(task, ".".join((kind, *spec_path)), None, pod_template, pos)
+        yield from _tekton_pod(task, ".".join((kind, *spec_path)), None, _run_template(obj, run) if run else None, pos)
     return pods
 
 
-def _tekton_pipeline(spec_path: tuple[str, ...], pod_templates: tuple[tuple[str, ...], ...] = ()
-                     ) -> Callable[[YMap, str], Iterator[Pod]]:
-    def pods(obj: YMap, kind: str) -> Iterator[Pod]:
-        pod_template = next((t for t in (_get(obj, p) for p in pod_templates) if isinstance(t, YMap)), None)
+def _tekton_pipeline(spec_path: tuple[str, ...], run: RunPaths | None = None) -> Build:
+    def pods(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
+        default = _run_template(obj, run) if run else None
+        per_task = {item.get("pipelineTaskName"): _run_template(item, TASK_RUN_SPEC)
+                    for item, _ in (_items(_get(obj, ("spec",)), "taskRunSpecs") if run else ())
+                    if isinstance(item, YMap)}
         for key in ("tasks", "finally"):
             for task, where, parts, pos in _walk(obj, (*spec_path, key, "*", "taskSpec"), kind):
+                pod_template = _over(default, per_task.get(parts[0]))
                 yield from _tekton_pod(task, where, f"task {' '.join(parts)}", pod_template, pos)
     return pods
 
@@ -246,8 +405,8 @@ SPARK_CONTAINER_KEYS = ("image", "securityContext", "volumeMounts", "env", "port
 SPARK_POD_KEYS = ("hostNetwork", "nodeSelector", "tolerations", "schedulerName", "priorityClassName")
 
 
-def _spark(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
-    def pods(obj: YMap, kind: str) -> Iterator[Pod]:
+def _spark(spec_path: tuple[str, ...]) -> Build:
+    def pods(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
         app = _get(obj, spec_path)
         if not isinstance(app, YMap):
             return
@@ -280,9 +439,9 @@ RUNNER_CONTAINER_KEYS = ("image", "env", "volumeMounts", "resources", "container
 VM_POD_KEYS = ("nodeSelector", "tolerations", "priorityClassName", "schedulerName")
 
 
-def _vm(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
+def _vm(spec_path: tuple[str, ...]) -> Build:
     """A KubeVirt VM: its node selection only (its volumes and devices are KubeVirt's, not a pod's)."""
-    def pods(obj: YMap, kind: str) -> Iterator[Pod]:
+    def pods(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
         vmi = _get(obj, spec_path)
         if isinstance(vmi, YMap):
             spec = _new_map(vmi.pos)
@@ -293,7 +452,7 @@ def _vm(spec_path: tuple[str, ...]) -> Callable[[YMap, str], Iterator[Pod]]:
     return pods
 
 
-def _runner(obj: YMap, kind: str) -> Iterator[Pod]:
+def _runner(obj: YMap, kind: str, lines: Sequence[str]) -> Iterator[Pod]:
     """actions-runner-controller's summerwind RunnerDeployment/RunnerReplicaSet/Runner spec: a pod
     spec plus the runner container's own fields (``image``, ``env`` ...) at the same level."""
     template = _get(obj, ("spec", "template"))
@@ -327,10 +486,9 @@ KINDS: dict[str, tuple[Place, ...]] = {
     # Tekton
     "Task": (_tekton_task(("spec",)),),
     "ClusterTask": (_tekton_task(("spec",)),),
-    "TaskRun": (_tekton_task(("spec", "taskSpec"), (("spec", "podTemplate"),)),),
+    "TaskRun": (_tekton_task(("spec", "taskSpec"), TASK_RUN),),
     "Pipeline": (_tekton_pipeline(("spec",)),),
-    "PipelineRun": (_tekton_pipeline(("spec", "pipelineSpec"),
-                                     (("spec", "taskRunTemplate", "podTemplate"), ("spec", "podTemplate"))),),
+    "PipelineRun": (_tekton_pipeline(("spec", "pipelineSpec"), PIPELINE_RUN),),
     # Kubeflow
     "Notebook": (Template(("spec", "template")),),
     "PyTorchJob": (Template(("spec", "pytorchReplicaSpecs", "*", "template")),),
@@ -386,8 +544,9 @@ ROLES: dict[str, str] = {**dict.fromkeys(CI_KINDS, "ci"), **dict.fromkeys(NOTEBO
                          **dict.fromkeys(VM_KINDS, "vm")}
 
 
-def pods(obj: YMap) -> list[Pod] | None:
-    """The pods of an operator's object, or None when its kind is not in the table."""
+def pods(obj: YMap, lines: Sequence[str] = ()) -> list[Pod] | None:
+    """The pods of an operator's object, or None when its kind is not in the table (``lines``: its
+    file's, where text embedded in a string is looked up for its positions)."""
     kind = obj.get("kind")
     places = KINDS.get(kind) if isinstance(kind, str) else None
     if places is None:
@@ -399,7 +558,7 @@ def pods(obj: YMap) -> list[Pod] | None:
         elif isinstance(place, PodSpec):
             out += _spec_pods(obj, kind, place)
         else:
-            out += place(obj, kind)
+            out += place(obj, kind, lines)
     return out
 
 
