@@ -171,7 +171,7 @@ def test_pod_spec_patch_positions_in_a_literal_block_else_at_its_key(tmp_path):
               - name: main
                 securityContext: {privileged: true}
     """
-    result, workloads = _run(tmp_path, text, select="PRV001,NS003")
+    _, workloads = _run(tmp_path, text, select="PRV001,NS003")
     w = workloads["wf:template t"]
     assert (w.host_ipc.value, w.host_ipc.loc.line, w.host_ipc.loc.column) == (True, 6, 3)  # escaped: the key
     privileged = w.containers[0].security.privileged
