@@ -4,6 +4,7 @@ of issue 13 is fixtures/deployments (its inline expectations are checked by test
 from __future__ import annotations
 
 import os
+import re
 import socket
 import textwrap
 from pathlib import Path
@@ -116,7 +117,11 @@ def test_without_a_renderer_one_error_per_chart_says_what_to_install(tmp_path, c
     errors = sorted((Path(e["path"]).relative_to(tmp_path).as_posix(), e["message"]) for e in doc["errors"])
     assert [path for path, _ in errors] == ["one/Chart.yaml", "two/Chart.yaml"]
     assert all("pip install 'isolint[helm]'" in m and "--exclude" in m for _, m in errors)
+    assert str(tmp_path) not in str(errors)  # no runner path: the chart's path in the repository
     assert [f["rule"] for f in doc["findings"]] == ["NS002"]  # the plain manifest is still linted
+    exclude = re.search(r"`--exclude (\S+)`", errors[0][1]).group(1)
+    _, doc = run_json(capsys, "--select", "PRV001,NS002", "--jobs", "1", "--exclude", exclude, str(tmp_path))
+    assert [Path(e["path"]).relative_to(tmp_path).as_posix() for e in doc["errors"]] == ["two/Chart.yaml"]
 
 
 def test_a_link_out_of_the_repository_refuses_the_chart_and_is_never_read(tmp_path, capsys):
@@ -253,3 +258,63 @@ def test_a_kustomize_patch_is_not_linted_as_a_workload(capsys, monkeypatch, targ
     assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"] if "overlays/" in f["path"]] == [
         ("PRV001", "kustomize/overlays/prod/privileged.yaml", 14)]
     assert bool([f for f in doc["findings"] if "base/" in f["path"]])  # the base, through the overlay
+
+
+PACKAGED = REPO / "packaged"
+
+
+def test_a_packaged_subchart_points_at_the_parent_values_line_or_the_archive(capsys, monkeypatch):
+    """charts/agent-0.1.0.tgz holds no file a person edits: a finding whose value a values file of the
+    parent set points at that line; else at the archive; either way a related location names the
+    template inside the archive and its line there. Never the rendered output's line."""
+    monkeypatch.chdir(REPO)
+    _, doc = run_json(capsys, "--select", "PRV001,NS001", "packaged")
+    assert doc["errors"] == []
+    archive = "packaged/charts/agent-0.1.0.tgz"
+    got = {(f["rule"], f["path"], f["line"], f["column"], tuple((r["path"], r["line"], r["message"].split(" inside")[0])
+                                                                  for r in f.get("related", ())))
+           for f in doc["findings"] if f["resource"]["kind"] == "DaemonSet"}
+    assert got == {
+        # hostNetwork: {{ .Values.hostNetwork }}, set by the parent's `agent: hostNetwork: true`
+        ("NS001", "packaged/values.yaml", 5, 3,
+         ((archive, 1, "rendered from agent/templates/daemonset.yaml line 8"),)),
+        # privileged: {{ .Values.privileged }}, the archive's own default: nothing in the repository set it
+        ("PRV001", archive, 1, None, ((archive, 1, "rendered from agent/templates/daemonset.yaml line 13"),)),
+    }
+
+
+def test_a_library_chart_renders_as_helm_renders_it(capsys, monkeypatch):
+    """charts/common is `type: library`: its defines are included by the parent's template (the
+    finding at the include's line, the value at the parent's values line); its own templates are never
+    rendered (Helm skips them), so its example pod is neither linted nor an error."""
+    monkeypatch.chdir(REPO)
+    _, doc = run_json(capsys, "--select", "PRV001,NS002", "packaged")
+    assert doc["errors"] == []
+    web = [(f["rule"], f["path"], f["line"], f["column"], [(r["path"], r["line"]) for r in f["related"]])
+           for f in doc["findings"] if f["resource"]["kind"] == "Deployment"]
+    assert web == [("PRV001", "packaged/templates/deployment.yaml", 12, 13, [("packaged/values.yaml", 3)])]
+    assert not [f for f in doc["findings"] if "common" in f["path"] or f["rule"] == "NS002"]
+
+
+def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(tmp_path, capsys):
+    """Helm's precedence: the parent's `agent:` block overrides the subchart's values.yaml, and an
+    alias is the subchart's key there."""
+    write(tmp_path, "app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n"
+                                      "dependencies:\n  - name: agent\n    version: 0.1.0\n    alias: node\n")
+    write(tmp_path, "app/values.yaml", "node:\n  hostPID: true\n")
+    write(tmp_path, "app/charts/agent/Chart.yaml", "apiVersion: v2\nname: agent\nversion: 0.1.0\n")
+    write(tmp_path, "app/charts/agent/values.yaml", "hostPID: false\nhostIPC: true\n")
+    write(tmp_path, "app/charts/agent/templates/pod.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: agent}
+        spec:
+          hostPID: {{ .Values.hostPID }}
+          hostIPC: {{ .Values.hostIPC }}
+          containers: [{name: c, image: busybox}]
+        """)
+    _, doc = run_json(capsys, "--select", "NS002,NS003", str(tmp_path))
+    assert doc["errors"] == []
+    got = {(f["rule"], f["line"], tuple((Path(r["path"]).relative_to(tmp_path).as_posix(), r["line"])
+                                         for r in f["related"])) for f in doc["findings"]}
+    assert got == {("NS002", 5, (("app/values.yaml", 2),)), ("NS003", 6, (("app/charts/agent/values.yaml", 2),))}

@@ -5,8 +5,9 @@ are never linted raw. Each template file is linted as the YAML its chart renders
 position mapped back into the template (:mod:`isolint.render.mapping`), so code frames, inline
 suppressions and baselines work on the template. The chart's ``Chart.yaml`` carries what belongs to
 the chart as a whole: the error when it cannot be rendered (Helm's message) or when no renderer is
-installed, and the output of templates that have no file of their own (``.tgz`` subcharts), which
-is located at the archive's path.
+installed, and the output of templates that have no file of their own (``.tgz`` subcharts): each
+finding there at the parent's values line that set its value, else at the archive, with the
+template's line inside it as a related location (:func:`_packaged_locator`).
 
 The chart is read by isolint, never by the renderer: every file under the chart folder (``.helmignore``
 honoured) must resolve inside the run's root (:func:`isolint.sources.contained`); a link out of it
@@ -15,29 +16,54 @@ refuses the chart, naming the link. The files go to the renderer as one in-memor
 Configuration (``[helm]``; paths relative to the configuration file): ``binary`` (a ``helm`` to run
 instead of the one on ``PATH``), and ``charts``, a table from a chart-folder glob to ``values``
 (values files, after the chart's own ``values.yaml``), ``set`` (``--set`` expressions), ``release``,
-``namespace`` and ``kube-version`` (the binary only).
+``namespace`` and ``kube-version`` (``.Capabilities.KubeVersion``), with either renderer.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import io
+import json
 import os
 import re
+import shutil
 import tarfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import FileModel, Format, Location, ParseError
 from ..parsers.fields import Reader
-from ..sources import DEFAULT_MAX_BYTES, Outside, ReadError, contained, read_bytes, read_text, run_root
+from ..sources import (
+    DEFAULT_MAX_BYTES,
+    Outside,
+    ReadError,
+    contained,
+    excerpt,
+    is_inside,
+    read_bytes,
+    read_text,
+    run_root,
+)
 from ..yamlsource import Pos, load_all
 from . import CHART_FILE, chart_of, setting
 from .helm import RenderError, render
-from .mapping import ValuesIndex, locator
+from .mapping import FROM_VALUES, NOT_FOUND, KeyPath, MappedLocation, ValuesIndex, locator
 
 DEFAULT_RELEASE, DEFAULT_NAMESPACE = "release-name", "default"
 MAX_CHART_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Packaged:
+    """The output of a template with no file in the repository: one inside a subchart packaged as a
+    ``.tgz`` in ``charts/`` (``archive``, ``member`` its path there, ``text`` the template)."""
+
+    output: str
+    archive: str | None = None  # the .tgz's path in the chart; None: no archive holds it
+    member: str = ""
+    text: str = ""
+    keys: tuple[str, ...] = ()  # the subchart's key in its parents' values, outermost first
+    folders: tuple[str, ...] = ()  # the chart folders from the rendered chart to the one holding the .tgz
 
 
 @dataclass(slots=True)
@@ -45,8 +71,9 @@ class Rendered:
     error: str | None = None
     missing: list[str] = field(default_factory=list)  # dependencies not in charts/ (never fetched)
     outputs: dict[str, str] = field(default_factory=dict)  # real path of a template file -> its output
-    orphans: dict[str, str] = field(default_factory=dict)  # output of a template with no file (a .tgz)
+    orphans: dict[str, Packaged] = field(default_factory=dict)  # rendered name -> output of a template with no file
     values: list[ValuesIndex] = field(default_factory=list)  # configured values files, last first
+    shadowed: list[KeyPath] = field(default_factory=list)  # key paths `set` gives: no values file line is theirs
 
 
 _RENDERED: dict[str, Rendered] = {}  # per process: a chart is rendered once however many templates it has
@@ -86,16 +113,17 @@ def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
             model.errors.append(ParseError(path, f"chart {name}: dependency {dependency} is not in charts/ and is "
                                            "never fetched: its templates are not linted (vendor it with `helm "
                                            "dependency build`, or exclude the chart)", 1))
-        for virtual, output in sorted(rendered.orphans.items()):
-            _parse_rendered(model, Reader(virtual, "rendered template"), output)
+        for name, packaged in sorted(rendered.orphans.items()):
+            _parse_rendered(model, MappedReader(path, _packaged_locator(name, packaged, path, outer, rendered,
+                                                                        max_bytes)), packaged.output)
         return model
     rendered = _render(outer, max_bytes)
     model = FileModel(path, Format.KUBERNETES, lines=lines)
     output = rendered.outputs.get(os.path.realpath(path))
     if output is None:
         return model  # renders to nothing (a condition off), or the chart failed (said on its Chart.yaml)
-    values = [*rendered.values, *_own_values(nearest, max_bytes)]
-    reader = MappedReader(path, locator(output, path, text, _first_with(values)))
+    folders, keys = _folder_chain(outer, nearest)
+    reader = MappedReader(path, locator(output, path, text, _values_chain(folders, keys, rendered, max_bytes)))
     _parse_rendered(model, reader, output)
     return model
 
@@ -120,19 +148,75 @@ def _parse_rendered(model: FileModel, reader: Reader, output: str) -> None:
 
 
 class _FirstWith(ValuesIndex):
-    """Several values files as one index: the first that holds a key path gives its line."""
+    """The values files a template's values come from, as one index, in Helm's precedence: configured
+    files (last first), then each chart's ``values.yaml`` from the rendered chart down to the template's
+    own; a parent's file holds a subchart's values under the subchart's key (``prefix``). The first
+    that holds a key path gives its line; a key path ``set`` gives has none (no file wrote it)."""
 
-    def __init__(self, indexes: list[ValuesIndex]) -> None:  # built from indexes: nothing to parse
-        self.indexes = indexes
-        self.path = indexes[0].path if indexes else ""
+    def __init__(self, sources: list[tuple[ValuesIndex, KeyPath]], keys: KeyPath,
+                 shadowed: list[KeyPath]) -> None:  # built from indexes: nothing to parse
+        self.sources, self.full, self.shadowed = sources, keys, shadowed
+        self.path = sources[0][0].path
         self.keys = {}
 
-    def location(self, key_path: tuple[str, ...]) -> Location | None:
-        return next((loc for index in self.indexes if (loc := index.location(key_path)) is not None), None)
+    def location(self, key_path: KeyPath) -> Location | None:
+        full = self.full + key_path
+        if any(full[:len(s)] == s for s in self.shadowed):
+            return None
+        return next((loc for index, prefix in self.sources if (loc := index.location(prefix + key_path)) is not None),
+                    None)
 
 
-def _first_with(indexes: list[ValuesIndex]) -> ValuesIndex | None:
-    return _FirstWith(indexes) if indexes else None
+def _values_chain(folders: tuple[str, ...], keys: tuple[str, ...], rendered: Rendered | None,
+                  max_bytes: int) -> ValuesIndex | None:
+    """The values index of a template of the chart ``folders[-1]`` (``keys``: its key in each parent's
+    values, outermost first; one more than ``folders`` below the rendered chart for a ``.tgz``)."""
+    sources = [(index, keys) for index in rendered.values] if rendered else []
+    for depth, folder in enumerate(folders):
+        sources += [(index, keys[depth:]) for index in _own_values(folder, max_bytes)]
+    return _FirstWith(sources, keys, rendered.shadowed if rendered else []) if sources else None
+
+
+def _folder_chain(outer: str, nearest: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The chart folders from ``outer`` to its subchart ``nearest`` (``<outer>/charts/a/charts/b``) and
+    each subchart's key in its parent's values (its ``alias``, else its name)."""
+    folders, keys = [outer], []
+    rest = os.path.relpath(nearest, outer).replace(os.sep, "/").split("/") if nearest != outer else []
+    for i in range(1, len(rest), 2):
+        child = os.path.join(folders[-1], "charts", rest[i])
+        keys.append(_subchart_key(folders[-1], _chart_name(_read_or_empty(os.path.join(child, CHART_FILE)))
+                                  or rest[i]))
+        folders.append(child)
+    return tuple(folders), tuple(keys)
+
+
+def _read_or_empty(path: str, max_bytes: int = 1 << 20) -> str:
+    try:
+        return read_text(contained(path, run_root(path)), max_bytes)
+    except (ReadError, OSError):
+        return ""
+
+
+def _chart_name(chart_yaml: str) -> str | None:
+    found = re.search(r"^name:[ \t]*['\"]?([^'\"\s#]+)", chart_yaml, re.M)
+    return found.group(1) if found else None
+
+
+def _subchart_key(parent: str, name: str) -> str:
+    """The key of the subchart ``name`` in ``parent``'s values: the alias its dependency gives it, else its name."""
+    aliases = _aliases(parent, name)
+    return aliases.pop() if len(aliases) == 1 else name
+
+
+def _aliases(parent: str, name: str) -> set[str]:
+    """The aliases ``parent``'s ``Chart.yaml`` gives its dependency ``name``."""
+    return {d["alias"] for d in _dependencies(parent) if d.get("name") == name and isinstance(d.get("alias"), str)}
+
+
+def _dependencies(chart: str) -> list[dict[str, Any]]:
+    doc = next((d for d, error in load_all(_read_or_empty(os.path.join(chart, CHART_FILE))) if error is None), None)
+    dependencies = doc.get("dependencies") if isinstance(doc, dict) else None
+    return [d for d in dependencies if isinstance(d, dict)] if isinstance(dependencies, list) else []
 
 
 def _own_values(chart: str, max_bytes: int) -> list[ValuesIndex]:
@@ -143,8 +227,40 @@ def _own_values(chart: str, max_bytes: int) -> list[ValuesIndex]:
         return []
 
 
+PACKAGED = ("rendered from {where} inside this subchart archive (a packaged subchart: set its values in the "
+            "parent chart)")
+NO_FILE = "rendered from {name}, a template with no file in the chart"
+
+
+def _packaged_locator(name: str, packaged: Packaged, chart_file: str, outer: str, rendered: Rendered,
+                      max_bytes: int) -> Any:
+    """Where a finding in a ``.tgz`` subchart's output points: no file of the repository holds its
+    template, so at the line of the parent's values file that set the flagged value when one did, else
+    at the archive (its first line); a related location names the template and its line inside."""
+    if packaged.archive is None:
+        note = ((Location(chart_file, 1), NO_FILE.format(name=name)),)
+        return lambda pos: MappedLocation(chart_file, 1, None, note)
+    archive = os.path.join(outer, packaged.archive)  # spelled as the run names the chart (renders are cached)
+    folders = tuple(os.path.join(outer, f) if f != "." else outer for f in packaged.folders)
+    inner = locator(packaged.output, packaged.member, packaged.text,
+                    _values_chain(folders, packaged.keys, rendered, max_bytes))
+
+    def locate(pos: Pos) -> Location:
+        loc = inner(pos)
+        found = all(message != NOT_FOUND for _, message in loc.notes)  # type: ignore[attr-defined]
+        where = f"{packaged.member} line {loc.line}" if found else f"{packaged.member} (line not found)"
+        note = (Location(archive, 1), PACKAGED.format(where=where))
+        values = [at for at, message in loc.notes if message == FROM_VALUES]  # type: ignore[attr-defined]
+        if values:
+            return MappedLocation(values[0].path, values[0].line, values[0].column, (note,))
+        return MappedLocation(archive, 1, None, (note,))
+
+    return locate
+
+
 def _render(chart: str, max_bytes: int) -> Rendered:
-    key = os.path.realpath(chart)
+    key = f"{os.path.realpath(chart)}\0{os.path.abspath(setting('config-root') or '.')}\0" \
+          f"{json.dumps([_options(chart), setting('binary')], sort_keys=True)}"  # another configuration renders anew
     found = _RENDERED.get(key)
     if found is None:
         found = _RENDERED[key] = _render_chart(chart, max_bytes)
@@ -168,22 +284,110 @@ def _render_chart(chart: str, max_bytes: int) -> Rendered:
     try:
         archive, files = _archive(chart, root, max_bytes)
         options = _options(chart)
-        values, result.values = _values(options, root, max_bytes)
+        values, result.values, result.shadowed = _values(options, root, max_bytes)
         outputs = render(archive, values, options.get("release", DEFAULT_RELEASE),
                          options.get("namespace", DEFAULT_NAMESPACE), options.get("kube-version"),
-                         setting("binary"), chart)
+                         _configured_binary(root), _exclude_pattern(chart, root))
     except (RenderError, ReadError) as exc:
         result.error = exc.message
         return result
     result.missing = _missing_dependencies(files)
-    for name, output in outputs.items():
+    packaged: dict[str, Packaged] | None = None
+    for name, output in sorted(outputs.items()):
         rel = name.split("/", 1)[1] if "/" in name else name
-        real = files.get(rel)
-        if real is not None:
-            result.outputs[real] = output
-        else:
-            result.orphans[os.path.join(chart, rel)] = output
+        real = files.get(rel) or files.get(_unaliased(chart, rel))
+        if real is not None:  # a subchart used under two aliases renders its template twice
+            result.outputs[real] = f"{result.outputs[real]}\n---\n{output}" if real in result.outputs else output
+        elif output.strip():
+            if packaged is None:
+                packaged = _packaged_templates(chart, files)
+            found = packaged.get(rel)
+            result.orphans[name] = Packaged(output, found.archive, found.member, found.text, found.keys,
+                                            found.folders) if found else Packaged(output)
     return result
+
+
+def _unaliased(chart: str, rel: str) -> str:
+    """``rel`` as Helm renders it (``charts/<alias>/templates/x.yaml``) -> the file's path in the chart
+    (``charts/<folder>/templates/x.yaml``): an alias names the dependency, whose folder holds its chart."""
+    parts = rel.split("/")
+    folder, out, i = chart, [], 0
+    while i + 1 < len(parts) and parts[i] == "charts":
+        name = next((d.get("name") for d in _dependencies(folder) if d.get("alias") == parts[i + 1]), parts[i + 1])
+        sub = os.path.join(folder, "charts", str(name))
+        if not os.path.isfile(os.path.join(sub, CHART_FILE)):
+            return rel
+        out += ["charts", str(name)]
+        folder, i = sub, i + 2
+    return "/".join(out + parts[i:])
+
+
+def _packaged_templates(chart: str, files: dict[str, str]) -> dict[str, Packaged]:
+    """The templates of the subcharts packaged as ``.tgz`` in a ``charts/`` folder of the chart, by
+    the path Helm renders them at (``charts/<name or alias>/templates/x.yaml``), read from the
+    archives in memory (never unpacked to disk)."""
+    out: dict[str, Packaged] = {}
+    for rel, real in sorted(files.items()):
+        parent_rel, charts_dir = os.path.split(os.path.dirname(rel))
+        if not rel.endswith(".tgz") or charts_dir != "charts":
+            continue
+        members = _archive_members(real)
+        top = next((m.split("/", 1)[0] for m in members if m.count("/") == 1 and m.endswith("/" + CHART_FILE)), None)
+        name = _chart_name(members.get(f"{top}/{CHART_FILE}", "")) if top else None
+        if name is None:
+            continue
+        parent = os.path.join(chart, parent_rel) if parent_rel else chart
+        folders, keys = _folder_chain(chart, parent)
+        folder_rels = tuple(os.path.relpath(f, chart) for f in folders)
+        for key in {name, *_aliases(parent, name)}:
+            for member, text in members.items():
+                inside = member[len(top) + 1:]
+                if inside.startswith("templates/"):
+                    at = f"{parent_rel}/charts/{key}/{inside}" if parent_rel else f"charts/{key}/{inside}"
+                    out[at] = Packaged("", rel, member, text, (*keys, key), folder_rels)
+    return out
+
+
+def _archive_members(real: str) -> dict[str, str]:
+    """The text files of a ``.tgz`` (at most MAX_CHART_BYTES in all), by their path in it; {} when unreadable."""
+    out: dict[str, str] = {}
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(read_bytes(real, MAX_CHART_BYTES)), mode="r:*") as tar:
+            for member in tar:
+                total += member.size
+                if total > MAX_CHART_BYTES:
+                    return {}
+                handle = tar.extractfile(member) if member.isfile() else None
+                if handle is not None:
+                    out[member.name.lstrip("./")] = handle.read().decode("utf-8", "replace")
+    except (ReadError, OSError, tarfile.TarError, EOFError):
+        return {}
+    return out
+
+
+def _exclude_pattern(chart: str, root: str) -> str:
+    """What ``--exclude`` takes to leave the chart out: its path in the repository (no runner path), or
+    its folder's name when no repository holds it."""
+    real = os.path.realpath(chart)
+    return os.path.relpath(real, root).replace(os.sep, "/") if real != root else os.path.basename(real)
+
+
+def _configured_binary(root: str) -> str | None:
+    """``[helm] binary`` as a path (relative to the configuration file; a bare name is looked up on
+    ``PATH``). The configuration may come from the pull request under review: a program inside the
+    repository (the chart's, or the configuration file's) is never run."""
+    configured = setting("binary")
+    if not configured:
+        return None
+    base = setting("config-root") or "."
+    path = os.path.join(base, configured) if "/" in configured or os.sep in configured else \
+        shutil.which(configured) or configured
+    real = os.path.realpath(path)
+    if is_inside(real, root) or is_inside(real, run_root(base)):
+        raise RenderError(f"[helm] binary {excerpt(configured)} lies inside the repository under review: isolint "
+                          "never runs a program of the repository (name a helm installed outside it)")
+    return path
 
 
 def _missing_dependencies(files: dict[str, str]) -> list[str]:
@@ -204,8 +408,10 @@ def _missing_dependencies(files: dict[str, str]) -> list[str]:
     return out
 
 
-def _values(options: dict[str, Any], root: str, max_bytes: int) -> tuple[dict[str, Any], list[ValuesIndex]]:
-    """The configured values (files then ``set``), and an index per file for related locations."""
+def _values(options: dict[str, Any], root: str, max_bytes: int
+            ) -> tuple[dict[str, Any], list[ValuesIndex], list[KeyPath]]:
+    """The configured values (files then ``set``), an index per file for related locations, and the
+    key paths ``set`` gives (no file's line is theirs)."""
     merged: dict[str, Any] = {}
     indexes: list[ValuesIndex] = []
     base = setting("config-root") or "."
@@ -224,9 +430,18 @@ def _values(options: dict[str, Any], root: str, max_bytes: int) -> tuple[dict[st
                 _merge(merged, doc)  # a YMap is a dict: JSON as it is
             break
         indexes.insert(0, ValuesIndex(path, text))
+    shadowed: list[KeyPath] = []
     for expression in options.get("set", ()):
-        _merge(merged, _parse_set(expression))
-    return merged, indexes
+        given = _parse_set(expression)
+        _merge(merged, given)
+        shadowed += _leaf_paths(given, ())
+    return merged, indexes, shadowed
+
+
+def _leaf_paths(node: Any, path: KeyPath) -> list[KeyPath]:
+    if isinstance(node, dict) and node:
+        return [p for key, value in node.items() for p in _leaf_paths(value, (*path, str(key)))]
+    return [path]
 
 
 def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
@@ -342,8 +557,9 @@ def load_rendered_stream(name: str, text: str, max_bytes: int = DEFAULT_MAX_BYTE
             continue
         path, template_text = template
         chart = chart_of(path)
-        values = _own_values(_spelled_like(path, chart[1]), max_bytes) if chart else []
-        _parse_rendered(model, MappedReader(path, locator(chunk, path, template_text, _first_with(values))), chunk)
+        values = _values_chain(*_folder_chain(*(_spelled_like(path, c) for c in chart)), None, max_bytes) \
+            if chart else None
+        _parse_rendered(model, MappedReader(path, locator(chunk, path, template_text, values)), chunk)
     return model
 
 

@@ -8,11 +8,17 @@ file of the repository: no link out of it, no ``.helmignore`` surprise. Neither 
 or the network: ``helm template`` without ``--validate`` or ``--dependency-update``, plug-ins off
 (``HELM_PLUGINS`` an empty folder), no post-renderer; the SDK renders offline (``lookup`` returns
 nothing). Rendering a chart costs about 0.3 s with the SDK.
+
+``kube_version`` (``.Capabilities.KubeVersion``) works with both: ``--kube-version`` for the binary;
+for the SDK, helm-python-sdk 0.2.2's ``Chart.render`` has no parameter for it but its library's
+render options take ``kube_version`` (Helm's ``--kube-version``), so the adapter passes it there
+(:func:`_render_sdk`); a later release whose ``render`` takes ``kube_version`` is called with it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import re
@@ -63,11 +69,25 @@ def render(archive: bytes, values: Mapping[str, Any], release: str, namespace: s
         return _render_binary(helm, archive, values, release, namespace, kube_version)
     if not sdk_available():
         raise RenderError(INSTALL_HINT.format(chart=chart))
+    return _render_sdk(archive, values, release, namespace, kube_version)
+
+
+def _render_sdk(archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
+                kube_version: str | None) -> dict[str, str]:
     import helm_python
 
     try:
         with _quiet_stderr(), helm_python.Chart.load_archive(archive) as chart:
-            return chart.render(dict(values), name=release, namespace=namespace)
+            if not kube_version:
+                return chart.render(dict(values), name=release, namespace=namespace)
+            if "kube_version" in inspect.signature(chart.render).parameters:
+                return chart.render(dict(values), name=release, namespace=namespace, kube_version=kube_version)
+            from helm_python import _native  # the library's own render call, with the option render() lacks
+
+            options = {"name": release, "namespace": namespace, "kube_version": kube_version}
+            rendered = _native.call_string("helm_render", chart._raw(), json.dumps(dict(values)),
+                                           json.dumps(options))
+            return json.loads(rendered)
     except helm_python.HelmError as exc:
         raise RenderError(str(exc)) from None
 

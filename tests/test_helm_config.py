@@ -1,0 +1,186 @@
+"""Per-chart rendering configuration (``[helm] charts``): values files, ``set``, release, namespace and
+``kube-version``, each checked with both renderers of isolint.render.helm.
+
+No ``helm`` binary is installable offline from PyPI or Debian, so the binary path runs a stand-in
+(``FAKE_HELM``): it accepts only the ``helm template`` flags isolint passes (``--namespace``,
+``--values``, ``--kube-version``; any other argument fails it), records its command line, and
+renders with Helm's own engine (helm-python-sdk) so its output is what ``helm template`` prints.
+What it checks is isolint's side of the contract: the command line and the parsing of the stream.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from isolint.render import helm as helm_adapter
+
+from .cli_helpers import run_json, write
+
+FAKE_HELM = """\
+#!{python}
+import argparse, json, sys
+import helm_python
+from helm_python import _native
+
+with open({log!r}, "a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+parser = argparse.ArgumentParser()
+parser.add_argument("command", choices=["template"])
+parser.add_argument("release")
+parser.add_argument("chart")
+parser.add_argument("--namespace", required=True)
+parser.add_argument("--values", required=True)
+parser.add_argument("--kube-version")
+args = parser.parse_args()
+values = json.load(open(args.values))
+options = {{"name": args.release, "namespace": args.namespace}}
+if args.kube_version:
+    options["kube_version"] = args.kube_version
+try:
+    with helm_python.Chart.load(args.chart) as chart:
+        out = json.loads(_native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options)))
+except helm_python.HelmError as exc:
+    sys.exit(print(f"Error: {{exc}}", file=sys.stderr) or 1)
+for name, text in sorted(out.items()):
+    if text.strip():
+        print(f"---\\n# Source: {{name}}\\n{{text}}", end="")
+"""
+
+TEMPLATE = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  {{- if semverCompare "<1.25-0" .Capabilities.KubeVersion.Version }}
+  hostPID: true
+  {{- end }}
+  {{- if and (eq .Release.Name "shop") (eq .Release.Namespace "prod") }}
+  hostNetwork: true
+  {{- end }}
+  hostIPC: {{ .Values.ipc }}
+  containers:
+    - name: web
+      image: busybox
+      securityContext:
+        privileged: {{ .Values.sc.privileged }}
+"""
+
+
+@pytest.fixture(params=["sdk", "binary"])
+def renderer(request, tmp_path, monkeypatch):
+    """The renderer under test; for ``binary``, the log of the stand-in's command lines."""
+    if request.param == "sdk":
+        monkeypatch.setattr(helm_adapter, "binary", lambda configured=None: configured)  # no helm from PATH
+        return None
+    log = tmp_path / "helm.log"
+    fake = tmp_path / "bin" / "helm"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_HELM.format(python=sys.executable, log=str(log)))
+    fake.chmod(0o755)
+    return fake, log
+
+
+def _repo(tmp_path: Path, chart_config: str, renderer) -> tuple[Path, Path]:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "deploy/shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    write(repo, "deploy/shop/values.yaml", "ipc: false\nsc:\n  privileged: false\n")
+    (repo / "deploy/shop/templates").mkdir()
+    (repo / "deploy/shop/templates/pod.yaml").write_text(TEMPLATE)
+    write(repo, "deploy/values-prod.yaml", "# production\nipc: true\n")
+    binary = f'binary = "{renderer[0]}"\n' if renderer else ""
+    write(repo, ".isolint.toml", f'[helm]\n{binary}[helm.charts."deploy/shop"]\n{textwrap.dedent(chart_config)}')
+    return repo, repo / "deploy/shop/templates/pod.yaml"
+
+
+def _findings(capsys, repo: Path) -> dict[str, tuple[str, int]]:
+    _, doc = run_json(capsys, "--select", "PRV001,NS001,NS002,NS003", "--jobs", "1", str(repo))
+    assert doc["errors"] == [], doc["errors"]
+    return {f["rule"]: (Path(f["path"]).relative_to(repo).as_posix(), f["line"]) for f in doc["findings"]}
+
+
+def _rules_by_line(found: dict[str, tuple[str, int]]) -> dict[int, str]:
+    return {line: rule for rule, (_, line) in found.items()}
+
+
+def _logged(renderer) -> list[list[str]]:
+    return [json.loads(line) for line in renderer[1].read_text().splitlines()] if renderer else []
+
+
+def test_defaults_render_nothing_risky(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, "", renderer)
+    assert _findings(capsys, repo) == {}
+    if renderer:
+        (args,) = _logged(renderer)
+        assert args[:2] == ["template", "release-name"] and args[args.index("--namespace") + 1] == "default"
+        assert "--kube-version" not in args
+
+
+def test_values_files_and_set_are_applied(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'values = ["deploy/values-prod.yaml"]\nset = ["sc.privileged=true"]\n', renderer)
+    _, doc = run_json(capsys, "--select", "PRV001,NS003", "--jobs", "1", str(repo))
+    at = {f["rule"]: (f["line"], [(Path(r["path"]).relative_to(repo).as_posix(), r["line"])
+                                  for r in f.get("related", ())]) for f in doc["findings"]}
+    assert at == {"NS003": (12, [("deploy/values-prod.yaml", 2)]),  # hostIPC from the configured values file
+                  "PRV001": (17, [])}  # set: no file wrote it (never the chart's `privileged: false` line)
+    if renderer:
+        (args,) = _logged(renderer)
+        assert "--set" not in args  # values files and --set are merged into the one --values file
+
+
+def test_release_and_namespace(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'release = "shop"\nnamespace = "prod"\n', renderer)
+    assert _rules_by_line(_findings(capsys, repo)) == {10: "NS001"}  # hostNetwork: only for shop in prod
+    if renderer:
+        (args,) = _logged(renderer)
+        assert args[:2] == ["template", "shop"] and args[args.index("--namespace") + 1] == "prod"
+
+
+@pytest.mark.parametrize(("version", "host_pid"), [("1.24", True), ("v1.24.3", True), ("1.30", False)])
+def test_kube_version_sets_the_capabilities(tmp_path, capsys, renderer, version, host_pid):
+    repo, _ = _repo(tmp_path, f'kube-version = "{version}"\n', renderer)
+    assert _rules_by_line(_findings(capsys, repo)) == ({7: "NS002"} if host_pid else {})
+    if renderer:
+        (args,) = _logged(renderer)
+        assert args[args.index("--kube-version") + 1] == version
+
+
+def test_a_kube_version_helm_cannot_read_is_one_error_on_the_chart(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'kube-version = "latest"\n', renderer)
+    _, doc = run_json(capsys, "--jobs", "1", str(repo))
+    [error] = doc["errors"]
+    assert error["path"].endswith("deploy/shop/Chart.yaml")
+    assert "chart shop cannot be rendered" in error["message"] and '"latest"' in error["message"]
+
+
+def test_a_glob_that_matches_no_chart_changes_nothing(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, "", renderer)
+    write(repo, ".isolint.toml", (f'[helm]\nbinary = "{renderer[0]}"\n' if renderer else "")
+          + '[helm.charts."other/*"]\nset = ["sc.privileged=true"]\n[helm.charts."deploy/sho?"]\nset = ["ipc=true"]\n')
+    assert set(_findings(capsys, repo)) == {"NS003"}
+
+
+def test_a_binary_inside_the_repository_is_never_run(tmp_path, capsys):
+    """The configuration may come from the pull request under review: a 'helm' it ships is not run."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    marker = tmp_path / "ran"
+    write(repo, "shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    write(repo, "shop/templates/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                                           "spec: {containers: [{name: c, image: busybox}]}\n")
+    evil = write(repo, "tools/helm", f"#!/bin/sh\ntouch {marker}\n")
+    evil.chmod(0o755)
+    for spelled in ("tools/helm", str(evil)):
+        write(repo, ".isolint.toml", f'[helm]\nbinary = "{spelled}"\n')
+        _, doc = run_json(capsys, "--jobs", "1", str(repo))
+        [error] = doc["errors"]
+        assert "lies inside the repository under review" in error["message"], error
+        assert not marker.exists()
+    assert os.access(evil, os.X_OK)
