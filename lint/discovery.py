@@ -60,7 +60,7 @@ def kind_from_name(path: str) -> Kind | None:
     return None
 
 
-def _read_small_file(path: str, limit: int = 1 << 20) -> str | None:
+def read_small_file(path: str, limit: int = 1 << 20) -> str | None:
     """A regular file's text, or None: never blocks on a FIFO, never reads past ``limit``."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -103,7 +103,7 @@ class _GitIgnore:
         if os.path.islink(path) and inside(path, boundary) is None:
             errors.append((path, OUTSIDE))
             return 0
-        text = _read_small_file(path)
+        text = read_small_file(path)
         if text is None:
             return 0
         lines = text.splitlines()

@@ -45,7 +45,7 @@ class LoadTask:
 
 
 def load(task: LoadTask) -> FileModel:
-    model = load_file(task.path, task.kind, explicit=task.explicit, max_bytes=task.max_bytes,
+    model = load_file(task.path, task.kind, max_bytes=task.max_bytes,  # named or walked: judged alike
                       merged_into_base=task.merged_into_base, exhaustive=task.exhaustive, environ=task.environ,
                       root=task.root)
     if _holds_nothing(model):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import prescan
-from .discovery import Kind
+from .discovery import Kind, read_small_file
 from .model import FileModel, Format, ParseError
 from .sources import DEFAULT_MAX_BYTES, ReadError, read_text
 from .yamlsource import YamlError, YMap, collections, load_all
@@ -53,6 +53,10 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
     ``root``: the resolved root of the run (:func:`isolint.sources.run_root` of the target) that
     the files this one names must lie in; by default the file's own (its git top-level or folder).
 
+    ``explicit``: a stream the user piped in (stdin): broken YAML there is an error even when
+    nothing shows it is a manifest. A file, walked or named (pre-commit names them), is judged
+    the same either way: broken or oversize YAML that is not evidently a manifest is not ours.
+
     ``merged_into_base``: a Compose override file linted as part of its base (see
     :func:`overrides_with_base`); only its lines are kept, for code frames and inline suppressions.
     ``exhaustive``: build every YAML document instead of skipping those that cannot matter
@@ -70,6 +74,8 @@ def load_file(path: str, kind: Kind, text: str | None = None, environ: Mapping[s
         try:
             text = read_text(path, max_bytes)
         except ReadError as exc:
+            if kind is Kind.YAML and not _unreadable_manifest(path):
+                return FileModel(path, None)  # a 14 MB package-lock.json, a binary .json: not ours
             fmt = Format.DOCKERFILE if kind is Kind.DOCKERFILE else None
             return FileModel(path, fmt, errors=[ParseError(path, exc.message, exc.line)])
     if merged_into_base:
@@ -141,8 +147,9 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
         docs = []
         for index, (doc, error) in enumerate(_documents(text, kubernetes.KEPT_KINDS, exhaustive)):
             if error is not None:
-                if not docs and not _mentions_kubernetes(text) and not explicit:
-                    return FileModel(path, None)  # some other broken YAML: not ours
+                if not explicit and not evidently_manifest(text) and \
+                        not any(kubernetes.looks_like_kubernetes(doc) for _, doc in docs):
+                    return FileModel(path, None)  # some other broken YAML (a values file, a CI workflow): not ours
                 if looks_templated(text) and _template_line(text, None) is not None:
                     return _template_error(path, text, Format.KUBERNETES)
                 model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
@@ -181,5 +188,22 @@ def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:
     model.errors.extend(reader.errors)
 
 
-def _mentions_kubernetes(text: str) -> bool:
-    return "apiVersion" in text and "kind" in text
+def evidently_manifest(text: str) -> bool:
+    """Whether YAML or JSON that cannot be parsed is still evidently a Kubernetes manifest, so that
+    it is an error: ``apiVersion:`` and ``kind:`` as top-level keys (at the start of a line), or
+    JSON's ``"apiVersion": "..."`` and ``"kind": "..."``. A Helm values file, a CI workflow or an
+    OpenAPI schema that names these keys indented, in a script or as schema properties is not."""
+    return _API_VERSION_KEY.search(text) is not None and _KIND_KEY.search(text) is not None
+
+
+_API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:\s*"', re.M)
+_KIND_KEY = re.compile(r'^kind[ \t]*:|"kind"\s*:\s*"', re.M)
+MANIFEST_HEAD = 64 * 1024  # what is read of a YAML file too large or undecodable to lint, to tell if it is one
+
+
+def _unreadable_manifest(path: str) -> bool:
+    """Whether a YAML/JSON file whose name says nothing, and which could not be read whole (too
+    large, not UTF-8, binary), is evidently a manifest by its first :data:`MANIFEST_HEAD` bytes, so
+    that it stays an error; one that cannot be opened at all might be one, so it stays one too."""
+    head = read_small_file(path, MANIFEST_HEAD)
+    return head is None or evidently_manifest(head)

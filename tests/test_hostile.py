@@ -78,7 +78,8 @@ CASES: dict[str, tuple[str | bytes, tuple[str, ...]]] = {
     "deep-block-map.yaml": (POD_HEAD + "".join(" " * (i + 2) + "a:\n" for i in range(1500)) + " " * 1502 + "b\n",
                             ("nesting deeper",)),
     "deep-explicit-keys.yaml": (POD_HEAD + "  x:\n    " + "? " * 200_000 + "x\n", ("nesting deeper",)),
-    "binary.yaml": (bytes(range(256)) * 40, ("binary",)),
+    # a manifest by its first lines, then binary (binary that is no manifest is not ours: test_not_ours)
+    "binary.yaml": (b"apiVersion: v1\nkind: Pod\n" + bytes(range(256)) * 40, ("binary",)),
     "latin1.yaml": ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: caf\xe9\n".encode("latin-1"), ("UTF-8", "0xe9")),
     "tabs.yaml": ("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: tabbed\n", ("tab", "spaces")),
     "duplicate-keys.yaml": (PRIVILEGED_POD.replace("spec:\n", "spec:\n  hostPID: false\n  hostPID: true\n"),
