@@ -5,11 +5,15 @@
 Without CORPUS a synthetic corpus (benchmarks/corpus.py, 20 MB) is generated in a temporary
 folder, so it runs on a fresh machine. Printed, each the median of ``--repeat`` runs:
 
-* large repository: wall time of ``isolint check --format json CORPUS`` against the reference,
+* large repository: wall time of ``isolint check --no-render --format json CORPUS`` (the engine:
+  every file linted as written) against the reference,
   a Python process loading every ``.yaml``/``.yml``/``.json`` file of CORPUS with
   ``yaml.load_all(..., Loader=yaml.CSafeLoader)``; files/s, MB/s and peak memory (the largest
   resident set of the isolint process and of the worker processes it waited for, from
   ``wait4``'s rusage), with the JSON report and with a quiet text report;
+* rendering: the same run with Helm charts rendered and Kustomize roots built (whatever renderers
+  this machine has: ``helm``/``kustomize``/``kubectl`` on PATH, the ``helm``/``kustomize`` extras),
+  against the engine's time (target <= 1.5) and its peak, which counts the builders' own memory;
 * one file: ``isolint check`` of a single manifest against ``python -c "import yaml"``;
 * scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time, and
   its peak memory with both reports (target: under 150 MiB; every finding is held until the
@@ -113,10 +117,10 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def isolint_command(path: str, jobs: int | None) -> list[str]:
+def isolint_command(path: str, jobs: int | None, render: bool = False) -> list[str]:
     script = os.path.join(os.path.dirname(sys.executable), "isolint")  # the console script users run
     launcher = [script] if os.path.exists(script) else [sys.executable, "-m", "isolint.cli"]
-    command = [*launcher, "check", "--format", "json", "--no-gitignore"]
+    command = [*launcher, "check", "--format", "json", "--no-gitignore", *(() if render else ("--no-render",))]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     return [*command, path]
@@ -168,6 +172,11 @@ def main() -> None:
               f"{summary['errors']} errors")
         print(f"  ratio isolint/reference: {lint / ref:.2f} (target <= 0.5); "
               f"{files / lint:.0f} files/s, {size / 1e6 / lint:.1f} MB/s")
+        rendered, rendered_mem = median_run(isolint_command(corpus, args.jobs, render=True), args.repeat, report)
+        rendered_summary = summary_of(report)
+        print(f"isolint check with rendering: {rendered:.2f} s, peak {rendered_mem / 1024:.0f} MiB, "
+              f"{rendered_summary['files']} files linted, {rendered_summary['errors']} errors; "
+              f"ratio to the engine {rendered / lint:.2f} (target <= 1.5), to the reference {rendered / ref:.2f}")
 
         repeat = max(args.repeat, 7)
         start, _ = median_run([sys.executable, "-c", "import yaml"], repeat)

@@ -84,6 +84,9 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kubernetes-version", default=None, help="target Kubernetes version (default: 1.37)")
     p.add_argument("--exclude", action="append", help="glob of paths to skip (repeatable)")
     p.add_argument("--no-gitignore", action="store_true", help="lint files .gitignore excludes too")
+    p.add_argument("--no-render", action="store_true",
+                   help="do not render Helm charts or build Kustomize roots: chart templates are left out, "
+                        "kustomizations' resources linted as plain manifests")
     p.add_argument("--stdin-kind", choices=("kubernetes", "compose", "dockerfile"),
                    help="kind of the stream read from -")
     p.add_argument("--stdin-filename", default="<stdin>", help="path to report for -")
@@ -230,6 +233,7 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
     settings.gate = getattr(args, "gate", None) or settings.gate
     settings.exclude = [*settings.exclude, *_split(args.exclude)]
     settings.gitignore = settings.gitignore and not args.no_gitignore
+    settings.render = settings.render and not args.no_render
     if getattr(args, "baseline", None):
         settings.baseline = args.baseline
     if getattr(args, "no_suppressions", False):

@@ -200,8 +200,8 @@ def apply_config(settings: Settings, config: Config) -> None:
     """Copy a validated configuration onto ``settings`` (command-line flags are applied after)."""
     data = config.data
     simple = {"select": "select", "ignore": "ignore", "profile": "profile", "exclude": "exclude",
-              "gitignore": "gitignore", "max-file-size": "max_file_size", "jobs": "jobs", "plugins": "plugins",
-              "suppressions": "suppressions", "gate": "gate"}
+              "gitignore": "gitignore", "render": "render", "max-file-size": "max_file_size", "jobs": "jobs",
+              "plugins": "plugins", "suppressions": "suppressions", "gate": "gate"}
     for key, attr in simple.items():
         if key in data:
             setattr(settings, attr, list(data[key]) if isinstance(data[key], list) else data[key])

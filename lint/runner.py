@@ -202,7 +202,7 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> tuple[list[LoadTask]
     from .render import classify
 
     candidates = list(classify(discover([p for p in paths if p != "-"], settings.exclude, settings.gitignore,
-                                        walk_errors)))  # a chart's files made Kind.HELM
+                                        walk_errors), settings.render))  # a chart's files made Kind.HELM
     if settings.only_files is not None:  # --changed-since
         candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
     merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file

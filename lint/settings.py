@@ -35,6 +35,7 @@ class Settings:
     kubernetes_version: tuple[int, int] = DEFAULT_KUBERNETES_VERSION
     exclude: list[str] = field(default_factory=list)
     gitignore: bool = True
+    render: bool = True  # Helm charts and Kustomize roots rendered (isolint.render)
     severity: dict[str, Severity] = field(default_factory=dict)  # per rule code or name
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> selectors

@@ -195,3 +195,21 @@ def test_a_root_with_definitions_gives_the_same_findings(capsys, monkeypatch, tm
     assert doc["errors"] == []
     assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"]] == [("NS002", "k/pod.yaml", 5)]
     assert len(runs) == builds
+
+
+@pytest.mark.parametrize("switch", ["--no-render", "config"])
+def test_without_rendering_nothing_is_built_and_resources_are_plain_manifests(capsys, monkeypatch, tmp_path, switch):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "fixtures" / "deployments", repo)
+    (repo / ".git").mkdir()
+    args = ["--no-render"] if switch == "--no-render" else []
+    if switch == "config":
+        (repo / ".isolint.toml").write_text("render = false\n")
+    monkeypatch.setattr(kustomize.subprocess, "run", lambda *a, **k: pytest.fail("a build was started"))
+    monkeypatch.chdir(repo)
+    _, doc = run_json(capsys, "--select", "NS001,PRV001", *args, ".")
+    assert doc["errors"] == []
+    paths = {os.path.normpath(f["path"]) for f in doc["findings"]}
+    assert "kustomize/base/deployment.yaml" in paths  # the base's resource, linted as it is written
+    assert "kustomize/overlays/prod/privileged.yaml" not in paths  # a patch is never a workload
+    assert not [p for p in paths if p.startswith("chart/")]  # chart templates left out, not errors

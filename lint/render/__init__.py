@@ -67,15 +67,17 @@ def chart_of(path: str, memo: dict[str, bool] | None = None) -> tuple[str, str] 
     return outer, nearest
 
 
-def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
+def classify(candidates: Iterable[Candidate], render: bool = True) -> Iterator[Candidate]:
     """The candidates, those of a chart (its ``Chart.yaml``, its templates) made :attr:`Kind.HELM`,
-    the Kustomize patches of the run's kustomizations left out."""
+    the Kustomize patches of the run's kustomizations left out. Without ``render`` (``--no-render``)
+    a chart's files are left out too and no kustomization is built: its resources are linted as
+    plain manifests."""
     memo: dict[str, bool] = {}
     candidates = list(candidates)
     folders = {os.path.dirname(os.path.abspath(c.path)) for c in candidates}
     patches = kustomize_patches(folders)
-    roots, resources = _kustomize_roots({os.path.realpath(os.path.dirname(c.path) or "."):
-                                         (os.path.dirname(c.path), c.root) for c in candidates})
+    roots, resources = ({}, set()) if not render else _kustomize_roots(
+        {os.path.realpath(os.path.dirname(c.path) or "."): (os.path.dirname(c.path), c.root) for c in candidates})
     for candidate in candidates:
         if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
             real = os.path.realpath(candidate.path) if patches or resources or roots else ""
@@ -87,6 +89,8 @@ def classify(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
             path = candidate.path.replace(os.sep, "/")
             if ("/templates/" in path or path.startswith("templates/") or path.endswith("/" + CHART_FILE)
                     or path == CHART_FILE) and chart_of(candidate.path, memo) is not None:
+                if not render:
+                    continue
                 candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
         yield candidate
     for path, root in roots.values():  # a root the walk does not yield (`Kustomization`, a file named alone)
