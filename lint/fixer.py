@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .fixes import Edit, Fix
+from .parsers.operators import writes_pod_spec
 from .render import chart_of
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's marks are character offsets too
@@ -531,6 +532,16 @@ def fixable(diagnostics: Iterable, rules: Mapping[str, object], unsafe: bool) ->
     return chosen, left_out
 
 
+OPERATOR_POD = "the operator builds this pod out of fields of its own: set the pod-level field where it takes it"
+
+
+def _operator_pod(d) -> bool:
+    """A pod-level fix of a pod an operator builds (a Tekton Task's steps, an Argo template): the
+    container's list is no pod spec, so the field would land where it means nothing."""
+    resource = getattr(d, "resource", None)
+    return d.fix.pod and resource is not None and not writes_pod_spec(resource.kind)
+
+
 def _in_template(d) -> tuple[str, str, str, str | None]:
     """A finding rendered from a Helm template: what the rendered manifest needs, and where the chart
     takes the value from when the mapping found it (the values file's line)."""
@@ -557,6 +568,8 @@ def fix_paths(lint, read, write, unsafe: bool, diff_only: bool) -> FixRun:
         for d in chosen:
             if chart_of(d.fix.anchor.path) or chart_of(d.location.path):
                 outcome.templates.append(_in_template(d))
+            elif _operator_pod(d):
+                outcome.skipped.append((d.rule, f"{d.fix.anchor.path}:{d.fix.anchor.line}", OPERATOR_POD))
             else:
                 by_path.setdefault(d.fix.anchor.path, []).append(d)
         progress = False
@@ -602,7 +615,7 @@ class SarifFixes:
 
     def of(self, d, artifact: dict, applicability: str) -> list[dict] | None:
         fix = d.fix
-        if fix is None:
+        if fix is None or _operator_pod(d):
             return None
         path = fix.anchor.path
         if path not in self.texts:

@@ -197,3 +197,30 @@ def test_tekton_step_template_merges_capabilities_field_by_field(tmp_path):
     assert [(c.value, c.loc.line) for c in caps.capabilities_drop] == [("ALL", 7)]
     assert [(c.value, c.loc.line) for c in caps.capabilities_add] == [("NET_ADMIN", 11)]
     assert caps.run_as_non_root.loc.line == 7
+
+
+def test_a_fix_never_writes_a_pod_level_field_into_an_operators_own_fields(tmp_path, capsys):
+    """A Tekton Task's steps are no pod spec: automountServiceAccountToken or a pod securityContext
+    written next to them would mean nothing (Tekton rejects the Task); the step's own fields are fixed."""
+    from isolint.cli import main
+
+    path = tmp_path / "task.yaml"
+    path.write_text(textwrap.dedent("""\
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata: {name: t}
+        spec:
+          steps:
+            - name: s
+              image: alpine:3.20
+              securityContext:
+                privileged: true
+        """), encoding="utf-8")
+    assert main(["fix", "--diff", "--unsafe-fixes", str(path)]) == 1
+    captured = capsys.readouterr()
+    added = [line for line in captured.out.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert "+        privileged: false" in added
+    assert not any("automountServiceAccountToken" in line or "seccompProfile" in line for line in added), added
+    assert "the operator builds this pod" in captured.err
+    main(["check", "--format", "sarif", "--select", "MNT009,MAC002", str(path)])
+    assert '"fixes"' not in capsys.readouterr().out

@@ -544,6 +544,14 @@ ROLES: dict[str, str] = {**dict.fromkeys(CI_KINDS, "ci"), **dict.fromkeys(NOTEBO
                          **dict.fromkeys(VM_KINDS, "vm")}
 
 
+def writes_pod_spec(kind: str) -> bool:
+    """Whether a kind's pods are written as Kubernetes pod templates, where a fix may add a pod-level
+    field (``automountServiceAccountToken``, ``securityContext``): not when the operator builds the
+    pod out of fields of its own (Argo templates, Tekton steps, Spark, runners, SidecarSet)."""
+    places = KINDS.get(kind)
+    return places is None or all(isinstance(place, Template) for place in places)
+
+
 def pods(obj: YMap, lines: Sequence[str] = ()) -> list[Pod] | None:
     """The pods of an operator's object, or None when its kind is not in the table (``lines``: its
     file's, where text embedded in a string is looked up for its positions)."""
