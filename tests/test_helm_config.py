@@ -184,3 +184,23 @@ def test_a_binary_inside_the_repository_is_never_run(tmp_path, capsys):
         assert "lies inside the repository under review" in error["message"], error
         assert not marker.exists()
     assert os.access(evil, os.X_OK)
+
+
+def test_a_required_value_left_unset_is_one_error_naming_the_chart_and_helms_message(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'set = ["sc.privileged=true"]\n', renderer)
+    write(repo, "deploy/api/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n")
+    write(repo, "deploy/api/templates/pod.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api}
+        spec:
+          containers:
+            - name: api
+              image: "api:{{ required "image.tag is required" .Values.tag }}"
+        """)
+    _, doc = run_json(capsys, "--select", "PRV001", "--jobs", "1", str(repo))
+    [error] = doc["errors"]
+    assert Path(error["path"]).relative_to(repo).as_posix() == "deploy/api/Chart.yaml" and error["line"] == 1
+    assert error["message"].startswith("chart api cannot be rendered: ") and "image.tag is required" in error["message"]
+    assert [(Path(f["path"]).relative_to(repo).as_posix(), f["line"]) for f in doc["findings"]] == [
+        ("deploy/shop/templates/pod.yaml", 17)]  # the other chart is linted
