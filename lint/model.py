@@ -495,3 +495,6 @@ class FileModel:
     errors: list[ParseError] = field(default_factory=list)
     lines: tuple[str, ...] = ()  # source lines, for code frames and inline comments
     service_accounts: list[ServiceAccount] = field(default_factory=list)
+    # other files its locations point into (a Kustomize build's bases and patches): their lines, for
+    # the comment suppressions written there
+    mapped: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -191,6 +191,8 @@ def file_suppressions(model: FileModel) -> FileSuppressions:
     if model.lines:
         comments = CommentSuppressions()
         _comment_suppressions(model, comments)
+        for path, lines in model.mapped.items():  # where a build's findings point: its bases and patches
+            _comment_suppressions(FileModel(path, model.format, lines=lines), comments)
         part.comments = comments if comments.all else None
     seen: dict[PairKey, list[Suppression]] = {}
     for workload in model.workloads:
@@ -211,15 +213,19 @@ class SuppressionIndex:
         self.by_resource: dict[Resource, list[Suppression]] = {}
         self.all: list[Suppression] = []
         self._seen: dict[PairKey, list[Suppression]] = {}  # one annotation read by two files counts once
+        self._places: set[tuple[str, int, int | None]] = set()  # comment suppressions indexed
 
     def add(self, part: FileSuppressions) -> None:
         own, comments = self.comments, part.comments
         if comments is not None:
-            self.all.extend(comments.all)
+            # a base's comment is met once per overlay built from it (FileModel.mapped): indexed once
+            fresh = {id(s) for s in comments.all if (s.loc.path, s.loc.line, s.loc.column) not in self._places}
+            self._places.update((s.loc.path, s.loc.line, s.loc.column) for s in comments.all)
+            self.all.extend(s for s in comments.all if id(s) in fresh)
             for line, found in comments.lines.items():
-                own.lines.setdefault(line, []).extend(found)
+                own.lines.setdefault(line, []).extend(s for s in found if id(s) in fresh)
             for path, found in comments.files.items():
-                own.files.setdefault(path, []).extend(found)
+                own.files.setdefault(path, []).extend(s for s in found if id(s) in fresh)
             own.instruction_start.update(comments.instruction_start)
         for key, pairs in part.groups:
             out: list[Suppression] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from isolint.render import kustomize
+from isolint.render import kustomize, kustomize_map
 
 from .cli_helpers import run_json, write
 
@@ -213,3 +213,190 @@ def test_without_rendering_nothing_is_built_and_resources_are_plain_manifests(ca
     assert "kustomize/base/deployment.yaml" in paths  # the base's resource, linted as it is written
     assert "kustomize/overlays/prod/privileged.yaml" not in paths  # a patch is never a workload
     assert not [p for p in paths if p.startswith("chart/")]  # chart templates left out, not errors
+
+
+# -- what a kustomization writes itself: inline patches, replacements, components (kustomize_map) ----
+INLINE = ROOT / "fixtures" / "kustomize"
+
+
+def _findings(doc):
+    return [(f["rule"], f["path"], f["line"], f["column"]) for f in doc["findings"]]
+
+
+def _notes(finding):
+    return [(r["path"], r["line"], r["message"]) for r in finding["related"]
+            if not r["message"].startswith(kustomize.BUILT_BY)]
+
+
+def test_inline_patches_replacements_and_components_point_at_their_lines(capsys, monkeypatch, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(INLINE, repo)
+    monkeypatch.chdir(repo)
+    _, doc = run_json(capsys, "--select", "PRV001,NS001,NS003,PRV004,MAC001,MNT001,CAP001", ".")
+    assert doc["errors"] == []
+    k = "overlay/kustomization.yaml"
+    assert sorted(_findings(doc)) == sorted([
+        ("CAP001", "component/clock.yaml", 14, 19),  # a component's patch file
+        ("PRV001", k, 21, 19),  # `patches: - patch: |-` (strategic merge), the sidecar only
+        ("NS003", k, 27, 9),  # `patches: - patch: |-` (JSON 6902 with a target)
+        ("NS001", k, 38, 11),  # `patchesStrategicMerge: - |-`
+        ("PRV004", k, 45, 9),  # `patchesJson6902: - patch: |-`, containers/1 read against the build
+        ("MAC001", k, 51, 13),  # a key inside a JSON 6902 op's mapping value
+        ("MNT001", k, 58, 13),  # the replacement's fieldPaths entry
+    ])
+    lines = (repo / k).read_text().splitlines()
+    assert lines[20].strip() == "privileged: true" and lines[57].strip().startswith("- spec.template.spec.volumes")
+    replaced = next(f for f in doc["findings"] if f["rule"] == "MNT001")
+    assert _notes(replaced) == [(k, 53, "value copied here by this replacement from ConfigMap/settings "
+                                        "data.data-dir")]
+
+
+def test_the_base_containers_keep_their_lines_when_a_patch_reorders_them(capsys, monkeypatch, tmp_path):
+    """A strategic merge puts the patched container first in the build: each container's finding
+    still points at its own line in the base, not at its sibling's."""
+    repo = tmp_path / "repo"
+    shutil.copytree(INLINE, repo)
+    monkeypatch.chdir(repo)
+    _, doc = run_json(capsys, "--select", "USR001", ".")
+    assert sorted((f["line"], f["message"].split("'")[1]) for f in doc["findings"]) == [
+        (10, "worker"), (13, "sidecar")]
+    assert {f["path"] for f in doc["findings"]} == {"base/deployment.yaml"}
+
+
+def _app(tmp_path, kustomization, *, base_patch=None):
+    write(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n" + (
+        "patches:\n  - path: net.yaml\n" if base_patch else ""))
+    write(tmp_path, "base/deploy.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, labels: {app: api}}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  image: nginx:1.27
+                  securityContext: {privileged: true}
+                - name: sidecar
+                  image: envoy:1.30
+        """)
+    if base_patch:
+        write(tmp_path, "base/net.yaml", base_patch)
+    write(tmp_path, "app/kustomization.yaml", kustomization)
+    (tmp_path / ".git").mkdir(exist_ok=True)
+
+
+def test_a_patch_of_one_container_does_not_claim_its_siblings_key(capsys, monkeypatch, tmp_path):
+    _app(tmp_path, """
+        resources: [../base]
+        patches:
+          - patch: |-
+              apiVersion: apps/v1
+              kind: Deployment
+              metadata: {name: api}
+              spec:
+                template:
+                  spec:
+                    containers:
+                      - name: sidecar
+                        securityContext:
+                          privileged: true
+        """)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "PRV001", ".")
+    assert sorted(_findings(doc)) == [("PRV001", "app/kustomization.yaml", 13, 19),
+                                      ("PRV001", "base/deploy.yaml", 10, 29)]
+
+
+def test_the_overlays_patch_wins_over_its_bases(capsys, monkeypatch, tmp_path):
+    """Kustomize applies a base's patches before its overlay's: the last writer is the overlay."""
+    net = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+        """
+    _app(tmp_path, "resources: [../base]\npatches:\n  - path: net.yaml\n", base_patch=net)
+    write(tmp_path, "app/net.yaml", net)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "NS001", ".")
+    assert _findings(doc) == [("NS001", "app/net.yaml", 7, 7)]
+
+
+def test_an_inline_patch_whose_lines_cannot_be_counted_points_at_its_entry(capsys, monkeypatch, tmp_path):
+    _app(tmp_path, """
+        resources: [../base]
+        patches:
+          - target: {kind: Deployment}
+            patch: '[{"op": "add", "path": "/spec/template/spec/hostPID", "value": true}]'
+        """)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "NS002", ".")
+    assert _findings(doc) == [("NS002", "app/kustomization.yaml", 4, 5)]
+    assert _notes(doc["findings"][0]) == [("app/kustomization.yaml", 4, kustomize_map.INLINE_NOT_COUNTED)]
+
+
+def test_a_replacement_isolint_cannot_select_is_said_not_located(capsys, monkeypatch, tmp_path):
+    """A set-based label selector is not evaluated: the resource's first line, the replacement
+    named as what may have written the value; never the replacement's line as if it were sure."""
+    _app(tmp_path, """
+        resources: [../base, flags.yaml]
+        replacements:
+          - source: {kind: ConfigMap, name: flags, fieldPath: data.user}
+            targets:
+              - select: {kind: Deployment, labelSelector: "app in (api, web)"}
+                fieldPaths: [spec.template.spec.securityContext.runAsUser]
+                options: {create: true}
+        """)
+    write(tmp_path, "app/flags.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\n"
+          "data: {user: '0'}\n")
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "USR002,USR001", ".")
+    rooted = [f for f in doc["findings"] if "runAsUser" in f["message"] or f["rule"] == "USR002"]
+    assert rooted, doc["findings"]
+    for finding in rooted:
+        assert (finding["path"], finding["line"]) == ("base/deploy.yaml", 1)
+        notes = _notes(finding)
+        assert notes[0][2] == kustomize_map.NOT_FOUND_HERE
+        assert notes[1][:2] == ("app/kustomization.yaml", 6) and notes[1][2] == kustomize_map.MAY_REPLACE
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("patch: |-\n  a: 1\n  b: 2\n", (1, 2)),
+    ("patch: |  # comment\n\n    a: 1\n    b: 2\n", (1, 4)),
+    ("- |2\n    a: 1\n", (1, 2)),  # explicit indentation: relative to the item's line
+    ("patch: >-\n  a: 1\n  b: 2\n", None),  # folded: its lines are joined
+    ("patch: 'a: 1'\n", None),
+])
+def test_a_block_scalars_lines_are_counted_only_when_its_text_is_the_value(text, expected):
+    from isolint.yamlsource import load_all
+
+    doc = next(load_all(text))[0]
+    if isinstance(doc, list):
+        value, pos, after_key = doc[0], doc.pos_of(0), False
+    else:
+        value, pos, after_key = doc["patch"], doc.pos_of("patch"), True
+    assert kustomize_map.block_scalar(text.splitlines(), pos, value, after_key) == expected
+
+
+def test_suppressions_work_in_a_patch_an_inline_patch_and_the_base(capsys, monkeypatch, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(INLINE, repo)
+    shutil.copytree(ACCEPTANCE, repo / "acceptance")
+    clock = repo / "component/clock.yaml"
+    clock.write_text(clock.read_text().replace("- SYS_TIME", "- SYS_TIME  # isolint: ignore[CAP001] the clock agent"))
+    overlay = repo / "overlay/kustomization.yaml"
+    overlay.write_text(overlay.read_text().replace("# expect: PRV001 critical", "# isolint: ignore[PRV001] reviewed"))
+    base = repo / "acceptance/base/deployment.yaml"  # built by two overlays: one suppression, once
+    base.write_text(base.read_text().replace("# expect: NS001 high", "# isolint: ignore[NS001] the CNI agent"))
+    monkeypatch.chdir(repo)
+    _, doc = run_json(capsys, "--select", "CAP001,PRV001,NS001,SUP", ".")
+    assert sorted(_findings(doc)) == [
+        ("CAP001", "acceptance/base/deployment.yaml", 17, 17),
+        ("NS001", "overlay/kustomization.yaml", 38, 11),
+        ("PRV001", "acceptance/overlays/prod/privileged.yaml", 14, 13)]
+    _, doc = run_json(capsys, "--select", "CAP001,PRV001,NS001,SUP", "--no-suppressions", ".")
+    assert len(doc["findings"]) == 6

@@ -323,6 +323,7 @@ class Writers:
         self.writers: list[_Writer] = []
         self.vars: dict[str, Location] = {}
         self.like = like
+        self.files: dict[str, tuple[str, ...]] = {}  # the patch and replacement files read: their lines
         for kfolder in _applied_order(graph, folder):
             node = graph.nodes[kfolder]
             self._kustomization(node, kfolder)
@@ -378,7 +379,9 @@ class Writers:
     def _file(self, path: str, root: str, target: Any) -> None:
         try:
             real = contained(path, root)
-            self._patch(_Text(read_text(real), _spelled(real, self.like)), target)
+            text = _Text(read_text(real), _spelled(real, self.like))
+            self.files[text.path] = tuple(text.text.splitlines())
+            self._patch(text, target)
         except ReadError:
             return
 
@@ -414,6 +417,7 @@ class Writers:
             text = read_text(real)
         except ReadError:
             return
+        self.files[_spelled(real, self.like)] = tuple(text.splitlines())
         for doc, error in load_all(text):
             if error is not None:
                 return
@@ -497,6 +501,10 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
         reader = _BuiltReader(target, _mapper(doc, origin, writers, built_by, like))
         parse_documents(reader, model, [(index, doc)])
         model.errors.extend(reader.errors)
+        if origin is not None:
+            model.mapped.setdefault(origin.path, tuple(origin.lines))
+    model.mapped.update(writers.files)
+    model.mapped.pop(model.path, None)  # its own lines are the model's
 
 
 class _BuiltReader(Reader):
@@ -549,7 +557,7 @@ class _Origin:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = tuple(text.splitlines())
         self.docs: list[tuple[int, Any, Any, YMap]] = []  # (first line, kind, name, document)
         self._places: dict[int, dict[tuple[Any, ...], Pos]] = {}
         for doc, error in load_all(text):
