@@ -1,13 +1,25 @@
 """The isolation advisor: for every workload, which boundary it needs and why.
 
-A verdict per workload, from its trust classification, its runtime and the findings of the run:
+A verdict per workload, from its trust classification, its runtime and the findings of the run,
+the first that holds (docs/advisor.md):
 
 * ``VM``: the workload needs a kernel of its own that no container can give it: build tooling
   that can reach the node (RI002), an image for another OS (RI008), untrusted kernel-coupled work
-  (RI007 at high) or untrusted Windows code (RI009);
+  (RI007 at high) or untrusted Windows code (RI009); unless it already runs in a VM (Kata, KubeVirt);
 * ``sandbox runtime``: untrusted or multi-tenant code on a shared kernel (RI001);
-* ``harden it``: findings at or above the failing threshold, none of the above;
-* ``fine as a container``: nothing at or above the threshold.
+* ``already sandboxed``: it runs under gVisor or in a VM (a RuntimeClass whose handler is runsc or
+  kata*, a known sandbox runtime name, a KubeVirt VM): nothing to move; findings that still gate
+  are named (host access reaches around a sandbox: RI003);
+* ``host agent``: a per-node workload (DaemonSet) with host access (host namespaces, privileged,
+  host paths): its access is its job, so it is a trusted host agent that belongs on dedicated
+  nodes or is an accepted risk, not a container to harden (unless its trust is untrusted or
+  multi-tenant: then the verdicts above apply);
+* ``harden it``: findings that fail the gate (``isolint check``'s: the recommended tier by default);
+* ``fine as a container``: none.
+
+Independently of the verdict, a workload of ``unknown`` trust that looks like a CI runner, a
+notebook or a code executor, or an Argo workflow pod without a build, carries a
+:class:`~isolint.trust.Hint`: the marker or configuration line that classifies it.
 """
 
 from __future__ import annotations
@@ -17,23 +29,38 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .context import UNCLASSIFIED, Classification, Context
+from .context import UNCLASSIFIED, Classification, Context, Trust
 from .engine import Diagnostic
+from .gate import Gate
 from .model import FileModel, Resource, Workload
 from .rule import Severity
-from .trust import RuntimeIsolation, RuntimeKind, runtime_isolation
+from .trust import Hint, RuntimeIsolation, RuntimeKind, classification_hint, node_agent_access, runtime_isolation
 
 
 class Verdict(enum.IntEnum):
+    """Ordered by urgency: reports list the highest first."""
+
     FINE = 0
-    HARDEN = 1
-    SANDBOX = 2
-    VM = 3
+    SANDBOXED = 1
+    HARDEN = 2
+    HOST_AGENT = 3
+    SANDBOX = 4
+    VM = 5
 
     @property
     def label(self) -> str:
-        return {Verdict.FINE: "fine as a container", Verdict.HARDEN: "harden it",
-                Verdict.SANDBOX: "sandbox runtime", Verdict.VM: "VM"}[self]
+        return LABELS[self]
+
+    @property
+    def key(self) -> str:
+        """The stable identifier JSON writes: ``vm``, ``sandbox-runtime``, ``host-agent`` ..."""
+        return KEYS[self]
+
+
+LABELS = {Verdict.FINE: "fine as a container", Verdict.SANDBOXED: "already sandboxed", Verdict.HARDEN: "harden it",
+          Verdict.HOST_AGENT: "host agent", Verdict.SANDBOX: "sandbox runtime", Verdict.VM: "VM"}
+KEYS = {Verdict.FINE: "fine", Verdict.SANDBOXED: "already-sandboxed", Verdict.HARDEN: "harden",
+        Verdict.HOST_AGENT: "host-agent", Verdict.SANDBOX: "sandbox-runtime", Verdict.VM: "vm"}
 
 
 # rule code -> (verdict it calls for, why, in a few words)
@@ -50,9 +77,11 @@ class Assessment:
     classification: Classification
     runtime: RuntimeIsolation
     verdict: Verdict = Verdict.FINE
-    reason: str = "no isolation weakness at or above the threshold"
+    reason: str = "no finding fails the gate"
     findings: list[Diagnostic] = field(default_factory=list)
     drivers: list[Diagnostic] = field(default_factory=list)
+    host_access: list[str] = field(default_factory=list)  # a node agent's: hostNetwork, privileged ...
+    hint: Hint | None = None  # unknown trust that looks like untrusted code: how to classify it
 
     @property
     def resource(self) -> Resource:
@@ -63,9 +92,9 @@ class Assessment:
         return f"{self.workload.loc.path}:{self.workload.loc.line}"
 
     def finding_summary(self) -> str:
-        """``RI001 high, PRV001 critical x2`` for the findings that drove the verdict."""
-        shown = self.drivers or self.findings
-        counts = Counter((d.rule, d.severity) for d in shown)
+        """``RI001 high, PRV001 critical x2`` for the findings that drove the verdict (empty when none did:
+        findings that do not fail the gate are ``isolint check``'s to show)."""
+        counts = Counter((d.rule, d.severity) for d in self.drivers)
         ordered = sorted(counts.items(), key=lambda item: (-item[0][1], item[0][0]))
         return ", ".join(f"{code} {sev.label}" + (f" x{n}" if n > 1 else "") for (code, sev), n in ordered)
 
@@ -74,26 +103,60 @@ def _key(resource: Resource, path: str) -> tuple[str, str, str | None, str]:
     return (resource.kind, resource.name, resource.namespace, path)
 
 
-def _judge(assessment: Assessment, threshold: Severity) -> None:
-    failing = [d for d in assessment.findings if d.severity >= threshold]
-    vm = [d for d in failing if d.rule in VM_DRIVERS and not (d.rule == "RI007" and d.severity < Severity.HIGH)]
-    sandbox = [d for d in failing if d.rule in SANDBOX_DRIVERS]
-    if vm:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _sandboxed_reason(runtime: RuntimeIsolation) -> str:
+    if runtime.resolved_by == "kind" and runtime.name is not None:
+        return f"already a VM ({runtime.name.value}): a kernel of its own, no container to move"
+    what = "a VM's own kernel" if runtime.kind is RuntimeKind.VM else "gVisor's user-space kernel"
+    return f"already sandboxed: runtime {runtime.label} gives it {what}; keep it there"
+
+
+def _judge(assessment: Assessment, gate: Gate) -> None:
+    counted = [d for d in assessment.findings if d.severity >= gate.fail_on]
+    gating = [d for d in assessment.findings if gate.gating(d)]
+    runtime = assessment.runtime.kind
+    vm = [d for d in counted if d.rule in VM_DRIVERS and not (d.rule == "RI007" and d.severity < Severity.HIGH)]
+    sandbox = [d for d in counted if d.rule in SANDBOX_DRIVERS]
+    trust = assessment.classification.trust
+    if vm and runtime is not RuntimeKind.VM:
         assessment.verdict, assessment.drivers = Verdict.VM, vm
         assessment.reason = "; ".join(dict.fromkeys(VM_DRIVERS[d.rule] for d in vm))
-    elif sandbox:
+    elif sandbox and not runtime.sandboxed:
         assessment.verdict, assessment.drivers = Verdict.SANDBOX, sandbox
         assessment.reason = SANDBOX_DRIVERS["RI001"]
-    elif failing:
-        worst = max(d.severity for d in failing)
-        assessment.verdict, assessment.drivers = Verdict.HARDEN, failing
-        assessment.reason = (f"{len(failing)} finding{'s' if len(failing) != 1 else ''} up to {worst.label}: fix them "
-                             "and it can stay a container")
+    elif runtime.sandboxed:
+        assessment.verdict, assessment.drivers = Verdict.SANDBOXED, gating
+        assessment.reason = _sandboxed_reason(assessment.runtime)
+        if gating:
+            pierced = " (host access reaches around the sandbox)" if any(d.rule == "RI003" for d in gating) else ""
+            assessment.reason += f"; still fix {_plural(len(gating), 'finding')}{pierced}"
+    elif assessment.host_access and not trust.escalates:
+        assessment.verdict, assessment.drivers = Verdict.HOST_AGENT, gating
+        access = ", ".join(dict.fromkeys(assessment.host_access))
+        if trust is Trust.TRUSTED:
+            assessment.reason = (f"trusted host agent ({access}): keep it on dedicated nodes or accept the risk; "
+                                 "a container without this access could not do its job")
+        else:
+            assessment.reason = (f"host agent ({access}): its access is its job, not a fix; review it, mark it "
+                                 "trusted and keep it on dedicated nodes, or accept the risk")
+    elif gating:
+        worst = max(d.severity for d in gating)
+        assessment.verdict, assessment.drivers = Verdict.HARDEN, gating
+        assessment.reason = (f"{_plural(len(gating), 'finding')} up to {worst.label}: fix them and it can stay "
+                             "a container")
 
 
 def assess(models: Iterable[FileModel], diagnostics: Iterable[Diagnostic], ctx: Context,
-           threshold: Severity = Severity.LOW) -> list[Assessment]:
-    """One assessment per workload of the run, worst verdict first."""
+           gate: Gate | None = None) -> list[Assessment]:
+    """One assessment per workload of the run, worst verdict first; ``gate`` decides which findings
+    a workload must fix (``isolint check``'s default gate when None)."""
+    if gate is None:
+        from .registry import load_rules
+
+        gate = Gate.build(load_rules().rules, Severity.LOW)
     by_workload: dict[tuple[str, str, str | None, str], list[Diagnostic]] = {}
     for d in diagnostics:
         by_workload.setdefault(_key(d.resource, d.location.path), []).append(d)
@@ -103,8 +166,11 @@ def assess(models: Iterable[FileModel], diagnostics: Iterable[Diagnostic], ctx: 
             classification = ctx.classifications.get(id(workload), UNCLASSIFIED)
             runtime = runtime_isolation(workload, ctx)
             assessment = Assessment(workload, classification, runtime,
-                                    findings=by_workload.get(_key(workload.resource, workload.loc.path), []))
-            _judge(assessment, threshold)
+                                    findings=by_workload.get(_key(workload.resource, workload.loc.path), []),
+                                    host_access=[a.what for a in node_agent_access(workload)])
+            _judge(assessment, gate)
+            if classification.trust is Trust.UNKNOWN:
+                assessment.hint = classification_hint(workload, ctx)
             out.append(assessment)
     out.sort(key=lambda a: (-a.verdict, a.workload.loc.path, a.workload.loc.line))
     return out

@@ -21,7 +21,7 @@ from .gitchanges import GitError, changed_files
 from .model import ParseError
 from .progress import Progress
 from .registry import load_rules, unknown_selectors
-from .reporters import FORMATS, Report, Writer, advisor_markdown, advisor_table, verdict_line, writer
+from .reporters import FORMATS, Report, Writer, advisor_json, advisor_markdown, advisor_table, verdict_line, writer
 from .reporters.report import report_root
 from .reporters.text import format_error
 from .rule import Severity
@@ -169,18 +169,32 @@ def build_parser() -> argparse.ArgumentParser:
                                    f"report only new ones")
     baseline.add_argument("--baseline", "--output", metavar="FILE", dest="baseline",
                           help=f"the file to write (default: the configuration's baseline, else {DEFAULT_BASELINE})")
-    # shares check's options (--format here is table or markdown); must not redefine any of them:
-    # argparse would then strip the option from check's own parser as well
-    report = sub.add_parser("report", parents=[check], add_help=False,
-                            help="isolation advisor: per workload, its trust class, runtime and the boundary it "
-                                 "needs (--format table|markdown)")
-    report.add_argument("--max-rows", type=int, default=200, help="markdown: rows shown before summarising the rest")
+    _report_parser(sub)
     sub.add_parser("fix", parents=[_options(_input_options, _changed_options, _gate_options, _baseline_option,
                                             _fixing_options)],
                    help="apply the fixes of the findings in place: safe ones, unsafe ones with --unsafe-fixes; "
                         "--diff prints them instead")
     parser.set_defaults(commands=sub.choices)
     return parser
+
+
+REPORT_FORMATS = ("table", "markdown", "json")
+
+
+def _report_parser(sub: argparse._SubParsersAction) -> None:
+    """``isolint report``'s own options: what to read, how verdicts count findings, its formats."""
+    report = sub.add_parser("report", parents=[_options(_input_options)],
+                            help="isolation advisor: per workload, its trust class, runtime and the boundary it "
+                                 "needs (--format table|markdown|json)")
+    report.add_argument("--format", choices=REPORT_FORMATS, default="table",
+                        help="table (a terminal), markdown (a pull-request comment) or json (tools; docs/advisor.md)")
+    report.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    report.add_argument("--gate", choices=("recommended", "strict"), default=None,
+                        help="which findings make a workload 'harden it': recommended (default, as check gates) "
+                             "or strict (hardening gaps too)")
+    report.add_argument("--fail-on", default=None, metavar="SEVERITY",
+                        help="lowest severity that counts: critical, high, medium, low, info (default: low)")
+    report.add_argument("--max-rows", type=int, default=200, help="markdown: rows shown before summarising the rest")
 
 
 def console() -> int:
@@ -402,22 +416,21 @@ def _baseline(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """``isolint report``: the advisor's verdict per workload. Exits 0 whatever it finds: it informs,
     ``check`` gates."""
-    outputs = getattr(args, "outputs", None) or [["table", None]]
-    if len(outputs) != 1 or outputs[0][0] not in ("table", "markdown"):
-        raise UsageError("report takes one --format: table or markdown")
-    report_format, destination = outputs[0]
     settings = _settings(args, _config(args))
     paths = args.paths or ["."]
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     registry = load_rules(settings.plugins)
     result = run(paths, settings, registry, stdin)
     assert result.context is not None
-    assessments = assess(result.models, result.diagnostics, result.context, settings.fail_on)
-    if report_format == "markdown":
+    gate = Gate.build(result.rules, settings.fail_on, settings.gate, settings.profile, settings.tiers)
+    assessments = assess(result.models, result.diagnostics, result.context, gate)
+    if args.format == "markdown":
         text = advisor_markdown.render(assessments, len(result.errors), max_rows=args.max_rows)
+    elif args.format == "json":
+        text = advisor_json.render(assessments, result.errors)
     else:
         text = advisor_table.render(assessments, len(result.errors))
-    _write(text, destination)
+    _write(text, args.output)
     return EXIT_CLEAN
 
 

@@ -13,8 +13,15 @@ which beat image and label heuristics; ``trusted`` stops the heuristics.
    object is not part of the run).
 3. Heuristics: an image matching ``untrusted_images`` (notebooks and code runners, CI runners,
    image builders), a ``key=value`` label in ``untrusted_labels`` (JupyterHub's
-   ``component=singleuser-server``), a kind in ``untrusted_kinds``. An image matching
-   ``trusted_images`` makes the workload ``trusted`` instead.
+   ``component=singleuser-server``), a kind in ``untrusted_kinds``, an operator kind that runs
+   pipelines or notebooks (Argo workflow pods only when their workflow clones or builds:
+   :func:`build_evidence`). An image matching ``trusted_images`` makes the workload ``trusted``
+   instead.
+
+A workload left ``unknown`` that nearly matches (a name or image word of a CI runner, notebook or
+code executor; an Argo pod without a build) gets a :class:`Hint` with the marker or configuration
+line to write; a per-node workload with host access is a node agent (:func:`node_agent_access`).
+The advisor's use of all this: ``docs/advisor.md``.
 
 Dockerfile images are left ``unknown``: where and under which runtime they run is decided by the
 Compose file or manifest that uses them.
@@ -41,12 +48,14 @@ key replaces the default; ``extra_<key>`` appends to it instead:
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .context import Classification, Context, Trust
+from .images import parse_image_reference
 from .judgements.capabilities import capability_name
 from .judgements.globs import first_glob_match, first_image_match
 from .judgements.host import exposed_runtime_socket
@@ -195,8 +204,8 @@ def _marker(pairs: Iterable[KeyValue], key: str) -> tuple[Trust, Value[str]] | N
     return None
 
 
-def _where(value: Value[str]) -> str:
-    return f"{value.loc.path}:{value.loc.line}"
+def _where(node: Value[str] | Workload) -> str:
+    return f"{node.loc.path}:{node.loc.line}"
 
 
 def _workload_marker(workload: Workload, key: str) -> Classification | None:
@@ -260,7 +269,7 @@ def _images(workload: Workload) -> Iterator[Value[str]]:
             yield container.image
 
 
-def _heuristics(workload: Workload, ctx: Context) -> Classification | None:
+def _heuristics(workload: Workload, ctx: Context, workflow_build: str | None = None) -> Classification | None:
     images = list(_images(workload))
     trusted = trust_setting(ctx, "trusted_images")
     if images and trusted and all(_image_pattern(i.value, trusted) for i in images):
@@ -275,14 +284,55 @@ def _heuristics(workload: Workload, ctx: Context) -> Classification | None:
                  for kv in workload.labels if (kv.key.value, kv.value.value) in wanted]
     if workload.resource.kind in trust_setting(ctx, "untrusted_kinds"):
         evidence.append(f"kind {workload.resource.kind} runs untrusted code")
-    role = OPERATOR_ROLES.get(workload.resource.kind) if workload.format is Format.KUBERNETES else None
+    role = operator_role(workload)
+    built = None
+    if workload.format is Format.KUBERNETES and workload.resource.kind in ARGO_KINDS:
+        built = build_evidence(workload) or workflow_build
+        role = "ci" if built else role
     if role in OPERATOR_EVIDENCE:
-        evidence.append(f"kind {workload.resource.kind} ({OPERATOR_EVIDENCE[role]})")
+        evidence.append(f"kind {workload.resource.kind} ({OPERATOR_EVIDENCE[role]})" + (f": {built}" if built else ""))
     return Classification(Trust.UNTRUSTED, tuple(evidence)) if evidence else None
 
 
 # operator kinds (isolint.parsers.operators.ROLES) whose pods run code nobody reviewed as deployed
 OPERATOR_EVIDENCE = {"ci": "CI build tooling: runs repository code", "notebook": "notebook: runs user code"}
+
+# Argo Workflows is a general workflow engine: CI builds, but also data pipelines, backups and
+# scheduled jobs. Its pods are CI build tooling only when they clone or build (docs/advisor.md).
+ARGO_KINDS = frozenset({"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"})
+ARGO_CI_EVIDENCE = tuple(f"kind {kind} ({OPERATOR_EVIDENCE['ci']})" for kind in sorted(ARGO_KINDS))
+SOURCE_IMAGES = ("alpine/git*", "bitnami/git*", "*/git-sync*", "gcr.io/tekton-releases/*/git-init*")
+BUILD_COMMAND = re.compile(
+    r"\bgit\s+(?:clone|fetch|checkout|pull|submodule)\b|\b(?:docker|podman|nerdctl|buildah)\s+(?:buildx\s+)?"
+    r"(?:build|bud)\b|/kaniko/executor\b|\bbuildctl(?:-daemonless\.sh)?\b|\bmake\b|\bgo\s+(?:build|test|vet)\b"
+    r"|\bmvnw?\b|\bgradlew?\b|\b(?:npm|yarn|pnpm)\s+(?:ci|install|test|run)\b|\bcargo\s+(?:build|test)\b"
+    r"|\bbazel(?:isk)?\b|\bpip3?\s+install\b|\bpytest\b|\btox\b")
+
+
+def build_evidence(workload: Workload) -> str | None:
+    """What shows that a pod clones or builds repository code: a CI runner, image-builder or git
+    image, or a command that clones, builds or tests (``git clone``, ``docker build``, ``make`` ...)."""
+    for image in _images(workload):
+        pattern = _image_pattern(image.value, (*BUILDER_IMAGES, *CI_RUNNER_IMAGES, *SOURCE_IMAGES))
+        if pattern is not None:
+            return f"image {image.value} ({_where(image)})"
+    for container in workload.containers:
+        for part in (*container.command, *container.args):
+            found = BUILD_COMMAND.search(part.value) if isinstance(part.value, str) else None
+            if found is not None:
+                return f"runs `{found.group()}` ({_where(part)})"
+    return None
+
+
+def operator_role(workload: Workload) -> str | None:
+    """What an operator kind's pod is for the advisor: ``ci``, ``notebook``, ``vm`` or None. An Argo
+    workflow's pod is ``ci`` only with :func:`build_evidence`: a scheduled data job is not CI tooling."""
+    if workload.format is not Format.KUBERNETES:
+        return None
+    role = OPERATOR_ROLES.get(workload.resource.kind)
+    if role == "ci" and workload.resource.kind in ARGO_KINDS and build_evidence(workload) is None:
+        return None
+    return role
 
 
 def _describe_pattern(pattern: str, ctx: Context) -> str:
@@ -293,8 +343,9 @@ def _describe_pattern(pattern: str, ctx: Context) -> str:
     return "configured untrusted image"
 
 
-def classify(workload: Workload, ctx: Context) -> Classification:
-    """A workload's trust class and the evidence for it (explicit > tenant > heuristics)."""
+def classify(workload: Workload, ctx: Context, workflow_build: str | None = None) -> Classification:
+    """A workload's trust class and the evidence for it (explicit > tenant > heuristics).
+    ``workflow_build``: the build evidence of another pod of the same Argo workflow, if any."""
     if workload.format is Format.DOCKERFILE:
         return Classification(Trust.UNKNOWN)
     explicit = _workload_marker(workload, trust_setting(ctx, "marker_key"))
@@ -303,13 +354,34 @@ def classify(workload: Workload, ctx: Context) -> Classification:
     tenant = _tenant_signals(workload, ctx)
     if tenant is not None:
         return tenant
-    return _heuristics(workload, ctx) or Classification(Trust.UNKNOWN)
+    return _heuristics(workload, ctx, workflow_build) or Classification(Trust.UNKNOWN)
+
+
+def _object_key(workload: Workload) -> tuple[str, str, str | None, str]:
+    r = workload.resource
+    return (workload.loc.path, r.kind, r.namespace, r.name.split(":", 1)[0])
+
+
+def _workflow_builds(workloads: Iterable[Workload]) -> dict[tuple[str, str, str | None, str], str]:
+    """Argo workflows one of whose pods clones or builds: every pod of a CI pipeline (its test and
+    lint steps too) runs on the repository's code, so the evidence holds for all of them."""
+    out: dict[tuple[str, str, str | None, str], str] = {}
+    for workload in workloads:
+        if workload.format is Format.KUBERNETES and workload.resource.kind in ARGO_KINDS:
+            evidence = build_evidence(workload)
+            key = _object_key(workload)
+            if evidence is not None and key not in out:
+                part = workload.resource.name.split(":", 1)[1] if ":" in workload.resource.name else "a pod"
+                out[key] = f"{part} of the workflow {evidence}"
+    return out
 
 
 def classify_workloads(workloads: Iterable[Workload], ctx: Context) -> None:
     """Fill ``ctx.classifications`` (read by the engine's escalation and by the RI rules)."""
+    workloads = list(workloads)
+    builds = _workflow_builds(workloads)
     for workload in workloads:
-        ctx.classifications[id(workload)] = classify(workload, ctx)
+        ctx.classifications[id(workload)] = classify(workload, ctx, builds.get(_object_key(workload)))
 
 
 def build_tool_image(workload: Workload, ctx: Context) -> tuple[Value[str], str] | None:
@@ -319,7 +391,8 @@ def build_tool_image(workload: Workload, ctx: Context) -> tuple[Value[str], str]
         pattern = _image_pattern(image.value, patterns)
         if pattern is not None:
             return image, pattern
-    if workload.format is Format.KUBERNETES and OPERATOR_ROLES.get(workload.resource.kind) == "ci":
+    argo_ci = any(e.startswith(ARGO_CI_EVIDENCE) for e in ctx.classification(workload).evidence)
+    if operator_role(workload) == "ci" or argo_ci:
         image = next(_images(workload), None)  # a CI kind's pod: build tooling whatever its image
         return (image, f"kind {workload.resource.kind}") if image is not None else None
     return None
@@ -380,6 +453,95 @@ def builder_escape(workload: Workload) -> Access | None:
         for cap in container.security.capabilities_add:
             if capability_name(cap.value) in ESCAPE_CAPABILITIES:
                 return Access(cap, f"capability {capability_name(cap.value)}")
+    return None
+
+
+# -- node agents -------------------------------------------------------------------------------
+
+PER_NODE_KINDS = frozenset({"DaemonSet", "BroadcastJob"})  # a pod on every (selected) node, Kruise's too
+
+
+def node_agent_access(workload: Workload) -> list[Access]:
+    """The host access of a per-node workload (a DaemonSet, Kruise's BroadcastJob): host
+    namespaces, privilege, host paths, devices. Non-empty, it is a node agent whose access is its
+    job (a metrics exporter reads /proc, a CNI agent owns the node's network): the advisor says so
+    instead of asking to remove it."""
+    if workload.format is not Format.KUBERNETES or workload.resource.kind not in PER_NODE_KINDS:
+        return []
+    return list(host_access(workload))
+
+
+# -- near matches: unknown trust that looks like untrusted code -------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """Why a workload of unknown trust may run untrusted code, and what to write to say so."""
+
+    looks_like: str
+    because: str
+    marker: str  # the marker line and where it goes
+    config: str | None = None  # the line of the trust table (``[tool.isolint.trust]``), when an image decided
+
+
+HINT_WORDS: dict[str, frozenset[str]] = {
+    "a CI runner or image builder": frozenset({
+        "runner", "runners", "gitlab-runner", "actions-runner", "jenkins", "buildkite", "drone", "woodpecker",
+        "concourse", "buildkit", "buildkitd", "kaniko", "buildah", "dind", "builder", "build", "ci-runner"}),
+    "a notebook or IDE running user code": frozenset({
+        "jupyter", "jupyterhub", "jupyterlab", "notebook", "notebooks", "singleuser", "code-server", "vscode",
+        "rstudio", "zeppelin", "marimo"}),
+    "a user-code executor": frozenset({
+        "judge", "judge0", "sandbox", "playground", "repl", "code-executor", "piston", "faas", "openfaas", "fission",
+        "code-runner", "compiler"}),
+}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    parts = _WORD.findall(text.lower())
+    return {*parts, *(f"{a}-{b}" for a, b in itertools.pairwise(parts))}
+
+
+def _image_path(image: str) -> str:
+    """``ghcr.io/acme/runner:1`` -> ``acme/runner``: the repository, without registry and tag."""
+    name = parse_image_reference(image).name.lower()
+    first, _, rest = name.partition("/")
+    return rest if rest and ("." in first or ":" in first or first == "localhost") else name
+
+
+def marker_line(workload: Workload, ctx: Context) -> str:
+    """Where the trust marker of ``workload`` goes, as a line to write."""
+    key = trust_setting(ctx, "marker_key")
+    r = workload.resource
+    if workload.format is Format.COMPOSE:
+        return f"`{key}: untrusted` (or trusted) under services.{r.name}.labels ({_where(workload)})"
+    name = r.name.split(":", 1)[0]
+    return f"`{key}: untrusted` (or trusted) under metadata.labels of {r.kind} {name} ({_where(workload)})"
+
+
+def classification_hint(workload: Workload, ctx: Context) -> Hint | None:
+    """For a workload of unknown trust: what makes it look like untrusted code the heuristics did not
+    match (a name or image of a CI runner, a notebook, a code executor; an Argo workflow pod that
+    shows no build), and the marker or configuration line that classifies it. None otherwise."""
+    if workload.format is Format.DOCKERFILE or node_agent_access(workload):
+        return None
+    argo = workload.format is Format.KUBERNETES and workload.resource.kind in ARGO_KINDS
+    if argo and operator_role(workload) is None:
+        return Hint("an Argo workflow step", f"kind {workload.resource.kind}: CI build tooling when it clones or "
+                    "builds repository code; no clone or build seen", marker_line(workload, ctx))
+    # an image first: it can be classified by configuration, once for every workload that runs it
+    texts: list[tuple[str, str, str | None]] = [(_image_path(i.value).rsplit("/", 1)[-1], f"image {i.value}",
+                                                 _image_path(i.value)) for i in _images(workload)]
+    texts.append((workload.resource.name, f"name {workload.resource.name}", None))
+    texts += [(c.name.value, f"container {c.name.value}", None) for c in workload.containers
+              if c.name is not None and isinstance(c.name.value, str)]
+    for text, what, image in texts:
+        words = _words(text)
+        for looks_like, wanted in HINT_WORDS.items():
+            hit = sorted(words & wanted)
+            if hit:
+                config = f'extra-untrusted-images = ["{image}*"]' if image else None
+                return Hint(looks_like, f"{what} ({hit[0]!r})", marker_line(workload, ctx), config)
     return None
 
 

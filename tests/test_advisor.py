@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from pathlib import Path
 
-from isolint.advisor import Verdict, assess
+import pytest
+
+from isolint.advisor import KEYS, Verdict, assess
 from isolint.cli import main
 from isolint.reporters import advisor_markdown, advisor_table
 from isolint.runner import run
 from isolint.settings import Settings
 
 from .fixture_harness import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 COMPOSE = """
 services:
@@ -54,7 +60,8 @@ def test_verdicts(tmp_path):
     assert got["notebook"].classification.evidence
     assert got["web"].verdict is Verdict.HARDEN
     assert "PRV001" in got["web"].finding_summary()
-    assert got["sandboxed-notebook"].verdict in (Verdict.FINE, Verdict.HARDEN)
+    assert got["sandboxed-notebook"].verdict is Verdict.SANDBOXED  # not told to be sandboxed again
+    assert "already sandboxed" in got["sandboxed-notebook"].reason
     assert not any(d.rule == "RI001" for d in got["sandboxed-notebook"].findings)
 
 
@@ -98,6 +105,152 @@ def test_report_command(capsys):
     assert "| 🔴 VM | ComposeService/runner" in out and "RI002 critical" in out
 
 
-def test_report_rejects_check_formats(capsys):
-    assert main(["report", "--format", "json", str(FIXTURES / "advisor")]) == 2
-    assert "table or markdown" in capsys.readouterr().err
+VERDICTS = FIXTURES / "advisor" / "verdicts"
+# each workload of fixtures/advisor/verdicts and the verdict its comment promises
+EXPECTED = {
+    "node-exporter": "host-agent", "trusted-cni": "host-agent",
+    "plain-daemonset": "fine", "privileged-api": "harden", "untrusted-agent": "sandbox-runtime",
+    "gvisor-grader": "already-sandboxed", "kata-tenant-app": "already-sandboxed", "kubevirt-vm": "already-sandboxed",
+    "runc-untrusted-app": "sandbox-runtime",
+    "backup:template snapshot": "harden", "build:template dind": "vm",
+    "build-runner": "fine", "trusted-runner": "fine", "web": "fine", "drone-agent": "fine", "cache": "fine",
+}
+
+
+def _report_json(capsys, *args: str) -> dict:
+    status = main(["report", "--format", "json", *args])
+    out = capsys.readouterr().out
+    assert status == 0
+    return json.loads(out)
+
+
+def test_report_json_holds_every_verdict(capsys):
+    report = _report_json(capsys, str(VERDICTS))
+    got = {w["resource"]["name"]: w["verdict"] for w in report["workloads"]}
+    assert got == EXPECTED
+    assert report["version"] == 1
+    summary = report["summary"]
+    assert summary["workloads"] == len(EXPECTED) == sum(summary["verdicts"].values())
+    assert summary["verdicts"] == {key: sum(1 for v in EXPECTED.values() if v == key) for key in KEYS.values()}
+    assert sum(summary["trust"].values()) == len(EXPECTED) and summary["trust"]["trusted"] == 2
+    assert summary["errors"] == 0 and report["errors"] == []
+
+
+def test_report_json_shape_is_documented(capsys):
+    """Every key the JSON writes is in docs/advisor.md, and every verdict key too."""
+    doc = (ROOT / "docs" / "advisor.md").read_text(encoding="utf-8")
+    report = _report_json(capsys, str(VERDICTS))
+    keys = {*report, *report["summary"], *report["workloads"][0], *report["workloads"][0]["runtime"],
+            *report["to_classify"][0]}
+    assert not [k for k in keys if f"`{k}`" not in doc]
+    assert not [k for k in KEYS.values() if f"`{k}`" not in doc]
+
+
+def test_host_agent_positive_and_negative(capsys):
+    workloads = {w["resource"]["name"]: w for w in _report_json(capsys, str(VERDICTS))["workloads"]}
+    exporter = workloads["node-exporter"]
+    assert exporter["host_access"] == ["hostNetwork", "hostPID", "hostPath volume /"]
+    assert "its access is its job" in exporter["reason"] and "fix them" not in exporter["reason"]
+    assert "dedicated nodes" in exporter["reason"]
+    assert workloads["trusted-cni"]["reason"].startswith("trusted host agent (hostNetwork, privileged)")
+    # a Deployment with the same access is told to fix it; a DaemonSet without access is no agent;
+    # untrusted code with host access is no trusted agent
+    assert workloads["privileged-api"]["host_access"] == [] and "fix them" in workloads["privileged-api"]["reason"]
+    assert workloads["plain-daemonset"]["host_access"] == []
+    assert workloads["untrusted-agent"]["verdict"] == "sandbox-runtime"
+
+
+def test_sandboxed_positive_and_negative(capsys):
+    workloads = {w["resource"]["name"]: w for w in _report_json(capsys, str(VERDICTS))["workloads"]}
+    for name in ("gvisor-grader", "kata-tenant-app", "kubevirt-vm"):
+        w = workloads[name]
+        assert w["runtime"]["sandboxed"] is True, name
+        assert w["reason"].startswith("already"), w["reason"]
+        assert not any(d["rule"] == "RI001" for d in w["drivers"])
+    assert workloads["kata-tenant-app"]["runtime"] == {"name": "secure", "kind": "vm", "handler": "kata-qemu",
+                                                       "sandboxed": True}
+    # a class named like a sandbox whose handler is runc is none
+    runc = workloads["runc-untrusted-app"]
+    assert runc["runtime"]["sandboxed"] is False and runc["runtime"]["handler"] == "runc"
+    assert [d["rule"] for d in runc["drivers"]] == ["RI001"]
+
+
+def test_to_classify_positive_and_negative(capsys):
+    report = _report_json(capsys, str(VERDICTS))
+    listed = {c["resource"]["name"]: c for c in report["to_classify"]}
+    assert set(listed) == {"build-runner", "drone-agent", "backup:template snapshot"}
+    assert report["summary"]["to_classify"] == 3
+    runner = listed["build-runner"]
+    assert runner["looks_like"] == "a CI runner or image builder"
+    assert runner["marker"].startswith("`isolint.io/trust: untrusted` (or trusted) under metadata.labels of "
+                                       "Deployment build-runner (")
+    assert runner["config"] == 'extra-untrusted-images = ["acme/build-runner*"]'
+    assert "under services.drone-agent.labels" in listed["drone-agent"]["marker"]
+    assert "no clone or build seen" in listed["backup:template snapshot"]["because"]
+    workloads = {w["resource"]["name"]: w for w in report["workloads"]}
+    assert workloads["trusted-runner"]["classify"] is None and workloads["web"]["classify"] is None
+
+
+def test_written_marker_classifies(tmp_path, capsys):
+    """The line the report asks for, once written, classifies the workload: it leaves the list."""
+    text = (VERDICTS / "kubernetes.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "k.yaml"
+    marked = text.replace("  name: build-runner\n", "  name: build-runner\n  labels: {isolint.io/trust: untrusted}\n")
+    path.write_text(marked, encoding="utf-8")
+    report = _report_json(capsys, str(path))
+    assert "build-runner" not in {c["resource"]["name"] for c in report["to_classify"]}
+    [runner] = [w for w in report["workloads"] if w["resource"]["name"] == "build-runner"]
+    assert runner["trust"] == "untrusted" and runner["verdict"] == "sandbox-runtime"
+    config = tmp_path / ".isolint.toml"
+    config.write_text('[trust]\nextra-trusted-images = ["acme/build-runner*"]\n', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    report = _report_json(capsys, "--config", str(config), str(path))
+    [runner] = [w for w in report["workloads"] if w["resource"]["name"] == "build-runner"]
+    assert runner["trust"] == "trusted" and runner["classify"] is None
+
+
+def test_table_lists_what_to_classify(capsys):
+    assert main(["report", str(VERDICTS)]) == 0
+    out = capsys.readouterr().out
+    assert "To classify: 3 workloads of unknown trust" in out
+    assert 'or under [tool.isolint.trust]: extra-untrusted-images = ["acme/build-runner*"]' in out
+    assert out.rstrip().endswith("3 already sandboxed, 6 fine as a container")
+
+
+def test_report_help_offers_only_what_works(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = capsys.readouterr().out
+    for absent in ("--baseline", "--fix", "--diff", "--statistics", "--show-source", "--exit-zero",
+                   "sarif", "junit", "--max-annotations", "--changed-since"):
+        assert absent not in text, absent
+    assert "{table,markdown,json}" in text
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "text", "github"])
+def test_report_rejects_check_formats(capsys, fmt):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--format", fmt, str(VERDICTS)])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_report_options_work(tmp_path, capsys):
+    """Each option report offers changes what it does."""
+    out = tmp_path / "reports" / "advisor.json"
+    assert main(["report", "--format", "json", "--output", str(out), str(VERDICTS)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["workloads"] == len(EXPECTED)
+    def verdicts(*args: str) -> dict[str, str]:
+        return {w["resource"]["name"]: w["verdict"] for w in _report_json(capsys, *args, str(VERDICTS))["workloads"]}
+
+    strict = verdicts("--gate", "strict")
+    assert strict["web"] == "harden"  # its hardening gaps fail the strict gate
+    high = verdicts("--fail-on", "critical")
+    # RI001 (high) no longer counts: the untrusted agent's host network (critical, escalated) is what is left
+    assert (high["untrusted-agent"], high["runc-untrusted-app"]) == ("harden", "fine")
+    assert verdicts("--ignore", "RI001")["runc-untrusted-app"] == "fine"
+    excluded = _report_json(capsys, "--exclude", "compose.yaml", str(VERDICTS))
+    assert "cache" not in {w["resource"]["name"] for w in excluded["workloads"]}
+    md = tmp_path / "report.md"
+    assert main(["report", "--format", "markdown", "--max-rows", "2", "--output", str(md), str(VERDICTS)]) == 0
+    assert f"{len(EXPECTED) - 2} more workloads not shown" in md.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ spec:
       container:
         image: alpine:3.20
         securityContext: {privileged: true}
+        command: [sh, -c, "git clone https://example.com/app.git /src && make -C /src"]
 ---
 apiVersion: kubeflow.org/v1
 kind: Notebook
@@ -70,7 +71,7 @@ def test_ci_kinds_are_build_tooling_notebooks_user_code_vms_a_vm(tmp_path):
     assert notebook.trust is Trust.UNTRUSTED and "user code" in notebook.evidence[0]
     assert runtime_isolation(workloads["vm"], ctx).kind is RuntimeKind.VM
     assert not workloads["vm"].containers
-    # an Argo step that can reach the node is build tooling whatever its image: RI002
+    # an Argo step that builds and can reach the node is build tooling whatever its image: RI002
     ri002 = [d for d in result.diagnostics if d.rule == "RI002"]
     assert [(d.resource.name, d.location.line) for d in ri002] == [("ci:template build", 13)]
 

@@ -13,7 +13,8 @@ from .advisor_table import verdict_counts, workload_name
 from .text import safe
 
 COMMENT_BUDGET = 60_000  # characters, leaving room for the summary lines
-ICONS = {Verdict.VM: "🔴", Verdict.SANDBOX: "🟠", Verdict.HARDEN: "🟡", Verdict.FINE: "🟢"}
+ICONS = {Verdict.VM: "🔴", Verdict.SANDBOX: "🟠", Verdict.HOST_AGENT: "🟣", Verdict.HARDEN: "🟡",
+         Verdict.SANDBOXED: "🔵", Verdict.FINE: "🟢"}
 
 
 def cell(text: str) -> str:

@@ -26,6 +26,23 @@ def verdict_counts(assessments: Sequence[Assessment]) -> str:
     return ", ".join(f"{counts[v]} {v.label}" for v in sorted(Verdict, reverse=True) if counts[v])
 
 
+def classify_lines(assessments: Sequence[Assessment]) -> list[str]:
+    """The workloads of unknown trust that look like untrusted code, each with the line to write."""
+    hinted = [a for a in assessments if a.hint is not None]
+    if not hinted:
+        return []
+    out = ["", f"To classify: {len(hinted)} workload{'s' if len(hinted) != 1 else ''} of unknown trust that may run "
+               "untrusted code (a marker or configuration line decides):"]
+    for a in hinted:
+        assert a.hint is not None
+        out.append(safe(f"  {workload_name(a)}: looks like {a.hint.looks_like}: {a.hint.because}"))
+        out.append(safe(f"    write {a.hint.marker}"))
+        if a.hint.config:
+            out.append(safe(f"    or under [tool.isolint.trust]: {a.hint.config} "
+                            "(extra-trusted-images if it is trusted)"))
+    return out
+
+
 def render(assessments: Sequence[Assessment], errors: int = 0) -> str:
     rows = [COLUMNS]
     notes: dict[int, list[str]] = {}
@@ -39,6 +56,7 @@ def render(assessments: Sequence[Assessment], errors: int = 0) -> str:
         cells = [_cut(cell, width).ljust(width) for cell, width in zip(row, WIDTHS, strict=True)]
         out.append(safe("  ".join(cells).rstrip()))
         out.extend(safe(f"    {note}") for note in notes.get(index, ()))
+    out.extend(classify_lines(assessments))
     summary = verdict_counts(assessments) or "no workloads"
     out.append("")
     tail = f"; {errors} file error{'s' if errors != 1 else ''} (see `isolint check`)" if errors else ""
