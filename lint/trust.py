@@ -317,10 +317,12 @@ def build_evidence(workload: Workload) -> str | None:
         if pattern is not None:
             return f"image {image.value} ({_where(image)})"
     for container in workload.containers:
-        for part in (*container.command, *container.args):
-            found = BUILD_COMMAND.search(part.value) if isinstance(part.value, str) else None
-            if found is not None:
-                return f"runs `{found.group()}` ({_where(part)})"
+        parts = [p for p in (*container.command, *container.args) if isinstance(p.value, str)]
+        found = BUILD_COMMAND.search(" ".join(p.value for p in parts))
+        if found is not None:
+            ends = list(itertools.accumulate(len(p.value) + 1 for p in parts))
+            at = next(p for p, end in zip(parts, ends, strict=True) if found.start() < end)
+            return f"runs `{found.group()}` ({_where(at)})"
     return None
 
 
