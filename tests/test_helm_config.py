@@ -3,7 +3,7 @@
 
 No ``helm`` binary is installable offline from PyPI or Debian, so the binary path runs a stand-in
 (``FAKE_HELM``): it accepts only the ``helm template`` flags isolint passes (``--namespace``,
-``--values``, ``--kube-version``; any other argument fails it), records its command line, and
+``--values``, ``--set``, ``--kube-version``; any other argument fails it), records its command line, and
 renders with Helm's own engine (helm-python-sdk) so its output is what ``helm template`` prints.
 What it checks is isolint's side of the contract: the command line and the parsing of the stream.
 """
@@ -37,11 +37,24 @@ parser.add_argument("chart")
 parser.add_argument("--namespace", required=True)
 parser.add_argument("--values", required=True)
 parser.add_argument("--kube-version")
+parser.add_argument("--set", action="append", default=[])
 args = parser.parse_args()
 values = json.load(open(args.values))
+for expression in args.set:
+    try:
+        given = helm_python.parse_set_string(expression)
+    except helm_python.HelmError:
+        continue  # said below, as helm does
+    for key, value in given.items():  # enough for the tests' expressions: one level deep
+        values[key] = {{**values.get(key, {{}}), **value}} if isinstance(value, dict) else value
 options = {{"name": args.release, "namespace": args.namespace}}
 if args.kube_version:
     options["kube_version"] = args.kube_version
+for expression in args.set:
+    try:
+        helm_python.parse_set_string(expression)
+    except helm_python.HelmError as exc:
+        sys.exit(print(f"Error: failed parsing --set data: {{exc}}", file=sys.stderr) or 1)
 try:
     with helm_python.Chart.load(args.chart) as chart:
         out = json.loads(_native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options)))
@@ -132,7 +145,7 @@ def test_values_files_and_set_are_applied(tmp_path, capsys, renderer):
                   "PRV001": (17, [])}  # set: no file wrote it (never the chart's `privileged: false` line)
     if renderer:
         (args,) = _logged(renderer)
-        assert "--set" not in args  # values files and --set are merged into the one --values file
+        assert args[args.index("--set") + 1] == "sc.privileged=true"  # Helm parses it, as helm template --set
 
 
 def test_release_and_namespace(tmp_path, capsys, renderer):
@@ -204,3 +217,12 @@ def test_a_required_value_left_unset_is_one_error_naming_the_chart_and_helms_mes
     assert error["message"].startswith("chart api cannot be rendered: ") and "image.tag is required" in error["message"]
     assert [(Path(f["path"]).relative_to(repo).as_posix(), f["line"]) for f in doc["findings"]] == [
         ("deploy/shop/templates/pod.yaml", 17)]  # the other chart is linted
+
+
+def test_a_malformed_set_expression_is_one_error_on_the_chart(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'set = ["sc.privileged"]\n', renderer)
+    _, doc = run_json(capsys, "--jobs", "1", str(repo))
+    [error] = doc["errors"]
+    assert error["path"].endswith("deploy/shop/Chart.yaml")
+    assert error["message"].startswith("chart shop cannot be rendered: ") and "privileged" in error["message"]
+    assert "has no value" in error["message"]  # Helm's own words

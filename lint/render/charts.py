@@ -46,7 +46,7 @@ from ..sources import (
 )
 from ..yamlsource import Pos, load_all
 from . import CHART_FILE, chart_of, setting
-from .helm import RenderError, render
+from .helm import RenderError, merge, render
 from .mapping import FROM_VALUES, NOT_FOUND, KeyPath, MappedLocation, ValuesIndex, locator
 
 DEFAULT_RELEASE, DEFAULT_NAMESPACE = "release-name", "default"
@@ -287,7 +287,7 @@ def _render_chart(chart: str, max_bytes: int) -> Rendered:
         values, result.values, result.shadowed = _values(options, root, max_bytes)
         outputs = render(archive, values, options.get("release", DEFAULT_RELEASE),
                          options.get("namespace", DEFAULT_NAMESPACE), options.get("kube-version"),
-                         _configured_binary(root), _exclude_pattern(chart, root))
+                         _configured_binary(root), _exclude_pattern(chart, root), options.get("set", ()))
     except (RenderError, ReadError) as exc:
         result.error = exc.message
         return result
@@ -410,8 +410,8 @@ def _missing_dependencies(files: dict[str, str]) -> list[str]:
 
 def _values(options: dict[str, Any], root: str, max_bytes: int
             ) -> tuple[dict[str, Any], list[ValuesIndex], list[KeyPath]]:
-    """The configured values (files then ``set``), an index per file for related locations, and the
-    key paths ``set`` gives (no file's line is theirs)."""
+    """The configured values files merged (``set`` goes to the renderer as it is), an index per file
+    for related locations, and the key paths ``set`` gives (no file's line is theirs)."""
     merged: dict[str, Any] = {}
     indexes: list[ValuesIndex] = []
     base = setting("config-root") or "."
@@ -427,49 +427,34 @@ def _values(options: dict[str, Any], root: str, max_bytes: int
             if error is not None:
                 raise ReadError(f"values file {name}: invalid YAML: {error.message} (line {error.line})")
             if isinstance(doc, dict):
-                _merge(merged, doc)  # a YMap is a dict: JSON as it is
+                merge(merged, doc)  # a YMap is a dict: JSON as it is
             break
         indexes.insert(0, ValuesIndex(path, text))
-    shadowed: list[KeyPath] = []
-    for expression in options.get("set", ()):
-        given = _parse_set(expression)
-        _merge(merged, given)
-        shadowed += _leaf_paths(given, ())
+    shadowed = [path for expression in options.get("set", ()) for path in _set_paths(expression)]
     return merged, indexes, shadowed
+
+
+def _set_paths(expression: str) -> list[KeyPath]:
+    """The key paths a ``--set`` expression gives (list indices dropped), by Helm's own parser when the
+    SDK is installed, else read from its ``key=`` parts. Only the related locations use them: a path
+    too many leaves a finding without its values line, never with a wrong one."""
+    try:
+        import helm_python
+    except (ImportError, OSError):
+        helm_python = None
+    if helm_python is not None:
+        try:
+            return _leaf_paths(helm_python.parse_set_string(expression), ())
+        except helm_python.HelmError:  # malformed: the chart is not rendered, the renderer says why
+            return []
+    keys = re.findall(r"(?:^|,)([^=,]+)=", expression)
+    return [tuple(part for part in re.sub(r"\[\d*\]", "", key).split(".") if part) for key in keys]
 
 
 def _leaf_paths(node: Any, path: KeyPath) -> list[KeyPath]:
     if isinstance(node, dict) and node:
         return [p for key, value in node.items() for p in _leaf_paths(value, (*path, str(key)))]
     return [path]
-
-
-def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
-    for key, value in other.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
-
-
-def _parse_set(expression: str) -> dict[str, Any]:
-    """A ``--set`` expression, by Helm's own parser when the SDK is installed, else ``a.b=c`` pairs."""
-    try:
-        import helm_python
-
-        return helm_python.parse_set_string(expression)
-    except ImportError:
-        pass
-    out: dict[str, Any] = {}
-    for pair in expression.split(","):
-        key, _, raw = pair.partition("=")
-        value: Any = {"true": True, "false": False}.get(raw, int(raw) if raw.isdigit() else raw)
-        node = out
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    return out
 
 
 def _archive(chart: str, root: str, max_bytes: int) -> tuple[bytes, dict[str, str]]:

