@@ -106,6 +106,9 @@ def _input_options(p: argparse.ArgumentParser) -> None:
 
 def _changed_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--changed-since", metavar="REF", help="lint only files changed since this git ref")
+    p.add_argument("--no-repository-context", action="store_true",
+                   help="with --changed-since or named files: take Namespace, RuntimeClass and ServiceAccount "
+                        "objects from the linted files only, not from the rest of the git repository")
 
 
 def _gate_options(p: argparse.ArgumentParser) -> None:
@@ -254,6 +257,8 @@ def _settings(args: argparse.Namespace, config: Config | None = None) -> Setting
         settings.suppressions = False
     if getattr(args, "changed_since", None):
         settings.only_files = changed_files(args.changed_since)
+    if getattr(args, "no_repository_context", False):
+        settings.repository_context = False
     settings.stdin_kind = args.stdin_kind
     settings.stdin_filename = args.stdin_filename
     try:

@@ -1,28 +1,50 @@
 """One lint run, top-down: discover the files -> lint each one (:mod:`isolint.lint_file`, in
 worker processes) -> the run's cross-file facts -> lint again the few files a later fact changes
 -> decide what is shown (supersede, per-path ignores, suppressions, baseline) -> the result the
-reporters read."""
+reporters read.
+
+A changed-files run (``--changed-since``, or files named, as pre-commit names them) is the same
+run over fewer files, with the context of the whole repository: the git top-level of each path is
+walked as a full run walks it; the changed files are linted (with every file of a chart holding
+one, and the Kustomize roots whose tree holds one: only those are rendered,
+:func:`isolint.render.classify`); every other YAML file is read for its Namespace, RuntimeClass
+and ServiceAccount objects only (:func:`isolint.lint_file.file_facts`: 0.26-0.43 s for the 2,773
+other files of a real corpus); the facts of the linted files win over the others'. Only findings
+in a changed file, or pointing at one (a values line, a kustomization), are reported.
+``--no-repository-context`` leaves the rest of the repository unread.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .baseline import drop_baselined, drop_baselined_errors, read_baseline
 from .context import Context
-from .discovery import Kind, discover
+from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
-from .lint_file import FileResult, Job, LoadTask, SourceLines, lint_file, lint_model, load, needs_full_context, relint
+from .lint_file import (
+    FileResult,
+    Job,
+    LoadTask,
+    SourceLines,
+    file_facts,
+    lint_file,
+    lint_model,
+    load,
+    needs_full_context,
+    relint,
+)
 from .loader import load_file, overrides_with_base
 from .model import FileModel, ParseError
 from .parallel import file_size, ordered_map
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
-from .sources import ReadError, capped, decode, read_text
+from .sources import ReadError, capped, decode, read_text, run_root
 from .suppress import FileSuppressions, SuppressionIndex, drop_per_path_ignores
 from .trust import classify_workloads
 
@@ -57,21 +79,23 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     template = Context(kubernetes_version=settings.kubernetes_version,
                        settings={"trust": settings.trust, "profile": settings.profile})
     job = Job(prepare_rules(rules, settings.severity, settings.rule_options), template, keep_models)
-    tasks, errors = load_tasks(paths, settings)
-    results: list[FileResult] = ordered_map(functools.partial(lint_file, job=job), tasks,
-                                            [file_size(t.path) for t in tasks], settings.jobs)
+    tasks = load_tasks(paths, settings)
+    errors = tasks.errors
+    results: list[FileResult] = ordered_map(functools.partial(lint_file, job=job), tasks.linted,
+                                            [file_size(t.path) for t in tasks.linted], settings.jobs)
     stdin_model = read_stdin(settings, stdin) if stdin is not None else None
     if stdin_model is not None:
         results.append(lint_model(stdin_model, job))
+    facts = [file_facts(t) for t in tasks.context]  # a changed-files run's context: the rest of the repository
 
-    ctx = build_context(results, settings.kubernetes_version, template.settings)
+    ctx = build_context([*facts, *results], settings.kubernetes_version, template.settings)  # the linted win
     job = dataclasses.replace(job, context=ctx, provisional=False)
     for i, result in enumerate(results):  # the second pass: the few files whose lookups the run answers otherwise
         if needs_full_context(result, ctx):
             if result.model is not None:  # it asked for a fact it holds: its model was kept
                 relint(result, job)
             else:
-                results[i] = lint_file(tasks[i], job) if i < len(tasks) else lint_model(stdin_model, job)
+                results[i] = lint_file(tasks.linted[i], job) if i < len(tasks.linted) else lint_model(stdin_model, job)
         results[i].asked = None
         if not keep_models:
             results[i].model = None
@@ -81,9 +105,12 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     diagnostics = [d for r in results for d in r.diagnostics] + namespaces.diagnostics
     diagnostics.sort(key=Diagnostic.sort_key)  # stable: a file's in rule order, Namespace rules' last
     diagnostics = merge_overlays(diagnostics)  # a base's finding built by several overlays: once
-    shown, suppressed = decide(diagnostics, suppression_index(results), rules, registry.rules, settings)
+    in_scope = _in_scope(tasks.scope, settings.stdin_filename if stdin_model is not None else None)
+    shown, suppressed = decide(in_scope(diagnostics), suppression_index(results), rules, registry.rules, settings)
+    shown = in_scope(shown)  # a suppression's own findings too
     sources = _sources([*((d.location.path, d.location.line) for d in shown),
-                        *((e.path, e.line) for r in results for e in r.errors if e.line)], results, tasks, stdin_model)
+                        *((e.path, e.line) for r in results for e in r.errors if e.line)], results, tasks.linted,
+                       stdin_model)
     baselined = 0
     if known is not None:
         shown, baselined = drop_baselined(shown, known, sources)
@@ -102,6 +129,23 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     shown_at = {d.location.path for d in shown} | {e.path for e in errors}
     return RunResult(shown, errors, models, rules, sum(r.counted for r in results), ctx, suppressed, baselined,
                      {path: lines for path, lines in sources.items() if path in shown_at})
+
+
+def _in_scope(scope: frozenset[str] | None, stdin: str | None) -> Callable[[list[Diagnostic]], list[Diagnostic]]:
+    """The filter of a changed-files run: the findings in a file of ``scope`` (real paths) or
+    pointing at one (a chart's finding at the values line that set it, a build's at the
+    kustomization that made it), and those on ``stdin`` (the name it is linted under)."""
+    if scope is None:
+        return lambda diagnostics: diagnostics
+    memo: dict[str, bool] = {}
+
+    def kept(path: str) -> bool:
+        if path not in memo:
+            memo[path] = path == stdin or os.path.realpath(path) in scope
+        return memo[path]
+
+    return lambda diagnostics: [d for d in diagnostics
+                                if kept(d.location.path) or any(kept(loc.path) for loc, _ in d.related)]
 
 
 def decide(diagnostics: list[Diagnostic], index: SuppressionIndex, rules: list[LoadedRule],
@@ -196,17 +240,58 @@ def _looks_like_dockerfile(text: str) -> bool:
     return looks_like_dockerfile(text)
 
 
-def load_tasks(paths: Iterable[str], settings: Settings) -> tuple[list[LoadTask], list[ParseError]]:
-    """The files to lint, in report order, and the errors met finding them."""
+@dataclass(slots=True)
+class Tasks:
+    """What a run reads: the files it lints, in report order, and (a changed-files run) the other
+    files of the repository it reads for their cross-file facts only."""
+
+    linted: list[LoadTask]
+    context: list[LoadTask]
+    scope: frozenset[str] | None  # real paths of the files findings are reported for; None: all
+    errors: list[ParseError]  # met finding the files
+
+
+def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
+    """The files to lint and the errors met finding them. A changed-files run (``--changed-since``,
+    or files named, as pre-commit names them) reports on those files only, but takes its context
+    from the whole repository (the git top-level of each path, walked as a full run walks it):
+    see :func:`isolint.render.classify` for what is linted, :func:`isolint.lint_file.file_facts`
+    for what is read of the rest."""
     walk_errors: list[tuple[str, str]] = []
     from .render import classify
 
-    candidates = list(classify(discover([p for p in paths if p != "-"], settings.exclude, settings.gitignore,
-                                        walk_errors), settings.render))  # a chart's files made Kind.HELM
-    if settings.only_files is not None:  # --changed-since
-        candidates = [c for c in candidates if os.path.realpath(c.path) in settings.only_files]
-    merged = overrides_with_base(c.path for c in candidates)  # linted as part of their base Compose file
+    paths = [p for p in paths if p != "-"]
+    named = list(discover(paths, settings.exclude, settings.gitignore, walk_errors))
+    scope = None
+    if settings.only_files is not None or any(c.explicit for c in named):
+        reals = [os.path.realpath(c.path) for c in named]
+        scope = frozenset(r for r in reals if settings.only_files is None or r in settings.only_files)
+        if settings.repository_context:
+            seen = set(reals)
+            named += [c for c in discover(_repositories(paths), settings.exclude, settings.gitignore, [])
+                      if os.path.realpath(c.path) not in seen]  # its errors are not the run's: not reported
+    linted, context = classify(named, scope, settings.render)  # a chart's files made Kind.HELM ...
+    merged = overrides_with_base(c.path for c in linted)  # linted as part of their base Compose file
     environ = compose_environ(settings)
-    tasks = [LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged, settings.exhaustive,
-                      environ, c.root) for c in candidates]
-    return tasks, [ParseError(path, message) for path, message in walk_errors]
+
+    def task(c: Candidate) -> LoadTask:
+        return LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged, settings.exhaustive,
+                        environ, c.root)
+
+    return Tasks([task(c) for c in linted], [task(c) for c in context] if settings.repository_context else [], scope,
+                 [ParseError(path, message) for path, message in walk_errors])
+
+
+def _repositories(paths: Sequence[str]) -> list[str]:
+    """The git top-levels of ``paths`` that a walk of ``paths`` does not already cover (none is one
+    of them), spelled as the paths are (relative ones relative to the working folder)."""
+    roots = {path: run_root(path) for path in paths}
+    walked = {root for path, root in roots.items() if os.path.isdir(path) and os.path.realpath(path) == root}
+    out: list[str] = []
+    for path, root in roots.items():
+        if root in walked or not os.path.lexists(os.path.join(root, ".git")):
+            continue
+        spelled = root if os.path.isabs(path) else os.path.relpath(root)
+        if spelled not in out:
+            out.append(spelled)
+    return out

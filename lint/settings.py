@@ -50,6 +50,7 @@ class Settings:
     plugins: bool = True
     baseline: str | None = None  # report only findings not in this baseline file
     only_files: frozenset[str] | None = None  # --changed-since: real paths of the files to lint
+    repository_context: bool = True  # a changed-files run reads the rest of the repository for facts
     root: str | None = None  # folder of the configuration file (per-path-ignores are relative to it)
     config_path: str | None = None
     env_files: list[str] = field(default_factory=list)  # Compose variables (--env-file, config env-file)

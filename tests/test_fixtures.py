@@ -14,8 +14,10 @@ FILES = fixture_files()
 
 def lint(path, codes, args):
     """Run exactly the rules the fixture speaks of, so each file tests them in isolation (a rule
-    another one supersedes at the same place is shown unless the file names both)."""
-    return run([str(path)], settings_from_argv(["check", "--select", ",".join(sorted(codes)), *args, str(path)]))
+    another one supersedes at the same place is shown unless the file names both), each file its own
+    world: no Namespace of another fixture in its context."""
+    return run([str(path)], settings_from_argv(["check", "--select", ",".join(sorted(codes)), "--no-repository-context",
+                                                *args, str(path)]))
 
 
 def findings(path, exp):

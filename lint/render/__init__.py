@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..discovery import Candidate, Kind
@@ -67,20 +68,33 @@ def chart_of(path: str, memo: dict[str, bool] | None = None) -> tuple[str, str] 
     return outer, nearest
 
 
-def classify(candidates: Iterable[Candidate], render: bool = True) -> Iterator[Candidate]:
-    """The candidates, those of a chart (its ``Chart.yaml``, its templates) made :attr:`Kind.HELM`,
-    the Kustomize patches of the run's kustomizations left out. Without ``render`` (``--no-render``)
-    a chart's files are left out too and no kustomization is built: its resources are linted as
-    plain manifests."""
+def classify(candidates: Iterable[Candidate], scope: AbstractSet[str] | None = None, render: bool = True
+             ) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates to lint, those of a chart (its ``Chart.yaml``, its templates) made
+    :attr:`Kind.HELM`, the root kustomizations :attr:`Kind.KUSTOMIZE`, the Kustomize patches and the
+    files the builds lint left out; and the candidates read for their facts only.
+
+    ``scope``: the real paths a changed-files run reports on (None: all). Then only what holds a
+    file of the scope is linted: the file itself, every file of a chart holding one (the chart is
+    rendered whole: its other templates' objects are its context), a root kustomization whose tree
+    (:meth:`~isolint.render.kustomize.Graph.closure`: its folders, its resources) holds one, and
+    only those roots are built; the other plain files (an unbuilt root's resources among them) are
+    the facts-only candidates, an untouched chart is neither rendered nor read. Without ``render``
+    (``--no-render``) a chart's files are left out too and no kustomization is built: its resources
+    are linted as plain manifests."""
     memo: dict[str, bool] = {}
     candidates = list(candidates)
     folders = {os.path.dirname(os.path.abspath(c.path)) for c in candidates}
     patches = kustomize_patches(folders)
+    around = _folders_holding(scope) if scope is not None else None
     roots, resources = ({}, set()) if not render else _kustomize_roots(
-        {os.path.realpath(os.path.dirname(c.path) or "."): (os.path.dirname(c.path), c.root) for c in candidates})
+        {os.path.realpath(os.path.dirname(c.path) or "."): (os.path.dirname(c.path), c.root) for c in candidates},
+        scope, around)
+    linted: list[Candidate] = []
+    context: list[Candidate] = []
     for candidate in candidates:
+        real = os.path.realpath(candidate.path) if scope is not None or patches or resources or roots else ""
         if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
-            real = os.path.realpath(candidate.path) if patches or resources or roots else ""
             if real in patches or real in resources:
                 continue
             if real in roots:
@@ -88,27 +102,50 @@ def classify(candidates: Iterable[Candidate], render: bool = True) -> Iterator[C
                 roots.pop(real)
             path = candidate.path.replace(os.sep, "/")
             if ("/templates/" in path or path.startswith("templates/") or path.endswith("/" + CHART_FILE)
-                    or path == CHART_FILE) and chart_of(candidate.path, memo) is not None:
-                if not render:
-                    continue
-                candidate = Candidate(candidate.path, Kind.HELM, candidate.explicit)
-        yield candidate
+                    or path == CHART_FILE) and (chart := chart_of(candidate.path, memo)) is not None:
+                if render and (around is None or os.path.realpath(chart[0]) in around):
+                    linted.append(Candidate(candidate.path, Kind.HELM, candidate.explicit))
+                continue
+        if scope is None or real in scope or candidate.kind is Kind.KUSTOMIZE:
+            linted.append(candidate)
+        elif candidate.kind in (Kind.YAML, Kind.KUBERNETES):
+            context.append(candidate)
     for path, root in roots.values():  # a root the walk does not yield (`Kustomization`, a file named alone)
-        yield Candidate(path, Kind.KUSTOMIZE, False, root)
+        linted.append(Candidate(path, Kind.KUSTOMIZE, False, root))
+    return linted, context
 
 
-def _kustomize_roots(folders: dict[str, tuple[str, str | None]]) -> tuple[dict[str, tuple[str, str | None]],
-                                                                          set[str]]:
+def _folders_holding(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``paths``, at any depth."""
+    out: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder not in out:
+            out.add(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    return out
+
+
+def _kustomize_roots(folders: dict[str, tuple[str, str | None]], scope: AbstractSet[str] | None = None,
+                     around: AbstractSet[str] | None = None
+                     ) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
     """The run's root kustomizations among ``folders`` (real path -> as spelled; each root's real
     kustomization file -> its path as spelled) and the files their builds lint (their resources: not
     linted again as plain manifests). Without a builder the roots are still reported (one error each)
-    and their resources linted as plain manifests."""
+    and their resources linted as plain manifests. With a ``scope`` (and ``around``, the folders
+    holding its files), only the roots whose tree holds one of its files: the others are not built."""
     if not any(os.path.isfile(os.path.join(f, n)) for f in folders for n in KUSTOMIZATION_FILES):
         return {}, set()
     from .kustomize import builder, prebuild, scan
 
     graph = scan((folder, root) for folder, (_, root) in folders.items())
     roots = [f for f in graph.roots() if f in folders]
+    if scope is not None and around is not None:
+        roots = [f for f in roots if any(folder in around for folder in graph.closure(f))
+                 or not scope.isdisjoint(graph.resource_files(f))]
     resources: set[str] = set()
     if builder() is not None:
         for folder in roots:
