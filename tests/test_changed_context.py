@@ -44,6 +44,7 @@ spec:
 
 def repository(root: Path, files: dict[str, str]) -> Path:
     """A git repository holding ``files``, committed on ``main``."""
+    root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", "main")
     for name, text in files.items():
         write(root, name, text)
@@ -188,44 +189,33 @@ CHART = "apiVersion: v2\nname: {name}\nversion: 0.1.0\n"
 
 
 def test_only_the_charts_holding_a_changed_file_are_rendered(capsys, tmp_path, monkeypatch):
-    """A chart is rendered whole when one of its files changed (values.yaml too); another is not."""
-    repo = repository(tmp_path, {
-        "charts/a/Chart.yaml": CHART.format(name="a"), "charts/a/values.yaml": "privileged: true\n",
-        "charts/a/templates/pod.yaml": POD.format(name="a").replace(
-            "privileged: true", "privileged: {{ .Values.privileged }}"),
-        "charts/b/Chart.yaml": CHART.format(name="b"), "charts/b/templates/pod.yaml": POD.format(name="b")})
+    """A chart is rendered whole when one of its files changed (values.yaml too); another is not.
+    (A fresh repository for each change: a chart is rendered once per process.)"""
     rendered: list[str] = []
-    real_render = charts._render_chart
+    real_render = charts.render
 
-    def counting_render(chart, max_bytes):
-        rendered.append(Path(chart).name)
-        return real_render(chart, max_bytes)
+    def counting_render(*args, **kwargs):
+        outputs = real_render(*args, **kwargs)
+        rendered.extend(sorted({name.split("/")[0] for name in outputs}))
+        return outputs
 
-    monkeypatch.setattr(charts, "_render_chart", counting_render)
-    monkeypatch.chdir(repo)
-    change(repo, "charts/a/templates/pod.yaml")
-    charts._RENDERED.clear()
-    _, doc = run_json(capsys, "--select", "PRV001", "--changed-since", "HEAD~1", ".")
-    assert rendered == ["a"]
-    assert findings(doc) == [("charts/a/templates/pod.yaml", "PRV001", "critical")]
-
-    change(repo, "charts/a/values.yaml")  # the template's finding points at the value: reported
-    charts._RENDERED.clear()
-    rendered.clear()
-    _, doc = run_json(capsys, "--select", "PRV001", "--changed-since", "HEAD~1", ".")
-    assert rendered == ["a"]
-    assert findings(doc) == [("charts/a/templates/pod.yaml", "PRV001", "critical")]
-    assert [r["path"] for r in doc["findings"][0]["related"]] == ["charts/a/values.yaml"]
-
-    change(repo, "charts/b/templates/pod.yaml", POD.format(name="b2"))
-    charts._RENDERED.clear()
-    rendered.clear()
-    _, doc = run_json(capsys, "--select", "PRV001", "--changed-since", "HEAD~1", ".")
-    assert rendered == ["b"]
-    assert findings(doc) == [("charts/b/templates/pod.yaml", "PRV001", "critical")]
-
-
-
+    monkeypatch.setattr(charts, "render", counting_render)
+    pod = POD.format(name="a").replace("privileged: true", "privileged: {{ .Values.privileged }}")
+    for step, (changed, expected, related) in enumerate([
+            ("charts/a/templates/pod.yaml", ["a"], ["charts/a/values.yaml"]),
+            ("charts/a/values.yaml", ["a"], ["charts/a/values.yaml"]),  # the template's finding points at it
+            ("charts/b/templates/pod.yaml", ["b"], [])]):
+        repo = repository(tmp_path / str(step), {
+            "charts/a/Chart.yaml": CHART.format(name="a"), "charts/a/values.yaml": "privileged: true\n",
+            "charts/a/templates/pod.yaml": pod,
+            "charts/b/Chart.yaml": CHART.format(name="b"), "charts/b/templates/pod.yaml": POD.format(name="b")})
+        change(repo, changed)
+        monkeypatch.chdir(repo)
+        rendered.clear()
+        _, doc = run_json(capsys, "--select", "PRV001", "--changed-since", "HEAD~1", ".")
+        assert rendered == expected
+        assert findings(doc) == [(f"charts/{expected[0]}/templates/pod.yaml", "PRV001", "critical")]
+        assert [r["path"] for r in doc["findings"][0].get("related", ()) if "values" in r["message"]] == related
 
 
 TRICKY = {
