@@ -236,6 +236,8 @@ def apply_config(settings: Settings, config: Config) -> None:
         settings.trust = {_kebab_to_snake(k): v for k, v in data["trust"].items()}
     if "helm" in data:
         settings.helm = {**data["helm"], "config-root": root}
+    if "kustomize" in data:
+        settings.kustomize = dict(data["kustomize"])
     settings.config_path = config.path
 
 

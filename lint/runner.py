@@ -70,9 +70,11 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     needs them); without it each model is dropped once its file is linted, and only the source
     lines findings point at are kept."""
     from .render import configure
+    from .render.kustomize import configure as configure_kustomize
     from .render.kustomize import merge_overlays
 
     configure(settings.helm, settings.helm.get("config-root"))  # before any worker is forked: they inherit it
+    configure_kustomize(settings.kustomize)
     registry = registry if registry is not None else load_rules(settings.plugins)
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
     known = read_baseline(settings.baseline) if settings.baseline else None  # a bad one fails before the work

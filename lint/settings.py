@@ -41,6 +41,7 @@ class Settings:
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> selectors
     trust: dict[str, Any] = field(default_factory=dict)  # trust-classification patterns
     helm: dict[str, Any] = field(default_factory=dict)  # the [helm] table (isolint.render.charts)
+    kustomize: dict[str, Any] = field(default_factory=dict)  # the [kustomize] table (isolint.render.kustomize)
     max_file_size: int = DEFAULT_MAX_BYTES
     jobs: int = 0  # 0: all cores
     exhaustive: bool = False  # build every YAML document (no prescan shortcut; same results, slower)

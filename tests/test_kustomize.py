@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from isolint.cli import main
 from isolint.render import kustomize, kustomize_map
 
 from .cli_helpers import run_json, write
@@ -400,3 +401,74 @@ def test_suppressions_work_in_a_patch_an_inline_patch_and_the_base(capsys, monke
         ("PRV001", "acceptance/overlays/prod/privileged.yaml", 14, 13)]
     _, doc = run_json(capsys, "--select", "CAP001,PRV001,NS001,SUP", "--no-suppressions", ".")
     assert len(doc["findings"]) == 6
+
+
+# -- [kustomize] enable-helm: the helm on PATH inflates vendored charts; nothing is ever pulled ------
+FAKE_HELM = """#!/bin/sh
+echo "$@" >> "$(dirname "$0")/calls.log"
+case "$1" in
+  version) echo "v3.14.0+g0000000";;
+  template) printf 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: demo}\\nspec:\\n  hostPID: true\\n'
+            printf '  containers: [{name: a, image: nginx:1.27}]\\n';;
+esac
+"""
+
+
+def _helm_repo(tmp_path, monkeypatch, entry, *, vendored=True, enable=True):
+    binary = tmp_path / "bin" / "helm"
+    binary.parent.mkdir()
+    binary.write_text(FAKE_HELM)
+    binary.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{binary.parent}{os.pathsep}{os.environ['PATH']}")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    if enable:
+        write(repo, ".isolint.toml", "[kustomize]\nenable-helm = true\n")
+    write(repo, "app/kustomization.yaml", "helmCharts:\n" + entry)
+    if vendored:
+        write(repo, "app/charts/demo/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n")
+        write(repo, "app/charts/demo/values.yaml", "{}\n")
+        write(repo, "app/charts/demo/templates/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: demo}\n"
+              "spec:\n  containers: [{name: a, image: nginx:1.27}]\n")
+    monkeypatch.chdir(repo)
+    return binary.parent / "calls.log"
+
+
+def test_enable_helm_inflates_a_vendored_chart_with_the_helm_on_path(capsys, monkeypatch, tmp_path):
+    calls = _helm_repo(tmp_path, monkeypatch, "  - name: demo\n    releaseName: demo\n")
+    _, doc = run_json(capsys, "--select", "NS002", ".")
+    assert doc["errors"] == []
+    assert _findings(doc) == [("NS002", "app/kustomization.yaml", 2, 5)]  # the chart linted once: through the build
+    assert _notes(doc["findings"][0]) == [("app/kustomization.yaml", 2, kustomize_map.HELM_INFLATED)]
+    assert any(line.startswith("template demo ") for line in calls.read_text().splitlines())
+
+
+def test_a_chart_kustomize_would_pull_is_one_error_and_nothing_runs(capsys, monkeypatch, tmp_path):
+    _helm_repo(tmp_path, monkeypatch, "  - name: demo\n    repo: https://charts.example.com\n    version: 1.2.3\n")
+    run = kustomize.subprocess.run
+    monkeypatch.setattr(kustomize.subprocess, "run", lambda command, **k: pytest.fail("a build was started") if
+                        "kustomize" in command or "build" in command else run(command, **k))
+    _, doc = run_json(capsys, "--select", "NS002", ".")  # charts/demo is there, Kustomize would look in
+    # charts/demo-1.2.3/demo: isolint renders charts/demo as a chart of its own, the overlay is not built
+    assert [(e["path"], e["line"]) for e in doc["errors"]] == [("app/kustomization.yaml", 1)]
+    assert "https://charts.example.com" in doc["errors"][0]["message"]
+    assert "never fetched" in doc["errors"][0]["message"]
+
+
+def test_helm_charts_without_enable_helm_are_one_error_saying_how(capsys, monkeypatch, tmp_path):
+    calls = _helm_repo(tmp_path, monkeypatch, "  - name: demo\nresources: [pod.yaml]\n", enable=False)
+    write(tmp_path / "repo", "app/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+          "  containers: [{name: a, image: nginx:1.27}]\n")
+    _, doc = run_json(capsys, "--select", "NS002", ".")
+    assert [(e["path"], e["line"]) for e in doc["errors"]] == [("app/kustomization.yaml", 1)]
+    assert "enable-helm = true" in doc["errors"][0]["message"]
+    assert not (calls.exists() and "template demo " in calls.read_text())  # kustomize never ran helm
+    assert "--enable-helm" not in kustomize.builder()
+
+
+@pytest.mark.parametrize("key", ["enable-exec", "enable-alpha-plugins", "load-restrictor"])
+def test_no_configuration_key_turns_on_plugins_or_exec(capsys, tmp_path, key):
+    write(tmp_path, ".isolint.toml", f"[kustomize]\n{key} = true\n")
+    write(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n")
+    assert main(["check", "--config", str(tmp_path / ".isolint.toml"), str(tmp_path)]) == 2
+    assert f"unknown configuration key 'kustomize.{key}'" in capsys.readouterr().err

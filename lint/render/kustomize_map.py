@@ -46,6 +46,7 @@ INLINE_NOT_COUNTED = "written by this inline patch; its lines cannot be counted 
 REPLACED_FROM = "value copied here by this replacement from"
 MAY_REPLACE = "a replacement whose selection isolint cannot evaluate may write this value"
 VAR_FROM = "value substituted from this var"
+HELM_INFLATED = "rendered by Kustomize's Helm inflation of this chart; the template's line is not known"
 _IDENTITY = ("name", "mountPath", "devicePath", "containerPort")  # how a list item of a patch is told apart
 
 # An element of a rich key path: a key (str), a mapping list item ("#", index, identity, length) or a
@@ -497,8 +498,12 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
         origin_path = _origin(doc)
         origin_path = _in_tree(base, origin_path) if origin_path else None
         origin = _origin_file(origin_path, root, like) if origin_path is not None else None
-        target = origin.path if origin is not None else like
-        reader = _BuiltReader(target, _mapper(doc, origin, writers, built_by, like))
+        inflated = _inflated(doc, graph, base, like, built_by) if origin is None else None
+        if inflated is not None:  # from a chart (helmCharts): at the kustomization's entry, said so
+            reader = _BuiltReader(inflated.path, lambda pos, at=inflated: at)
+        else:
+            reader = _BuiltReader(origin.path if origin is not None else like,
+                                  _mapper(doc, origin, writers, built_by, like))
         parse_documents(reader, model, [(index, doc)])
         model.errors.extend(reader.errors)
         if origin is not None:
@@ -540,15 +545,33 @@ def _in_tree(common: str, origin: str) -> str | None:
     return os.path.normpath(os.path.join(common, os.path.relpath(rel, "src")))
 
 
-def _origin(doc: YMap) -> str | None:
-    """The origin path a built resource names (``config.kubernetes.io/origin``)."""
+def _origin(doc: YMap, key: str = "path:") -> str | None:
+    """The origin path a built resource names (``config.kubernetes.io/origin``); with ``key``
+    ``configuredIn:``, the kustomization whose generator made it."""
     meta = doc.get("metadata")
     annotations = meta.get("annotations") if isinstance(meta, dict) else None
     raw = annotations.get("config.kubernetes.io/origin") if isinstance(annotations, dict) else None
     for line in raw.splitlines() if isinstance(raw, str) else ():
-        if line.startswith("path:"):
-            return line[5:].strip().strip("'\"")
+        if line.startswith(key):
+            return line[len(key):].strip().strip("'\"")
     return None
+
+
+def _inflated(doc: YMap, graph: Any, base: str, like: str, built_by: tuple) -> MappedLocation | None:
+    """Where a resource Kustomize's Helm inflation made points: the ``helmCharts`` entry of the
+    kustomization that configured it (its only entry, else the ``helmCharts`` key), with a note."""
+    raw = _origin(doc)
+    configured = _origin(doc, "configuredIn:") if raw is None else None
+    path = _in_tree(base, configured) if configured else None
+    node = graph.nodes.get(os.path.dirname(os.path.realpath(path))) if path else None
+    charts = node.doc.get("helmCharts") if node is not None else None
+    if not isinstance(charts, YSeq) or "HelmChartInflationGenerator" not in str(
+            doc["metadata"]["annotations"].get("config.kubernetes.io/origin")):
+        return None
+    pos = charts.pos_of(0) if len(charts) == 1 else node.doc.pos_of("helmCharts")
+    shown = _spelled(os.path.realpath(node.path), like)
+    at = Location(shown, pos[0], pos[1])
+    return MappedLocation(shown, pos[0], pos[1], ((at, HELM_INFLATED), *built_by))
 
 
 class _Origin:
