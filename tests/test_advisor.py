@@ -110,7 +110,7 @@ VERDICTS = FIXTURES / "advisor" / "verdicts"
 EXPECTED = {
     "node-exporter": "host-agent", "trusted-cni": "host-agent",
     "plain-daemonset": "fine", "privileged-api": "harden", "untrusted-agent": "sandbox-runtime",
-    "gvisor-grader": "already-sandboxed", "kata-tenant-app": "already-sandboxed", "kubevirt-vm": "already-sandboxed",
+    "gvisor-grader": "already-sandboxed", "gvisor-hostpath": "already-sandboxed", "kata-tenant-app": "already-sandboxed", "kubevirt-vm": "already-sandboxed",
     "runc-untrusted-app": "sandbox-runtime",
     "backup:template snapshot": "harden", "build:template dind": "vm",
     "build-runner": "fine", "trusted-runner": "fine", "web": "fine", "drone-agent": "fine", "cache": "fine",
@@ -162,11 +162,15 @@ def test_host_agent_positive_and_negative(capsys):
 
 def test_sandboxed_positive_and_negative(capsys):
     workloads = {w["resource"]["name"]: w for w in _report_json(capsys, str(VERDICTS))["workloads"]}
-    for name in ("gvisor-grader", "kata-tenant-app", "kubevirt-vm"):
+    for name in ("gvisor-grader", "gvisor-hostpath", "kata-tenant-app", "kubevirt-vm"):
         w = workloads[name]
         assert w["runtime"]["sandboxed"] is True, name
         assert w["reason"].startswith("already"), w["reason"]
         assert not any(d["rule"] == "RI001" for d in w["drivers"])
+    pierced = workloads["gvisor-hostpath"]
+    assert "RI003" in {d["rule"] for d in pierced["drivers"]}
+    assert "host access reaches around the sandbox" in pierced["reason"]
+    assert workloads["gvisor-grader"]["drivers"] == []
     assert workloads["kata-tenant-app"]["runtime"] == {"name": "secure", "kind": "vm", "handler": "kata-qemu",
                                                        "sandboxed": True}
     # a class named like a sandbox whose handler is runc is none
@@ -214,7 +218,7 @@ def test_table_lists_what_to_classify(capsys):
     out = capsys.readouterr().out
     assert "To classify: 3 workloads of unknown trust" in out
     assert 'or under [tool.isolint.trust]: extra-untrusted-images = ["acme/build-runner*"]' in out
-    assert out.rstrip().endswith("3 already sandboxed, 6 fine as a container")
+    assert out.rstrip().endswith("4 already sandboxed, 6 fine as a container")
 
 
 def test_report_help_offers_only_what_works(capsys):
@@ -254,3 +258,13 @@ def test_report_options_work(tmp_path, capsys):
     md = tmp_path / "report.md"
     assert main(["report", "--format", "markdown", "--max-rows", "2", "--output", str(md), str(VERDICTS)]) == 0
     assert f"{len(EXPECTED) - 2} more workloads not shown" in md.read_text(encoding="utf-8")
+
+
+def test_markdown_names_every_verdict_and_what_to_classify(capsys):
+    assert main(["report", "--format", "markdown", str(VERDICTS)]) == 0
+    out = capsys.readouterr().out
+    for verdict in Verdict:
+        assert f"{advisor_markdown.ICONS[verdict]} {verdict.label} |" in out, verdict
+        assert f"**{verdict.label}**" in out, verdict  # the legend
+    assert "**To classify** (3, trust unknown" in out
+    assert '`extra-untrusted-images = ["acme/build-runner*"]` under `[tool.isolint.trust]`' in out

@@ -43,6 +43,16 @@ def render(assessments: Sequence[Assessment], errors: int = 0, max_rows: int = 2
         shown += 1
         if sum(len(line) + 1 for line in out) > COMMENT_BUDGET:
             break
+    hinted = [a for a in assessments if a.hint is not None]
+    if hinted:
+        out.append("")
+        out.append(f"**To classify** ({len(hinted)}, trust unknown, may run untrusted code):")
+        out.append("")
+        for a in hinted[:max_rows]:
+            assert a.hint is not None
+            config = f" or `{cell(a.hint.config)}` under `[tool.isolint.trust]`" if a.hint.config else ""
+            out.append(f"- {cell(workload_name(a))}: looks like {cell(a.hint.looks_like)} ({cell(a.hint.because)}); "
+                       f"write {cell(a.hint.marker)}{config}")
     if len(assessments) > shown:
         hidden = assessments[shown:]
         out.append("")
@@ -50,5 +60,7 @@ def render(assessments: Sequence[Assessment], errors: int = 0, max_rows: int = 2
                    f"({verdict_counts(hidden)})._")
     out.append("")
     out.append("Verdicts: **VM** needs a kernel of its own · **sandbox runtime** gVisor/Kata runtime class · "
-               "**harden it** fix the findings · **fine as a container**. Details: `isolint check`.")
+               "**host agent** a node agent whose host access is its job: trust it, dedicated nodes or accepted "
+               "risk · **harden it** fix the findings · **already sandboxed** gVisor, Kata or a VM · "
+               "**fine as a container**. Details: `isolint check`.")
     return "\n".join(out) + "\n"
