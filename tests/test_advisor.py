@@ -110,7 +110,8 @@ VERDICTS = FIXTURES / "advisor" / "verdicts"
 EXPECTED = {
     "node-exporter": "host-agent", "trusted-cni": "host-agent",
     "plain-daemonset": "fine", "privileged-api": "harden", "untrusted-agent": "sandbox-runtime",
-    "gvisor-grader": "already-sandboxed", "gvisor-hostpath": "already-sandboxed", "kata-tenant-app": "already-sandboxed", "kubevirt-vm": "already-sandboxed",
+    "gvisor-grader": "already-sandboxed", "gvisor-hostpath": "already-sandboxed",
+    "kata-tenant-app": "already-sandboxed", "kubevirt-vm": "already-sandboxed",
     "runc-untrusted-app": "sandbox-runtime",
     "backup:template snapshot": "harden", "build:template dind": "vm",
     "build-runner": "fine", "trusted-runner": "fine", "web": "fine", "drone-agent": "fine", "cache": "fine",
