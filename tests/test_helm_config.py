@@ -3,8 +3,9 @@
 
 No ``helm`` binary is installable offline from PyPI or Debian, so the binary path runs a stand-in
 (``FAKE_HELM``): it accepts only the ``helm template`` flags isolint passes (``--namespace``,
-``--values``, ``--set``, ``--kube-version``; any other argument fails it), records its command line, and
-renders with Helm's own engine (helm-python-sdk) so its output is what ``helm template`` prints.
+``--values``, ``--set``, ``--kube-version``, ``--api-versions``; any other argument fails it),
+records its command line, and renders with Helm's own engine (helm-python-sdk) so its output is
+what ``helm template`` prints.
 What it checks is isolint's side of the contract: the command line and the parsing of the stream.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from isolint.cli import main
 from isolint.render import helm as helm_adapter
 
 from .cli_helpers import run_json, write
@@ -38,6 +40,7 @@ parser.add_argument("--namespace", required=True)
 parser.add_argument("--values", required=True)
 parser.add_argument("--kube-version")
 parser.add_argument("--set", action="append", default=[])
+parser.add_argument("--api-versions", action="append", default=[])
 args = parser.parse_args()
 values = json.load(open(args.values))
 for expression in args.set:
@@ -50,6 +53,8 @@ for expression in args.set:
 options = {{"name": args.release, "namespace": args.namespace}}
 if args.kube_version:
     options["kube_version"] = args.kube_version
+if args.api_versions:
+    options["api_versions"] = args.api_versions
 for expression in args.set:
     try:
         helm_python.parse_set_string(expression)
@@ -78,12 +83,16 @@ spec:
   hostNetwork: true
   {{- end }}
   hostIPC: {{ .Values.ipc }}
+  {{- if .Capabilities.APIVersions.Has "argoproj.io/v1alpha1" }}
+  shareProcessNamespace: true
+  {{- end }}
   containers:
     - name: web
       image: busybox
       securityContext:
         privileged: {{ .Values.sc.privileged }}
 """
+PRIVILEGED_LINE = 20
 
 
 @pytest.fixture(params=["sdk", "binary"])
@@ -132,7 +141,7 @@ def test_defaults_render_nothing_risky(tmp_path, capsys, renderer):
     assert _findings(capsys, repo) == {}
     if renderer:
         (args,) = _logged(renderer)
-        assert args[:2] == ["template", "release-name"] and args[args.index("--namespace") + 1] == "default"
+        assert args[-3:-1] == ["--", "release-name"] and args[args.index("--namespace") + 1] == "default"
         assert "--kube-version" not in args
 
 
@@ -142,7 +151,7 @@ def test_values_files_and_set_are_applied(tmp_path, capsys, renderer):
     at = {f["rule"]: (f["line"], [(Path(r["path"]).relative_to(repo).as_posix(), r["line"])
                                   for r in f.get("related", ())]) for f in doc["findings"]}
     assert at == {"NS003": (12, [("deploy/values-prod.yaml", 2)]),  # hostIPC from the configured values file
-                  "PRV001": (17, [])}  # set: no file wrote it (never the chart's `privileged: false` line)
+                  "PRV001": (PRIVILEGED_LINE, [])}  # set: no file wrote it (never the chart's `privileged: false` line)
     if renderer:
         (args,) = _logged(renderer)
         assert args[args.index("--set") + 1] == "sc.privileged=true"  # Helm parses it, as helm template --set
@@ -153,7 +162,7 @@ def test_release_and_namespace(tmp_path, capsys, renderer):
     assert _rules_by_line(_findings(capsys, repo)) == {10: "NS001"}  # hostNetwork: only for shop in prod
     if renderer:
         (args,) = _logged(renderer)
-        assert args[:2] == ["template", "shop"] and args[args.index("--namespace") + 1] == "prod"
+        assert args[-3:-1] == ["--", "shop"] and args[args.index("--namespace") + 1] == "prod"
 
 
 @pytest.mark.parametrize(("version", "host_pid"), [("1.24", True), ("v1.24.3", True), ("1.30", False)])
@@ -163,6 +172,27 @@ def test_kube_version_sets_the_capabilities(tmp_path, capsys, renderer, version,
     if renderer:
         (args,) = _logged(renderer)
         assert args[args.index("--kube-version") + 1] == version
+
+
+def test_api_versions_set_the_capabilities(tmp_path, capsys, renderer):
+    repo, _ = _repo(tmp_path, 'api-versions = ["argoproj.io/v1alpha1", "monitoring.coreos.com/v1"]\n', renderer)
+    _, doc = run_json(capsys, "--select", "NS008", "--jobs", "1", str(repo))
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("NS008", 14)]  # shareProcessNamespace
+    if renderer:
+        (args,) = _logged(renderer)
+        assert [args[i + 1] for i, a in enumerate(args) if a == "--api-versions"] == [
+            "argoproj.io/v1alpha1", "monitoring.coreos.com/v1"]
+
+
+@pytest.mark.parametrize("key", ["release", "namespace"])
+def test_a_release_or_namespace_helm_would_refuse_is_a_configuration_error(tmp_path, capsys, renderer, key):
+    """A name spelled like a flag never reaches the binary (it also comes after `--` there)."""
+    repo, _ = _repo(tmp_path, f'{key} = "--post-renderer=/bin/false"\n', renderer)
+    capsys.readouterr()
+    assert main(["check", "--jobs", "1", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert ".isolint.toml" in err and key in err
+    assert renderer is None or not renderer[1].exists()  # the stand-in never ran
 
 
 def test_a_kube_version_helm_cannot_read_is_one_error_on_the_chart(tmp_path, capsys, renderer):
@@ -216,7 +246,7 @@ def test_a_required_value_left_unset_is_one_error_naming_the_chart_and_helms_mes
     assert Path(error["path"]).relative_to(repo).as_posix() == "deploy/api/Chart.yaml" and error["line"] == 1
     assert error["message"].startswith("chart api cannot be rendered: ") and "image.tag is required" in error["message"]
     assert [(Path(f["path"]).relative_to(repo).as_posix(), f["line"]) for f in doc["findings"]] == [
-        ("deploy/shop/templates/pod.yaml", 17)]  # the other chart is linted
+        ("deploy/shop/templates/pod.yaml", PRIVILEGED_LINE)]  # the other chart is linted
 
 
 def test_a_malformed_set_expression_is_one_error_on_the_chart(tmp_path, capsys, renderer):

@@ -16,7 +16,7 @@ refuses the chart, naming the link. The files go to the renderer as one in-memor
 Configuration (``[helm]``; paths relative to the configuration file): ``binary`` (a ``helm`` to run
 instead of the one on ``PATH``), and ``charts``, a table from a chart-folder glob to ``values``
 (values files, after the chart's own ``values.yaml``), ``set`` (``--set`` expressions), ``release``,
-``namespace`` and ``kube-version`` (``.Capabilities.KubeVersion``), with either renderer.
+``namespace``, ``kube-version`` and ``api-versions`` (``.Capabilities``), with either renderer.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from ..sources import (
 )
 from ..yamlsource import Pos, load_all
 from . import CHART_FILE, chart_of, setting
-from .helm import RenderError, merge, render
+from .helm import RenderError, Request, merge, render
 from .mapping import FROM_VALUES, NOT_FOUND, KeyPath, MappedLocation, ValuesIndex, locator
 
 DEFAULT_RELEASE, DEFAULT_NAMESPACE = "release-name", "default"
@@ -285,9 +285,9 @@ def _render_chart(chart: str, max_bytes: int) -> Rendered:
         archive, files = _archive(chart, root, max_bytes)
         options = _options(chart)
         values, result.values, result.shadowed = _values(options, root, max_bytes)
-        outputs = render(archive, values, options.get("release", DEFAULT_RELEASE),
-                         options.get("namespace", DEFAULT_NAMESPACE), options.get("kube-version"),
-                         _configured_binary(root), _exclude_pattern(chart, root), options.get("set", ()))
+        request = Request(values, options.get("release", DEFAULT_RELEASE), options.get("namespace", DEFAULT_NAMESPACE),
+                          options.get("kube-version"), options.get("api-versions", ()), options.get("set", ()))
+        outputs = render(archive, request, _configured_binary(root), _exclude_pattern(chart, root))
     except (RenderError, ReadError) as exc:
         result.error = exc.message
         return result

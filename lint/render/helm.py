@@ -9,10 +9,11 @@ or the network: ``helm template`` without ``--validate`` or ``--dependency-updat
 (``HELM_PLUGINS`` an empty folder), no post-renderer; the SDK renders offline (``lookup`` returns
 nothing). Rendering a chart costs about 0.3 s with the SDK.
 
-``kube_version`` (``.Capabilities.KubeVersion``) works with both: ``--kube-version`` for the binary;
-for the SDK, helm-python-sdk 0.2.2's ``Chart.render`` has no parameter for it but its library's
-render options take ``kube_version`` (Helm's ``--kube-version``), so the adapter passes it there
-(:func:`_render_sdk`); a later release whose ``render`` takes ``kube_version`` is called with it.
+``kube_version`` and ``api_versions`` (``.Capabilities``) work with both: ``--kube-version`` and
+``--api-versions`` for the binary; for the SDK, helm-python-sdk 0.2.2's ``Chart.render`` has no
+parameter for them but its library's render options take ``kube_version`` and ``api_versions``
+(Helm's own), so the adapter passes them there (:func:`_render_sdk`); a later release whose
+``render`` takes them is called with them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..sources import excerpt
@@ -61,19 +63,30 @@ def available(configured: str | None = None) -> bool:
     return binary(configured) is not None or sdk_available()
 
 
-def render(archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-           kube_version: str | None = None, configured_binary: str | None = None, chart: str = "<chart>",
-           set_values: Sequence[str] = ()) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Request:
+    """How to render a chart: ``values`` (the configured values files, merged) then ``set_values``
+    (``--set`` expressions, parsed by Helm: ``--set`` for the binary, ``parse_set_string`` for the
+    SDK) over the chart's own; ``kube_version`` and ``api_versions`` fill ``.Capabilities``."""
+
+    values: Mapping[str, Any]
+    release: str
+    namespace: str
+    kube_version: str | None = None
+    api_versions: Sequence[str] = ()
+    set_values: Sequence[str] = ()
+
+
+def render(archive: bytes, request: Request, configured_binary: str | None = None, chart: str = "<chart>"
+           ) -> dict[str, str]:
     """The chart in ``archive`` rendered: template path (``<chart>/templates/x.yaml``) -> text.
-    ``values`` (the configured values files, merged) then ``set_values`` (``--set`` expressions,
-    parsed by Helm: ``--set`` for the binary, ``parse_set_string`` for the SDK) over the chart's own.
     ``chart``: the chart's path in the repository, for the message saying how to exclude it."""
     helm = binary(configured_binary)
     if helm is not None:
-        return _render_binary(helm, archive, values, release, namespace, kube_version, set_values)
+        return _render_binary(helm, archive, request)
     if not sdk_available():
         raise RenderError(INSTALL_HINT.format(chart=chart))
-    return _render_sdk(archive, values, release, namespace, kube_version, set_values)
+    return _render_sdk(archive, request)
 
 
 def merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:
@@ -85,28 +98,27 @@ def merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:
             into[key] = value
 
 
-def _render_sdk(archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-                kube_version: str | None, set_values: Sequence[str]) -> dict[str, str]:
+def _render_sdk(archive: bytes, request: Request) -> dict[str, str]:
     import helm_python
 
-    values = dict(values)
-    for expression in set_values:
+    values = dict(request.values)
+    for expression in request.set_values:
         try:
             merge(values, helm_python.parse_set_string(expression))
         except helm_python.HelmError as exc:
             raise RenderError(f"set {excerpt(expression)}: {exc}") from None
+    capabilities = {"kube_version": request.kube_version, "api_versions": list(request.api_versions)}
+    capabilities = {key: value for key, value in capabilities.items() if value}
     try:
         with _quiet_stderr(), helm_python.Chart.load_archive(archive) as chart:
-            if not kube_version:
-                return chart.render(dict(values), name=release, namespace=namespace)
-            if "kube_version" in inspect.signature(chart.render).parameters:
-                return chart.render(dict(values), name=release, namespace=namespace, kube_version=kube_version)
-            from helm_python import _native  # the library's own render call, with the option render() lacks
+            parameters = inspect.signature(chart.render).parameters
+            if all(key in parameters for key in capabilities):
+                return chart.render(values, name=request.release, namespace=request.namespace, **capabilities)
+            from helm_python import _native  # the library's own render call, with the options render() lacks
 
-            options = {"name": release, "namespace": namespace, "kube_version": kube_version}
-            rendered = _native.call_string("helm_render", chart._raw(), json.dumps(dict(values)),
-                                           json.dumps(options))
-            return json.loads(rendered)
+            options = {"name": request.release, "namespace": request.namespace, **capabilities}
+            return json.loads(_native.call_string("helm_render", chart._raw(), json.dumps(values),
+                                                  json.dumps(options)))
     except helm_python.HelmError as exc:
         raise RenderError(str(exc)) from None
 
@@ -125,20 +137,22 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def _render_binary(helm: str, archive: bytes, values: Mapping[str, Any], release: str, namespace: str,
-                   kube_version: str | None, set_values: Sequence[str]) -> dict[str, str]:
+def _render_binary(helm: str, archive: bytes, request: Request) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="isolint-helm-") as tmp:
         chart, values_file, plugins = (os.path.join(tmp, n) for n in ("chart.tgz", "values.json", "plugins"))
         os.mkdir(plugins)
         with open(chart, "wb") as out:
             out.write(archive)
         with open(values_file, "w", encoding="utf-8") as out:
-            json.dump(dict(values), out)
-        command = [helm, "template", release, chart, "--namespace", namespace, "--values", values_file]
-        if kube_version:
-            command += ["--kube-version", kube_version]
-        for expression in set_values:
+            json.dump(dict(request.values), out)
+        command = [helm, "template", "--namespace", request.namespace, "--values", values_file]
+        for expression in request.set_values:
             command += ["--set", expression]
+        if request.kube_version:
+            command += ["--kube-version", request.kube_version]
+        for version in request.api_versions:
+            command += ["--api-versions", version]
+        command += ["--", request.release, chart]  # a release name spelled like a flag stays a name
         env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "HELM_PLUGINS": plugins,
                "HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp, "HELM_NO_PLUGINS": "1"}
         try:
