@@ -45,7 +45,7 @@ from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
 from .sources import ReadError, capped, decode, read_text, run_root
-from .suppress import FileSuppressions, SuppressionIndex, drop_per_path_ignores
+from .suppress import FileSuppressions, SuppressionIndex, drop_per_path_ignores, pointed_comments
 from .trust import classify_workloads
 
 STDIN_KINDS = {"dockerfile": Kind.DOCKERFILE, "compose": Kind.COMPOSE, "kubernetes": Kind.KUBERNETES}
@@ -108,7 +108,12 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     diagnostics.sort(key=Diagnostic.sort_key)  # stable: a file's in rule order, Namespace rules' last
     diagnostics = merge_overlays(diagnostics)  # a base's finding built by several overlays: once
     in_scope = _in_scope(tasks.scope, settings.stdin_filename if stdin_model is not None else None)
-    shown, suppressed = decide(in_scope(diagnostics), suppression_index(results), rules, registry.rules, settings)
+    index = suppression_index(results)
+    # the comments of files whose findings come from linting another (a chart's values, a base, a patch)
+    own = {os.path.normpath(r.path) for r in results for d in r.diagnostics if d.location.path == r.path}
+    index.add(pointed_comments([d.location.path for d in diagnostics if os.path.normpath(d.location.path) not in own],
+                               sorted({t.root for t in tasks.linted if t.root}), settings.max_file_size))
+    shown, suppressed = decide(in_scope(diagnostics), index, rules, registry.rules, settings)
     shown = in_scope(shown)  # a suppression's own findings too
     sources = _sources([*((d.location.path, d.location.line) for d in shown),
                         *((e.path, e.line) for r in results for e in r.errors if e.line)], results, tasks.linted,

@@ -204,6 +204,27 @@ def file_suppressions(model: FileModel) -> FileSuppressions:
     return part
 
 
+def pointed_comments(paths: Iterable[str], roots: Sequence[str], max_bytes: int) -> FileSuppressions:
+    """The suppression comments of files findings point at whose findings come from linting another
+    file (a chart's values file; a kustomization's bases and patches, which its model also carries,
+    :attr:`FileModel.mapped`: a place is indexed once), so that a comment works where its finding
+    points. Each is read inside one of the run's ``roots`` (never a file outside them)."""
+    from .sources import ReadError, is_inside, read_text
+
+    comments = CommentSuppressions()
+    for path in sorted(set(paths)):
+        real = os.path.realpath(path)
+        if path.startswith("<") or not any(is_inside(real, root) for root in roots):
+            continue
+        try:
+            text = read_text(real, max_bytes)
+        except ReadError:
+            continue
+        if "isolint" in text:
+            _comment_suppressions(FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines())), comments)
+    return FileSuppressions(comments if comments.all else None)
+
+
 class SuppressionIndex:
     """The suppressions of a run, built file by file in the run's file order."""
 

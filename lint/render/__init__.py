@@ -12,6 +12,7 @@ forked (:func:`configure`), and read by the workers.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -27,6 +28,9 @@ def configure(helm: dict[str, Any] | None, root: str | None) -> None:
     _settings.clear()
     _settings.update(helm or {})
     _settings["config-root"] = root
+    charts = sys.modules.get(f"{__name__}.charts")  # not imported: nothing rendered yet
+    if charts is not None:
+        charts.forget_renders()
 
 
 def setting(key: str, default: Any = None) -> Any:

@@ -258,6 +258,12 @@ def _packaged_locator(name: str, packaged: Packaged, chart_file: str, outer: str
     return locate
 
 
+def forget_renders() -> None:
+    """A new run renders each chart anew (a process that runs twice, a test or a library user, may
+    have changed a chart or its values in between)."""
+    _RENDERED.clear()
+
+
 def _render(chart: str, max_bytes: int) -> Rendered:
     key = f"{os.path.realpath(chart)}\0{os.path.abspath(setting('config-root') or '.')}\0" \
           f"{json.dumps([_options(chart), setting('binary')], sort_keys=True)}"  # another configuration renders anew
