@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -542,7 +543,7 @@ def classification_hint(workload: Workload, ctx: Context) -> Hint | None:
         for looks_like, wanted in HINT_WORDS.items():
             hit = sorted(words & wanted)
             if hit:
-                config = f'extra-untrusted-images = ["{image}*"]' if image else None
+                config = f"extra-untrusted-images = [{json.dumps(image + '*', ensure_ascii=False)}]" if image else None
                 return Hint(looks_like, f"{what} ({hit[0]!r})", marker_line(workload, ctx), config)
     return None
 
