@@ -107,3 +107,28 @@ def test_gitlab_snippet_on_a_shallow_clone(tmp_path):
     assert quality and {i["location"]["path"] for i in quality} == {"k8s/agent.yaml", "k8s/web.yaml"}
     suite = ET.fromstring((work / reports["junit"]).read_bytes()).find("testsuite")
     assert suite is not None and suite.get("failures") == "1"  # hostPID; the hardening gaps do not fail
+
+
+def _repo_git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GIT, "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists() or _repo_git("rev-parse", "--is-shallow-repository").stdout.strip()
+                    != "false", reason="needs this repository's history (a full clone) to find the pinned commit")
+def test_pre_commit_snippet_pins_a_commit_of_this_repository_with_the_hook(tmp_path):
+    config = next(s for s in _snippets() if isinstance(s, dict) and "repos" in s)
+    [entry] = config["repos"]
+    rev = entry["rev"]
+    # no tag is published yet: a full commit id (pre-commit warns about a short one and a branch moves)
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), rev
+    assert _repo_git("cat-file", "-e", f"{rev}^{{commit}}").returncode == 0, f"{rev} is no commit here"
+    assert _repo_git("merge-base", "--is-ancestor", rev, "HEAD").returncode == 0, f"{rev} is not in HEAD's history"
+    # the hook it names exists at that commit, as pre-commit reads it
+    hooks = yaml.safe_load(_repo_git("show", f"{rev}:.pre-commit-hooks.yaml").stdout)
+    hook = next(h for h in hooks if h["id"] == entry["hooks"][0]["id"])
+    assert hook["entry"] == "isolint check" and hook["require_serial"] is True
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))  # test extra
+    (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    done = subprocess.run([pre_commit, "validate-config", str(tmp_path / ".pre-commit-config.yaml")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
