@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import textwrap
 from pathlib import Path
@@ -319,3 +320,15 @@ def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(
     got = {(f["rule"], f["line"], tuple((Path(r["path"]).relative_to(tmp_path).as_posix(), r["line"])
                                          for r in f["related"])) for f in doc["findings"]}
     assert got == {("NS002", 5, (("app/values.yaml", 2),)), ("NS003", 6, (("app/charts/agent/values.yaml", 2),))}
+
+
+def test_a_suppression_comment_in_the_values_file_silences_a_packaged_subcharts_finding(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(PACKAGED, repo)
+    values = repo / "values.yaml"
+    values.write_text(values.read_text().replace("  hostNetwork: true", "  # isolint: ignore[NS001] the node agent\n"
+                                                                        "  hostNetwork: true"))
+    _, doc = run_json(capsys, "--select", "NS001,SUP", str(repo))
+    assert doc["findings"] == [] and doc["errors"] == []
+    _, doc = run_json(capsys, "--select", "NS001,SUP", "--no-suppressions", str(repo))
+    assert [(f["rule"], Path(f["path"]).name, f["line"]) for f in doc["findings"]] == [("NS001", "values.yaml", 6)]

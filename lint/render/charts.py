@@ -114,7 +114,7 @@ def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
                                            "never fetched: its templates are not linted (vendor it with `helm "
                                            "dependency build`, or exclude the chart)", 1))
         for name, packaged in sorted(rendered.orphans.items()):
-            _parse_rendered(model, MappedReader(path, _packaged_locator(name, packaged, path, outer, rendered,
+            _parse_rendered(model, MappedReader(path, _packaged_locator(name, packaged, model, outer, rendered,
                                                                         max_bytes)), packaged.output)
         return model
     rendered = _render(outer, max_bytes)
@@ -232,18 +232,22 @@ PACKAGED = ("rendered from {where} inside this subchart archive (a packaged subc
 NO_FILE = "rendered from {name}, a template with no file in the chart"
 
 
-def _packaged_locator(name: str, packaged: Packaged, chart_file: str, outer: str, rendered: Rendered,
+def _packaged_locator(name: str, packaged: Packaged, model: FileModel, outer: str, rendered: Rendered,
                       max_bytes: int) -> Any:
     """Where a finding in a ``.tgz`` subchart's output points: no file of the repository holds its
     template, so at the line of the parent's values file that set the flagged value when one did, else
-    at the archive (its first line); a related location names the template and its line inside."""
+    at the archive (its first line); a related location names the template and its line inside. The
+    values files go to ``model.mapped``: a suppression comment written there works."""
+    chart_file = model.path
     if packaged.archive is None:
         note = ((Location(chart_file, 1), NO_FILE.format(name=name)),)
         return lambda pos: MappedLocation(chart_file, 1, None, note)
     archive = os.path.join(outer, packaged.archive)  # spelled as the run names the chart (renders are cached)
     folders = tuple(os.path.join(outer, f) if f != "." else outer for f in packaged.folders)
-    inner = locator(packaged.output, packaged.member, packaged.text,
-                    _values_chain(folders, packaged.keys, rendered, max_bytes))
+    values = _values_chain(folders, packaged.keys, rendered, max_bytes)
+    for index, _ in values.sources if isinstance(values, _FirstWith) else ():
+        model.mapped.setdefault(index.path, index.lines)
+    inner = locator(packaged.output, packaged.member, packaged.text, values)
 
     def locate(pos: Pos) -> Location:
         loc = inner(pos)

@@ -140,6 +140,7 @@ class ValuesIndex:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.lines = tuple(text.splitlines())  # for the comment suppressions written there
         self.keys: dict[KeyPath, Pos] = {}
         for doc, error in load_all(text):
             if error is None and isinstance(doc, YMap):
