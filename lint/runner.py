@@ -271,12 +271,16 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
     named = list(discover(paths, settings.exclude, settings.gitignore, walk_errors))
     scope = None
     if settings.only_files is not None or any(c.explicit for c in named):
-        reals = [os.path.realpath(c.path) for c in named]
-        scope = frozenset(r for r in reals if settings.only_files is None or r in settings.only_files)
-        if settings.repository_context:
-            seen = set(reals)
-            named += [c for c in discover(_repositories(paths), settings.exclude, settings.gitignore, [])
-                      if os.path.realpath(c.path) not in seen]  # its errors are not the run's: not reported
+        repositories = _repositories(paths)
+        if settings.only_files is not None and not repositories:  # CI: `--changed-since REF .` at the top
+            scope = settings.only_files
+        else:
+            reals = [os.path.realpath(c.path) for c in named]
+            scope = frozenset(r for r in reals if settings.only_files is None or r in settings.only_files)
+            if settings.repository_context and repositories:
+                seen = set(reals)
+                named += [c for c in discover(repositories, settings.exclude, settings.gitignore, [])
+                          if os.path.realpath(c.path) not in seen]  # its errors are not the run's: not reported
     linted, context = classify(named, scope, settings.render)  # a chart's files made Kind.HELM ...
     merged = overrides_with_base(c.path for c in linted)  # linted as part of their base Compose file
     environ = compose_environ(settings)

@@ -91,9 +91,9 @@ def classify(candidates: Iterable[Candidate], scope: AbstractSet[str] | None = N
     folders = {os.path.dirname(os.path.abspath(c.path)) for c in candidates}
     patches = kustomize_patches(folders)
     around = _folders_holding(scope) if scope is not None else None
+    spelled = dict.fromkeys((os.path.dirname(c.path), c.root) for c in candidates)  # a realpath per folder
     roots, resources = ({}, set()) if not render else _kustomize_roots(
-        {os.path.realpath(os.path.dirname(c.path) or "."): (os.path.dirname(c.path), c.root) for c in candidates},
-        scope, around)
+        {os.path.realpath(folder or "."): (folder, root) for folder, root in spelled}, scope, around)
     linted: list[Candidate] = []
     context: list[Candidate] = []
     for candidate in candidates:
