@@ -264,6 +264,9 @@ def test_the_base_containers_keep_their_lines_when_a_patch_reorders_them(capsys,
     assert {f["path"] for f in doc["findings"]} == {"base/deployment.yaml"}
 
 
+PATCH_HEAD = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+
+
 def _app(tmp_path, kustomization, *, base_patch=None):
     write(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n" + (
         "patches:\n  - path: net.yaml\n" if base_patch else ""))
@@ -311,15 +314,7 @@ def test_a_patch_of_one_container_does_not_claim_its_siblings_key(capsys, monkey
 
 def test_the_overlays_patch_wins_over_its_bases(capsys, monkeypatch, tmp_path):
     """Kustomize applies a base's patches before its overlay's: the last writer is the overlay."""
-    net = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: api}
-        spec:
-          template:
-            spec:
-              hostNetwork: true
-        """
+    net = PATCH_HEAD + "      hostNetwork: true\n"
     _app(tmp_path, "resources: [../base]\npatches:\n  - path: net.yaml\n", base_patch=net)
     write(tmp_path, "app/net.yaml", net)
     monkeypatch.chdir(tmp_path)
@@ -472,3 +467,16 @@ def test_no_configuration_key_turns_on_plugins_or_exec(capsys, tmp_path, key):
     write(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n")
     assert main(["check", "--config", str(tmp_path / ".isolint.toml"), str(tmp_path)]) == 2
     assert f"unknown configuration key 'kustomize.{key}'" in capsys.readouterr().err
+
+
+def test_a_container_a_patch_adds_points_at_the_patch_not_at_the_bases_first_container(
+        capsys, monkeypatch, tmp_path):
+    """argo-cd's test/manifests/cmp adds a container `my-plugin` with a strategic merge: its
+    findings were at the base's first container; the base holds no such item: the patch's line."""
+    _app(tmp_path, "resources: [../base]\npatches:\n  - path: plugin.yaml\n")
+    write(tmp_path, "app/plugin.yaml", PATCH_HEAD + "      containers:\n        - name: plugin\n"
+          "          image: jq:1.7\n")
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "USR001", ".")
+    assert sorted((f["path"], f["line"], f["message"].split("'")[1]) for f in doc["findings"]) == [
+        ("app/plugin.yaml", 8, "plugin"), ("base/deploy.yaml", 8, "api"), ("base/deploy.yaml", 11, "sidecar")]

@@ -116,18 +116,22 @@ def _element_matches(pattern: Element, element: Element) -> bool:
 
 def _smp_leaves(node: Any, path: Pattern, item: bool = False) -> Iterator[tuple[Pattern, Pos, Any]]:
     """What a strategic-merge patch writes: each key with a scalar value (not the keys that only
-    select what it patches: kind, name, a list item's identity) and each scalar list item."""
+    select what it patches: kind, name, a list item's identity) and each scalar list item. A list
+    item and its identity key are yielded as ``ITEM``: written by the patch only if the origin
+    does not hold that item (the patch adds it, rather than merges into it)."""
     if isinstance(node, YMap):
         for key, value in node.items():
             key_path = (*path, str(key))
-            if not isinstance(value, (YMap, YSeq)) and key_path not in _SELECTORS and \
-                    not (item and key in _IDENTITY) and not str(key).startswith("$"):
-                yield key_path, node.pos_of(key), value
+            if not isinstance(value, (YMap, YSeq)) and key_path not in _SELECTORS and not str(key).startswith("$"):
+                yield key_path, node.pos_of(key), ITEM if item and key in _IDENTITY else value
             yield from _smp_leaves(value, key_path)
     elif isinstance(node, YSeq):
         for i, entry in enumerate(node):
             if isinstance(entry, (YMap, YSeq)):
-                yield from _smp_leaves(entry, (*path, ("#", None, _identity(entry))), True)
+                item_path = (*path, ("#", None, _identity(entry)))
+                if _identity(entry) is not None:
+                    yield item_path, node.pos_of(i), ITEM
+                yield from _smp_leaves(entry, item_path, True)
             else:
                 yield (*path, ("=", _text(entry))), node.pos_of(i), entry
 
@@ -236,6 +240,7 @@ def _label_selector(text: str, labels: dict[str, Any]) -> bool | None:
 
 # -- the writers of a root's tree -------------------------------------------------------------------
 _ANY = object()
+ITEM = object()  # a list item (or its identity key) a strategic merge names: see _smp_leaves
 
 
 @dataclass(slots=True)
@@ -248,7 +253,8 @@ class _Writer:
     def add(self, pattern: Pattern, loc: Location, value: Any = _ANY) -> None:
         """``value``: the scalar written (checked against the built value), else ``_ANY``."""
         self.keys.setdefault(_skeleton(pattern), []).append(
-            (pattern, loc, _ANY if isinstance(value, (YMap, YSeq)) or value is _ANY else _text(value)))
+            (pattern, loc, value if value is ITEM else
+             _ANY if isinstance(value, (YMap, YSeq)) or value is _ANY else _text(value)))
 
     def selects(self, res: Resource) -> bool | None:
         if isinstance(self.selector, tuple):
@@ -263,10 +269,12 @@ class _Writer:
                 verdict = None  # maybe rejected: not claimed, said so
         return verdict
 
-    def location(self, path: tuple[Element, ...], value: Any) -> Location | None:
+    def location(self, path: tuple[Element, ...], value: Any, added: bool) -> Location | None:
         for pattern, loc, written in reversed(self.keys.get(_skeleton(path), ())):
+            if written is ITEM and not added:
+                continue
             if all(_element_matches(p, e) for p, e in zip(pattern, path, strict=True)) and (
-                    written is _ANY or isinstance(value, (YMap, YSeq)) or written == _text(value)):
+                    written is _ANY or written is ITEM or isinstance(value, (YMap, YSeq)) or written == _text(value)):
                 return loc  # a value written, then changed by what isolint does not follow: not this one
         return None
 
@@ -448,12 +456,13 @@ class Writers:
                     writer.add(_field_path(field_path), Location(own, pos[0], pos[1]))
             self.writers.append(writer)
 
-    def location(self, res: Resource, path: tuple[Element, ...], value: Any) -> tuple[Location, tuple] | None:
+    def location(self, res: Resource, path: tuple[Element, ...], value: Any,
+                 added: bool = False) -> tuple[Location, tuple] | None:
         """Where the last writer that selects ``res`` and writes ``path`` (as ``value``) writes it; a
         location with no line (``line`` 0) when the writer that may have written it is not sure to
-        select it."""
+        select it. ``added``: the origin does not hold the list item, the item a patch names counts."""
         for writer in reversed(self.writers):
-            found = writer.location(path, value)
+            found = writer.location(path, value, added)
             if found is None:
                 continue
             selected = writer.selects(res)
@@ -500,7 +509,7 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
         origin = _origin_file(origin_path, root, like) if origin_path is not None else None
         inflated = _inflated(doc, graph, base, like, built_by) if origin is None else None
         if inflated is not None:  # from a chart (helmCharts): at the kustomization's entry, said so
-            reader = _BuiltReader(inflated.path, lambda pos, at=inflated: at)
+            reader = _BuiltReader(inflated.path, lambda pos, key=False, at=inflated: at)
         else:
             reader = _BuiltReader(origin.path if origin is not None else like,
                                   _mapper(doc, origin, writers, built_by, like))
@@ -521,6 +530,9 @@ class _BuiltReader(Reader):
 
     def loc(self, pos: Pos) -> Location:
         return self.locate(pos)
+
+    def key_loc(self, mapping: YMap, key: str) -> Location:
+        return self.locate(mapping.pos_of(key), True)
 
 
 ORIGINS: dict[str, _Origin | None] = {}  # per process: a base's file is indexed once for all its overlays
@@ -617,19 +629,22 @@ def _mapper(doc: YMap, origin: _Origin | None, writers: Writers,
             built_by: tuple[tuple[Location, str], ...], like: str) -> Callable[[Pos], Location]:
     meta = doc.get("metadata")
     if not isinstance(meta, dict):  # a stub (isolint.prescan): nothing in it is ever located
-        return lambda pos: Location(like, 1)
+        return lambda pos, key=False: Location(like, 1)
     kind, name = doc.get("kind"), meta.get("name")
     found = origin.document(kind, name) if origin is not None else None
     original, first, places = found if found is not None else (name, 1, {})
     resource = _resource(doc, meta, original)
-    rich: dict[Pos, tuple[tuple[Element, ...], Any]] = {}
+    # a list item and its first key are written at one place of the build (``- emptyDir: {}``, the
+    # build sorts keys) but not of the origin: the parser asks for a key (key_loc) or a node (loc)
+    keys: dict[Pos, tuple[tuple[Element, ...], Any]] = {}
+    items: dict[Pos, tuple[tuple[Element, ...], Any]] = {}
     for rich_path, pos, value in _rich_positions(doc, ()):
-        rich.setdefault(pos, (rich_path, value))
+        (keys if isinstance(rich_path[-1], str) else items).setdefault(pos, (rich_path, value))
     where = origin.path if origin is not None else like
     fallback = (Location(where, first), NOT_FOUND_HERE)
 
-    def locate(pos: Pos) -> Location:
-        known = rich.get(pos)
+    def locate(pos: Pos, key: bool = False) -> Location:
+        known = (keys.get(pos) or items.get(pos)) if key else (items.get(pos) or keys.get(pos))
         if known is None:
             return MappedLocation(where, first, None, (fallback, *built_by))
         hit = writers.location(resource, *known) if writers.writers else None
@@ -641,6 +656,9 @@ def _mapper(doc: YMap, origin: _Origin | None, writers: Writers,
         written = places.get(_same_place(known[0]))
         if written is not None:
             return MappedLocation(where, written[0], written[1], (*_var_notes(origin, writers, written[0]), *built_by))
+        hit = writers.location(resource, *known, added=True) if writers.writers else None
+        if hit is not None and hit[0].line:  # a list item the origin does not hold: the patch that adds it
+            return MappedLocation(hit[0].path, hit[0].line, hit[0].column, (*hit[1], *built_by))
         return MappedLocation(where, first, None, (fallback, *built_by))
 
     return locate
