@@ -25,6 +25,7 @@ notebook or a code executor, or an Argo workflow pod without a build, carries a
 from __future__ import annotations
 
 import enum
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from .context import UNCLASSIFIED, Classification, Context, Trust
 from .engine import Diagnostic
 from .gate import Gate
 from .model import FileModel, Resource, Workload
+from .render.kustomize_map import BUILT_BY
 from .rule import Severity
 from .trust import Hint, RuntimeIsolation, RuntimeKind, classification_hint, node_agent_access, runtime_isolation
 
@@ -158,15 +160,21 @@ def assess(models: Iterable[FileModel], diagnostics: Iterable[Diagnostic], ctx: 
 
         gate = Gate.build(load_rules().rules, Severity.LOW)
     by_workload: dict[tuple[str, str, str | None, str], list[Diagnostic]] = {}
+    built: dict[str, list[Diagnostic]] = {}  # kustomization -> the findings of its build
     for d in diagnostics:
         by_workload.setdefault(_key(d.resource, d.location.path), []).append(d)
+        for loc, note in d.related:
+            if note.startswith(BUILT_BY):
+                built.setdefault(os.path.normpath(loc.path), []).append(d)
     out = []
     for model in models:
         for workload in model.workloads:
             classification = ctx.classifications.get(id(workload), UNCLASSIFIED)
             runtime = runtime_isolation(workload, ctx)
-            assessment = Assessment(workload, classification, runtime,
-                                    findings=by_workload.get(_key(workload.resource, workload.loc.path), []),
+            findings = by_workload.get(_key(workload.resource, workload.loc.path), [])
+            if model.path and os.path.normpath(model.path) in built:
+                findings = _with_built(findings, workload, model, built[os.path.normpath(model.path)])
+            assessment = Assessment(workload, classification, runtime, findings=findings,
                                     host_access=[a.what for a in node_agent_access(workload)])
             _judge(assessment, gate)
             if classification.trust is Trust.UNKNOWN:
@@ -174,6 +182,25 @@ def assess(models: Iterable[FileModel], diagnostics: Iterable[Diagnostic], ctx: 
             out.append(assessment)
     out.sort(key=lambda a: (-a.verdict, a.workload.loc.path, a.workload.loc.line))
     return out
+
+
+def _with_built(findings: list[Diagnostic], workload: Workload, model: FileModel, built: list[Diagnostic]
+                ) -> list[Diagnostic]:
+    """A workload a kustomization built gets the build's findings that are its own but point
+    elsewhere: at a patch (the resource's name), or at a base's line several overlays share,
+    reported once under one overlay's name (the workload of this model written in that document)."""
+    mine, seen = list(findings), {id(d) for d in findings}
+    for d in built:
+        if id(d) in seen or d.resource.kind != workload.resource.kind:
+            continue
+        if d.resource == workload.resource:
+            mine.append(d)
+        elif d.location.path == workload.loc.path:
+            starts = [w.loc.line for w in model.workloads if w.loc.path == d.location.path
+                      and w.resource.kind == d.resource.kind and w.loc.line <= d.location.line]
+            if starts and max(starts) == workload.loc.line:
+                mine.append(d)
+    return mine
 
 
 def runtime_text(runtime: RuntimeIsolation) -> str:

@@ -193,3 +193,7 @@ def test_report_judges_every_workload_of_every_source(repo, capsys):
         assert row is not None, (workload, path, out)
         if workload.startswith(("Workflow", "Task")):  # CI kinds: build tooling that belongs in a VM
             assert "VM" in row.split("|")[1], row
+    # an overlay's workload is judged on its own findings wherever they point: the prod patch's
+    # privileged, the base's hostNetwork reported once for both overlays
+    assert "PRV001" in next(r for r in rows if "Deployment/api<br>" in r).split("|")[-2]
+    assert "NS001" in next(r for r in rows if "Deployment/staging-api<br>" in r).split("|")[-2]
