@@ -95,7 +95,7 @@ def test_table_lists_every_workload(tmp_path):
     text = advisor_table.render(assessments)
     for a in assessments:
         assert a.resource.name in text
-    assert text.splitlines()[-1].startswith(f"{len(assessments)} workloads: 1 VM, 1 sandbox runtime")
+    assert text.splitlines()[-2].startswith(f"{len(assessments)} workloads: 1 VM, 1 sandbox runtime")
 
 
 def test_report_command(capsys):
@@ -219,7 +219,9 @@ def test_table_lists_what_to_classify(capsys):
     out = capsys.readouterr().out
     assert "To classify: 3 workloads of unknown trust" in out
     assert 'or under [tool.isolint.trust]: extra-untrusted-images = ["acme/build-runner*"]' in out
-    assert out.rstrip().endswith("4 already sandboxed, 6 fine as a container")
+    *_, verdicts, trust = out.rstrip().splitlines()
+    assert verdicts.endswith("4 already sandboxed, 6 fine as a container")
+    assert trust == "trust: 10 unknown, 4 untrusted, 2 trusted, 1 multi-tenant; 3 to classify (above)"
 
 
 def test_report_help_offers_only_what_works(capsys):

@@ -61,4 +61,9 @@ def render(assessments: Sequence[Assessment], errors: int = 0) -> str:
     out.append("")
     tail = f"; {errors} file error{'s' if errors != 1 else ''} (see `isolint check`)" if errors else ""
     out.append(f"{len(assessments)} workload{'s' if len(assessments) != 1 else ''}: {summary}{tail}")
+    if assessments:
+        trusts = Counter(a.classification.trust.value for a in assessments)
+        hinted = sum(1 for a in assessments if a.hint is not None)
+        out.append("trust: " + ", ".join(f"{n} {t}" for t, n in sorted(trusts.items(), key=lambda i: -i[1]))
+                   + (f"; {hinted} to classify (above)" if hinted else ""))
     return "\n".join(out) + "\n"
