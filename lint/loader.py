@@ -161,7 +161,7 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
             model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
             _parse_kubernetes_docs(path, model, docs)
             # what it could read is judged (most files hold no such object: the text is not searched)
-            judged = kubernetes.judged_documents(doc for _, doc in docs)
+            judged = [doc for doc in kubernetes.judged_documents(doc for _, doc in docs) if not _own_templates(doc)]
             if judged and looks_templated(text) and (line := _template_line(text, judged)) is not None:
                 model.errors.append(ParseError(path, _HELM_HINT, line))
             return model
@@ -177,6 +177,14 @@ def _load_yaml(path: str, text: str, kind: Kind, environ: Mapping[str, str] | No
 def _documents(text: str, kept_kinds: frozenset[str], exhaustive: bool) -> Iterator[tuple[Any, YamlError | None]]:
     """The YAML documents of ``text``, those that cannot matter stubbed (:mod:`isolint.prescan`)."""
     return load_all(text) if exhaustive else prescan.load_documents(text, kept_kinds)
+
+
+def _own_templates(doc: Any) -> bool:
+    """Whether ``{{ }}`` is the object's own language, substituted by its controller at run time,
+    not a sign of an unrendered chart: Argo (``argoproj.io``: ``'{{inputs.parameters.message}}'``,
+    ``{{workflow.name}}``, ``{{item}}``)."""
+    api_version = doc.get("apiVersion") if isinstance(doc, YMap) else None
+    return isinstance(api_version, str) and api_version.startswith("argoproj.io/")
 
 
 def _parse_kubernetes_docs(path: str, model: FileModel, docs: list) -> None:

@@ -140,3 +140,36 @@ def test_invalid_yaml_piped_in_stays_an_error(capsys, monkeypatch):
     assert main(["check", "--format", "json", "-"]) == 1
     [error] = json.loads(capsys.readouterr().out)["errors"]
     assert error["path"] == "<stdin>" and error["line"] == 7  # where the open quote ends
+
+
+ARGO_TEMPLATE = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: {name: whalesay}
+spec:
+  entrypoint: say
+  templates:
+    - name: say
+      inputs:
+        parameters: [{name: message}]
+      container:
+        image: docker/whalesay:latest
+        command: [cowsay]
+        args: ['{{inputs.parameters.message}}']
+        securityContext:
+          privileged: true
+"""
+
+
+def test_argo_templates_own_braces_are_no_unrendered_chart(capsys, tmp_path):
+    # Argo substitutes '{{inputs.parameters.message}}' itself: the workflow is linted, not an error
+    write(tmp_path, "argo/whalesay.yaml", ARGO_TEMPLATE)
+    walked, named = _both_ways(capsys, tmp_path, "argo/whalesay.yaml", "--select", "PRV001")
+    assert walked == named == (1, [])
+    code, doc = run_json(capsys, "--select", "PRV001", str(tmp_path / "argo"))
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("PRV001", 15)]
+    # the same braces in a Deployment are a chart nobody rendered
+    write(tmp_path, "k8s/web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+          "    spec:\n      containers:\n        - name: app\n          image: '{{ .Values.image }}'\n")
+    code, doc = run_json(capsys, str(tmp_path / "k8s"))
+    assert code == 1 and [(e["line"], "helm template" in e["message"]) for e in doc["errors"]] == [(9, True)]
