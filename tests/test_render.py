@@ -298,7 +298,7 @@ def test_a_library_chart_renders_as_helm_renders_it(capsys, monkeypatch):
     assert not [f for f in doc["findings"] if "common" in f["path"] or f["rule"] == "NS002"]
 
 
-def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(tmp_path, capsys):
+def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(tmp_path, capsys, monkeypatch):
     """Helm's precedence: the parent's `agent:` block overrides the subchart's values.yaml, and an
     alias is the subchart's key there."""
     write(tmp_path, "app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n"
@@ -320,6 +320,16 @@ def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(
     got = {(f["rule"], f["line"], tuple((Path(r["path"]).relative_to(tmp_path).as_posix(), r["line"])
                                          for r in f["related"])) for f in doc["findings"]}
     assert got == {("NS002", 5, (("app/values.yaml", 2),)), ("NS003", 6, (("app/charts/agent/values.yaml", 2),))}
+    import helm_python
+
+    with helm_python.Chart.load(str(tmp_path / "app")) as chart:  # helm template app | isolint check -
+        stream = "".join(f"---\n# Source: {n}\n{t}" for n, t in sorted(chart.render(None).items()) if t.strip())
+    assert "# Source: app/charts/node/templates/pod.yaml" in stream  # Helm names it by its alias
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", _Stdin(stream.encode()))
+    _, doc = run_json(capsys, "--select", "NS002,NS003", "-")
+    assert {(f["rule"], f["path"], f["line"]) for f in doc["findings"]} == {
+        ("NS002", "app/charts/agent/templates/pod.yaml", 5), ("NS003", "app/charts/agent/templates/pod.yaml", 6)}
 
 
 def test_a_suppression_comment_in_the_values_file_silences_a_packaged_subcharts_finding(tmp_path, capsys):
@@ -332,3 +342,18 @@ def test_a_suppression_comment_in_the_values_file_silences_a_packaged_subcharts_
     assert doc["findings"] == [] and doc["errors"] == []
     _, doc = run_json(capsys, "--select", "NS001,SUP", "--no-suppressions", str(repo))
     assert [(f["rule"], Path(f["path"]).name, f["line"]) for f in doc["findings"]] == [("NS001", "values.yaml", 6)]
+
+
+def test_a_packaged_subchart_on_stdin_is_mapped_as_in_the_chart(capsys, monkeypatch):
+    import helm_python
+
+    with helm_python.Chart.load(str(PACKAGED)) as chart:
+        outputs = chart.render(None, name="gw", namespace="default")
+    stream = "".join(f"---\n# Source: {name}\n{text}" for name, text in sorted(outputs.items()) if text.strip())
+    monkeypatch.chdir(REPO)  # helm template packaged | isolint check -
+    monkeypatch.setattr("sys.stdin", _Stdin(stream.encode()))
+    _, doc = run_json(capsys, "--select", "PRV001,NS001", "-")
+    assert doc["errors"] == []
+    assert _at(doc) == {("NS001", "packaged/values.yaml", 5, 3),
+                        ("PRV001", "packaged/charts/agent-0.1.0.tgz", 1, None),
+                        ("PRV001", "packaged/templates/deployment.yaml", 12, 13)}

@@ -39,6 +39,7 @@ from ..sources import (
     ReadError,
     contained,
     excerpt,
+    inside,
     is_inside,
     read_bytes,
     read_text,
@@ -547,6 +548,13 @@ def load_rendered_stream(name: str, text: str, max_bytes: int = DEFAULT_MAX_BYTE
     root = run_root(".")
     for source, first, chunk in documents(text):
         template = _template_file(source, root) if source else None
+        packaged = _packaged_source(source, root) if source and template is None else None
+        if packaged is not None:
+            folder, found = packaged
+            found.output = chunk
+            _parse_rendered(model, MappedReader(name, _packaged_locator(source, found, model, folder, Rendered(),
+                                                                        max_bytes)), chunk)
+            continue
         if template is None:
             _parse_rendered(model, _ShiftedReader(name, first), chunk)
             continue
@@ -563,12 +571,31 @@ def _template_file(source: str, root: str) -> tuple[str, str] | None:
     working folder: the path itself, without its first part when the working folder is the chart,
     or in a folder below (three levels at most) whose ``Chart.yaml`` has that name."""
     name, _, rest = source.partition("/")
-    for path in (source, rest, *(os.path.join(folder, rest) for folder in _chart_folders(name))):
+    folders = _chart_folders(name)
+    for path in (source, rest, *(os.path.join(folder, rest) for folder in folders),
+                 *(os.path.join(folder, _unaliased(folder, rest)) for folder in folders)):  # an aliased subchart
         if path and os.path.isfile(path):
             try:
                 return path, read_text(contained(path, root))
             except ReadError:
                 return None
+    return None
+
+
+def _packaged_source(source: str, root: str) -> tuple[str, Packaged] | None:
+    """The packaged subchart template a ``# Source:`` names, in a chart of that name below the
+    working folder (see :func:`_template_file`): its chart folder and where it is in which archive."""
+    name, _, rest = source.partition("/")
+    for folder in _chart_folders(name):
+        archives = {}
+        for directory, _, names in os.walk(os.path.join(folder, "charts")):
+            for archive in names:
+                path = os.path.join(directory, archive)
+                if archive.endswith(".tgz") and (real := inside(path, root)) is not None:
+                    archives[os.path.relpath(path, folder).replace(os.sep, "/")] = real
+        found = _packaged_templates(folder, archives).get(rest) if archives else None
+        if found is not None:
+            return folder, found
     return None
 
 
@@ -588,7 +615,7 @@ def _chart_folders(name: str, depth: int = 3) -> list[str]:
                     text = read_text(contained(os.path.join(directory, CHART_FILE), run_root(".")), 1 << 20)
                 except ReadError:
                     continue
-                found = re.search(r"^name:[ \t]*['\"]?([^'\"\s#]+)", text, re.M)
+                found = _chart_name(text)
                 if found:
-                    found_here.setdefault(found.group(1), []).append(os.path.normpath(directory))
+                    found_here.setdefault(found, []).append(os.path.normpath(directory))
     return found_here.get(name, [])
