@@ -76,9 +76,11 @@ def _hook_repo(tmp_path: Path) -> Path:
     return clone
 
 
-def _try_repo(hook_repo: Path, repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+def _try_repo(hook_repo: Path, repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """The hook on ``files`` (as a commit of them passes them), else on every file."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
-    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), "isolint", "--all-files", "--color", "never"],
+    which = ["--files", *files] if files else ["--all-files"]
+    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), "isolint", *which, "--color", "never"],
                           cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
@@ -103,3 +105,16 @@ def test_pre_commit_hook_fails_a_privileged_manifest_and_passes_a_clean_one(tmp_
     passing = _try_repo(hook_repo, repo, home)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+    # a commit of the pod alone, into a namespace another file labels multi-tenant: the hook is
+    # given that one file, and still judges it with the repository's Namespace (RI001)
+    write(repo, "ns/tenants.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenants\n  labels:\n"
+                                   "    isolint.io/trust: multi-tenant\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "tenants")
+    write(repo, "k8s/web.yaml", HARDENED.replace("  name: web\n", "  name: web\n  namespace: tenants\n"))
+    tenant = _try_repo(hook_repo, repo, home, "k8s/web.yaml")
+    assert tenant.returncode == 1, tenant.stdout + tenant.stderr
+    assert "k8s/web.yaml" in tenant.stdout and "RI001 [high]" in tenant.stdout
+    # the Namespace's own findings (RI005) are not this commit's (its file is named as evidence only)
+    assert [line for line in tenant.stdout.splitlines() if line.startswith("ns/tenants.yaml:")] == []
