@@ -225,3 +225,31 @@ def test_a_fix_never_writes_a_pod_level_field_into_an_operators_own_fields(tmp_p
     assert "the operator builds this pod" in captured.err
     main(["check", "--format", "sarif", "--select", "MNT009,MAC002", str(path)])
     assert '"fixes"' not in capsys.readouterr().out
+
+
+# issue 13 item 3's list of operator kinds, and two kinds nobody listed (spec.template, spec.jobTemplate)
+ISSUE_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow", "Task", "ClusterTask",
+               "TaskRun", "PipelineRun", "Notebook", "PyTorchJob", "TFJob", "MPIJob", "XGBoostJob", "RayCluster",
+               "RayJob", "RayService", "SparkApplication", "ScaledJob", "RunnerDeployment", "RunnerSet",
+               "AutoscalingRunnerSet", "CloneSet", "AdvancedCronJob", "BroadcastJob", "Object",
+               "DeploymentRuntimeConfig", "VirtualMachine", "VirtualMachineInstance", "WebApp", "NightlyTask")
+
+
+def test_every_kind_of_issue_13_has_a_positive_and_a_negative_fixture():
+    """In fixtures/operators/ (whose expectations test_fixtures checks), each kind's documents hold
+    an `# expect:` and an `# ok:` annotation."""
+    import re
+    from pathlib import Path
+
+    from isolint.parsers.kubernetes import TEMPLATE_PATHS
+    from isolint.parsers.operators import EMBEDDING, KINDS
+
+    marks: dict[str, set[str]] = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "fixtures" / "operators").glob("*.yaml")):
+        for doc in re.split(r"(?m)^---\s*$", path.read_text(encoding="utf-8")):
+            kind = re.search(r"(?m)^kind:\s*(\S+)", doc)
+            if kind:
+                marks.setdefault(kind.group(1), set()).update(re.findall(r"#\s*(expect|ok):", doc))
+    assert {k: sorted(marks.get(k, ())) for k in ISSUE_KINDS if marks.get(k) != {"expect", "ok"}} == {}
+    generic = [k for k in ISSUE_KINDS if k not in KINDS and k not in EMBEDDING and k not in TEMPLATE_PATHS]
+    assert generic == ["WebApp", "NightlyTask"]  # read as workloads by shape alone
