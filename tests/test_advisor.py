@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -271,3 +273,17 @@ def test_markdown_names_every_verdict_and_what_to_classify(capsys):
         assert f"**{verdict.label}**" in out, verdict  # the legend
     assert "**To classify** (3, trust unknown" in out
     assert '`extra-untrusted-images = ["acme/build-runner*"]` under `[tool.isolint.trust]`' in out
+
+
+def test_report_reads_stdin(capsys, monkeypatch):
+    """``helm template ... | isolint report --format json -``: the node agent of a rendered chart."""
+    text = (VERDICTS / "kubernetes.yaml").read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    report = _report_json(capsys, "--stdin-filename", "rendered.yaml", "-")
+    [exporter] = [w for w in report["workloads"] if w["resource"]["name"] == "node-exporter"]
+    assert (exporter["path"], exporter["verdict"]) == ("rendered.yaml", "host-agent")
+
+
+def test_report_missing_path_is_a_usage_error(tmp_path, capsys):
+    assert main(["report", "--format", "json", str(tmp_path / "nope")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
