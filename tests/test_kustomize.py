@@ -249,7 +249,8 @@ def test_inline_patches_replacements_and_components_point_at_their_lines(capsys,
     assert lines[20].strip() == "privileged: true" and lines[57].strip().startswith("- spec.template.spec.volumes")
     replaced = next(f for f in doc["findings"] if f["rule"] == "MNT001")
     assert _notes(replaced) == [(k, 53, "value copied here by this replacement from ConfigMap/settings "
-                                        "data.data-dir")]
+                                        "data.data-dir"),
+                                ("base/settings.yaml", 6, kustomize_map.SOURCE_FIELD)]
 
 
 def test_the_base_containers_keep_their_lines_when_a_patch_reorders_them(capsys, monkeypatch, tmp_path):
@@ -480,3 +481,45 @@ def test_a_container_a_patch_adds_points_at_the_patch_not_at_the_bases_first_con
     _, doc = run_json(capsys, "--select", "USR001", ".")
     assert sorted((f["path"], f["line"], f["message"].split("'")[1]) for f in doc["findings"]) == [
         ("app/plugin.yaml", 8, "plugin"), ("base/deploy.yaml", 8, "api"), ("base/deploy.yaml", 11, "sidecar")]
+
+
+def test_a_value_a_legacy_var_substitutes_names_the_var(capsys, monkeypatch, tmp_path):
+    """``vars`` substitute ``$(NAME)`` where the resource writes it: the finding stays at that line,
+    with the var's definition as a related location."""
+    write(tmp_path, "app/kustomization.yaml", """
+        resources: [pod.yaml, flags.yaml]
+        vars:
+          - name: SOCKET
+            objref: {kind: ConfigMap, name: flags, apiVersion: v1}
+            fieldref: {fieldpath: data.socket}
+        configurations: [paths.yaml]
+        """)
+    write(tmp_path, "app/paths.yaml", "varReference:\n  - path: spec/volumes/hostPath/path\n    kind: Pod\n")
+    write(tmp_path, "app/flags.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\n"
+          "data: {socket: /var/run/docker.sock}\n")
+    write(tmp_path, "app/pod.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          containers: [{name: web, image: nginx:1.27, volumeMounts: [{name: s, mountPath: /s}]}]
+          volumes:
+            - name: s
+              hostPath:
+                path: $(SOCKET)
+        """)
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "MNT002", ".")
+    assert doc["errors"] == []
+    assert [(f["path"], f["line"]) for f in doc["findings"]] == [("app/pod.yaml", 9)]
+    assert _notes(doc["findings"][0]) == [("app/kustomization.yaml", 3, f"{kustomize_map.VAR_FROM} (SOCKET)")]
+
+
+@pytest.mark.parametrize(("selector", "expected"), [
+    ("app=api", True), ("app==api,tier", True), ("app!=api", False), ("!tier", False), ("team", False),
+    ("app=web", False), ("app in (api, web)", None), ("app=api,env notin (prod)", None)])
+def test_label_selectors_are_evaluated_or_said_unknown(selector, expected):
+    from isolint.render.kustomize_select import label_selector
+
+    assert label_selector(selector, {"app": "api", "tier": "web"}) is expected

@@ -15,7 +15,7 @@ selects the resource and writes the key path winning:
 * a JSON 6902 op (``add``/``replace``: its ``value``, and every key inside a value that is a
   mapping; ``copy``/``move``: its ``path``), list indices read against the built resource;
 * a replacement (``replacements``, inline or a ``path``): each ``fieldPaths`` entry of a target that
-  selects the resource, with a related location at its ``source``.
+  selects the resource, with related locations at its ``source`` and at the source field's line.
 
 An inline patch written so that its lines cannot be counted (a quoted or folded string) points at
 its entry, with a note saying so; a replacement whose selection isolint cannot evaluate (a set-based
@@ -38,6 +38,7 @@ from ..model import FileModel, Location, ParseError
 from ..parsers.fields import Reader
 from ..sources import ReadError, contained, read_text
 from ..yamlsource import Pos, YMap, YSeq, load_all
+from .kustomize_select import Resource, matches_selector
 from .mapping import MappedLocation
 
 BUILT_BY = "built by the kustomization"
@@ -46,6 +47,7 @@ INLINE_NOT_COUNTED = "written by this inline patch; its lines cannot be counted 
 REPLACED_FROM = "value copied here by this replacement from"
 MAY_REPLACE = "a replacement whose selection isolint cannot evaluate may write this value"
 VAR_FROM = "value substituted from this var"
+SOURCE_FIELD = "the replacement's source field"
 HELM_INFLATED = "rendered by Kustomize's Helm inflation of this chart; the template's line is not known"
 _IDENTITY = ("name", "mountPath", "devicePath", "containerPort")  # how a list item of a patch is told apart
 
@@ -175,69 +177,6 @@ def _field_path(path: str) -> Pattern:
 _SELECTORS = {("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "namespace")}
 
 
-# -- what selects a resource ------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Resource:
-    kind: Any
-    names: frozenset[str]  # its built name and the name in its origin file
-    namespace: Any
-    labels: dict[str, Any]
-    annotations: dict[str, Any]
-    api_version: Any
-
-
-def _matches_selector(selector: Any, res: Resource) -> bool | None:
-    """Whether a Kustomize selector (``target``/``select``) selects the resource; None when unsure."""
-    if not isinstance(selector, dict):
-        return True
-    group, _, version = (res.api_version or "").rpartition("/") if isinstance(res.api_version, str) else ("", "", "")
-    for key, have in (("kind", {res.kind}), ("name", res.names), ("namespace", {res.namespace}),
-                      ("group", {group}), ("version", {version})):
-        want = selector.get(key)
-        if isinstance(want, str) and want and not any(_name_matches(want, h) for h in have if isinstance(h, str)):
-            if key == "namespace" and res.namespace is None and want == "default":
-                continue
-            return False
-    verdict: bool | None = True
-    for key, have in (("labelSelector", res.labels), ("annotationSelector", res.annotations)):
-        want = selector.get(key)
-        if isinstance(want, str) and want.strip():
-            found = _label_selector(want, have)
-            if found is False:
-                return False
-            if found is None:
-                verdict = None
-    return verdict
-
-
-def _name_matches(pattern: str, name: str) -> bool:
-    if pattern == name:
-        return True
-    try:  # Kustomize reads a target's kind and name as anchored regular expressions
-        return re.fullmatch(pattern, name) is not None
-    except re.error:
-        return False
-
-
-def _label_selector(text: str, labels: dict[str, Any]) -> bool | None:
-    """An equality-based selector (``a=b,c!=d,e,!f``) against ``labels``; None for set-based ones."""
-    for term in (t.strip() for t in text.split(",")):
-        m = re.fullmatch(r"(!?)([\w./-]+)(?:\s*(==|=|!=)\s*([\w.-]*))?", term)
-        if m is None:
-            return None
-        neg, key, op, value = m.groups()
-        present = key in labels
-        if op is None:
-            ok = present != bool(neg)
-        elif op == "!=":
-            ok = str(labels.get(key)) != value or not present
-        else:
-            ok = present and str(labels.get(key)) == value
-        if not ok:
-            return False
-    return True
-
-
 # -- the writers of a root's tree -------------------------------------------------------------------
 _ANY = object()
 ITEM = object()  # a list item (or its identity key) a strategic merge names: see _smp_leaves
@@ -260,9 +199,9 @@ class _Writer:
         if isinstance(self.selector, tuple):
             kind, name = self.selector
             return (kind is None or kind == res.kind) and (name is None or name in res.names)
-        verdict = _matches_selector(self.selector, res)
+        verdict = matches_selector(self.selector, res)
         for reject in self.rejects:
-            rejected = _matches_selector(reject, res) if verdict is not False else False
+            rejected = matches_selector(reject, res) if verdict is not False else False
             if rejected:
                 return False
             if rejected is None:
@@ -333,6 +272,7 @@ class Writers:
         self.vars: dict[str, Location] = {}
         self.like = like
         self.files: dict[str, tuple[str, ...]] = {}  # the patch and replacement files read: their lines
+        self.sources: list[tuple[_Writer, YMap, Pattern]] = []  # each replacement target: its source
         for kfolder in _applied_order(graph, folder):
             node = graph.nodes[kfolder]
             self._kustomization(node, kfolder)
@@ -450,6 +390,7 @@ class Writers:
             rejects = target.get("reject")
             writer = _Writer(target.get("select") if isinstance(target.get("select"), dict) else {}, {}, (note,),
                              tuple(rejects) if isinstance(rejects, list) else ())
+            self.sources.append((writer, source, _field_path(str(field_path))))
             for i, field_path in enumerate(paths):
                 if isinstance(field_path, str):
                     pos = paths.pos_of(i)
@@ -498,6 +439,8 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
     writers = Writers(graph, folder, like)
     built_by = ((Location(like, 1), f"{BUILT_BY} {os.path.basename(os.path.dirname(os.path.abspath(like)))}"),)
     root = graph.nodes[folder].root
+    if writers.sources:
+        _source_lines(writers, output, base, root, like)
     for index, (doc, error) in enumerate(load_documents(output, KEPT_KINDS)):
         if error is not None:
             model.errors.append(ParseError(like, f"the build's output is not valid YAML: {error.message}", 1))
@@ -519,6 +462,28 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
             model.mapped.setdefault(origin.path, tuple(origin.lines))
     model.mapped.update(writers.files)
     model.mapped.pop(model.path, None)  # its own lines are the model's
+
+
+def _source_lines(writers: Writers, output: str, base: str, root: str, like: str) -> None:
+    """Add to each replacement the line of its source field, in the source resource's origin file
+    (the whole build is read for it: a source is often a ConfigMap, which the linting pass skips)."""
+    for doc, error in load_all(output):
+        meta = doc.get("metadata") if isinstance(doc, YMap) else None
+        raw = _origin(doc) if error is None and isinstance(meta, dict) else None
+        origin = _origin_file(path, root, like) if raw and (path := _in_tree(base, raw)) else None
+        found = origin.document(doc.get("kind"), meta.get("name")) if origin is not None else None
+        if found is None:
+            continue
+        resource = _resource(doc, meta, found[0])
+        for writer, source, pattern in writers.sources:
+            if matches_selector(source, resource) is not True:
+                continue
+            for path, _, _ in _rich_positions(doc, ()):
+                place = found[2].get(_same_place(path)) if len(path) == len(pattern) and all(
+                    _element_matches(p, e) for p, e in zip(pattern, path, strict=True)) else None
+                if place is not None:
+                    writer.notes = (*writer.notes, (Location(origin.path, place[0], place[1]), SOURCE_FIELD))
+                    break
 
 
 class _BuiltReader(Reader):
