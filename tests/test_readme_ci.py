@@ -132,3 +132,32 @@ def test_pre_commit_snippet_pins_a_commit_of_this_repository_with_the_hook(tmp_p
     done = subprocess.run([pre_commit, "validate-config", str(tmp_path / ".pre-commit-config.yaml")],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _shell_lines() -> list[str]:
+    """The README's shell commands that run isolint, one per line, comments dropped."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].strip() for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+             for line in block.splitlines()]
+    # `pip install . && isolint check ...`: the isolint under test is on PATH (pip needs the network)
+    lines = [line.split(" && ", 1)[1] if line.startswith("pip ") and " && " in line else line for line in lines]
+    return [line for line in lines if "isolint " in line and not line.startswith("pip ")]
+
+
+def test_every_isolint_command_of_the_readme_runs_when_pasted(tmp_path):
+    """In a repository holding this checkout's fixtures (the README's commands name them): no usage
+    error, no crash; a pipeline from helm only where helm is installed."""
+    work = tmp_path / "checkout"
+    shutil.copytree(ROOT / "fixtures", work / "fixtures")
+    _git(work, "init", "-q")
+    commands = _shell_lines()
+    assert {"isolint check fixtures/sample", "isolint fix --diff fixtures/sample", "isolint report fixtures/sample",
+            "isolint baseline && git add .isolint-baseline.json"} <= set(commands), commands
+    for command in commands:
+        if command.startswith("helm ") and shutil.which("helm") is None:
+            continue
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=work, env=_env(), capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (command, done.stderr[-2000:])
+        assert done.stdout or done.stderr, command
+    assert (work / ".isolint-baseline.json").is_file()
