@@ -245,6 +245,7 @@ def test_a_required_value_left_unset_is_one_error_naming_the_chart_and_helms_mes
     [error] = doc["errors"]
     assert Path(error["path"]).relative_to(repo).as_posix() == "deploy/api/Chart.yaml" and error["line"] == 1
     assert error["message"].startswith("chart api cannot be rendered: ") and "image.tag is required" in error["message"]
+    assert "\n" not in error["message"]  # one line, as Helm's causes are joined
     assert [(Path(f["path"]).relative_to(repo).as_posix(), f["line"]) for f in doc["findings"]] == [
         ("deploy/shop/templates/pod.yaml", PRIVILEGED_LINE)]  # the other chart is linted
 
@@ -256,3 +257,13 @@ def test_a_malformed_set_expression_is_one_error_on_the_chart(tmp_path, capsys, 
     assert error["path"].endswith("deploy/shop/Chart.yaml")
     assert error["message"].startswith("chart shop cannot be rendered: ") and "privileged" in error["message"]
     assert "has no value" in error["message"]  # Helm's own words
+
+
+def test_helms_message_on_several_lines_is_one_line(tmp_path, capsys, renderer):
+    """Helm v4 puts each cause of a template error on a line of its own, indented."""
+    repo, template = _repo(tmp_path, "", renderer)
+    template.write_text(TEMPLATE.replace("name: web", 'name: {{ template "shop.missing" . }}'))
+    _, doc = run_json(capsys, "--jobs", "1", str(repo))
+    [error] = doc["errors"]
+    assert error["message"].startswith("chart shop cannot be rendered: shop/templates/pod.yaml:4:")
+    assert error["message"].endswith('template "shop.missing" not defined') and "\n" not in error["message"]

@@ -43,6 +43,7 @@ class RenderError(Exception):
     """A chart that cannot be rendered; ``message`` is the renderer's own."""
 
     def __init__(self, message: str) -> None:
+        message = re.sub(r"[ \t]*\n\s*", " ", message.strip())  # Helm v4 indents the causes on lines of their own
         super().__init__(message)
         self.message = message
 
