@@ -9,7 +9,7 @@ walked as a full run walks it; the changed files are linted (with every file of 
 one, and the Kustomize roots whose tree holds one: only those are rendered,
 :func:`isolint.render.classify`); every other YAML file is read for its Namespace, RuntimeClass
 and ServiceAccount objects only (:func:`isolint.lint_file.file_facts`: 0.26-0.43 s for the 2,773
-other files of a real corpus); the facts of the linted files win over the others'. Only findings
+other files of a real corpus), in the order a full run takes them. Only findings
 in a changed file, or pointing at one (a values line, a kustomization), are reported.
 ``--no-repository-context`` leaves the rest of the repository unread.
 """
@@ -89,8 +89,10 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     if stdin_model is not None:
         results.append(lint_model(stdin_model, job))
     facts = [file_facts(t) for t in tasks.context]  # a changed-files run's context: the rest of the repository
+    if facts:  # in the walk's order, as a full run takes them (of two objects of one name the later wins)
+        facts = sorted([*facts, *results], key=lambda r: tasks.rank.get(r.path, len(tasks.rank)))
 
-    ctx = build_context([*facts, *results], settings.kubernetes_version, template.settings)  # the linted win
+    ctx = build_context(facts or results, settings.kubernetes_version, template.settings)
     job = dataclasses.replace(job, context=ctx, provisional=False)
     for i, result in enumerate(results):  # the second pass: the few files whose lookups the run answers otherwise
         if needs_full_context(result, ctx):
@@ -256,6 +258,7 @@ class Tasks:
     context: list[LoadTask]
     scope: frozenset[str] | None  # real paths of the files findings are reported for; None: all
     errors: list[ParseError]  # met finding the files
+    rank: dict[str, int] = field(default_factory=dict)  # with a context: each file's place in the walk
 
 
 def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
@@ -289,8 +292,10 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
         return LoadTask(c.path, c.kind, c.explicit, settings.max_file_size, c.path in merged, settings.exhaustive,
                         environ, c.root)
 
-    return Tasks([task(c) for c in linted], [task(c) for c in context] if settings.repository_context else [], scope,
-                 [ParseError(path, message) for path, message in walk_errors])
+    context = context if settings.repository_context else []
+    return Tasks([task(c) for c in linted], [task(c) for c in context], scope,
+                 [ParseError(path, message) for path, message in walk_errors],
+                 {c.path: i for i, c in enumerate(named)} if context else {})
 
 
 def _repositories(paths: Sequence[str]) -> list[str]:
