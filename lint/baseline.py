@@ -33,9 +33,11 @@ def normalise_path(path: str) -> str:
     if path.startswith("<"):  # <stdin> and friends
         return path
     norm = os.path.normpath(path)
-    if os.path.isabs(norm):
+    # absolute, or spelled from above the working directory (`../repo/chart/templates/x.yaml`: a
+    # changed-files run walks the repository from its top): relative to it when under it
+    if os.path.isabs(norm) or norm.startswith(".."):
         try:
-            relative = os.path.relpath(norm)
+            relative = os.path.relpath(os.path.abspath(norm))
         except ValueError:  # another drive on Windows
             relative = norm
         if not relative.startswith(".."):

@@ -136,6 +136,24 @@ def test_baseline_round_trip_passes_and_a_new_finding_still_fails(repo, capsys):
                                             "chart/templates/deployment.yaml"}
 
 
+def test_baseline_holds_in_a_changed_files_run_of_a_subfolder(tmp_path, monkeypatch, capsys):
+    """pre-commit names the changed files, run from a folder of a git repository: a values file,
+    a patch, a template and a manifest each bring their findings back, and the baseline written by
+    a whole run there matches them (however the run spells the paths it walks from the top)."""
+    import subprocess
+
+    shutil.copytree(REPO, tmp_path / "deploy")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path / "deploy")
+    assert main(["baseline", "."]) == 0
+    for changed in ("chart/values.yaml", "chart/templates/deployment.yaml", "kustomize/overlays/prod/privileged.yaml",
+                    "kustomize/base/deployment.yaml", "tekton-task.yaml", "packaged/values.yaml"):
+        capsys.readouterr()
+        assert main(["check", "--format", "json", changed]) == 0, changed
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["findings"] == [] and doc["summary"]["baselined"] > 0, changed
+
+
 def _insert(path: Path, after: str, text: str) -> int:
     """Write ``text`` after the first line ``after`` (at the top when empty); the line it starts at."""
     lines = path.read_text().splitlines(keepends=True)
