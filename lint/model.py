@@ -383,6 +383,8 @@ class Workload(_Node):
     namespace_joins: tuple[NamespaceJoin, ...] = ()
     volumes: tuple[Volume, ...] = ()
     runtime: Value[str] | None = None  # runtimeClassName / Compose runtime
+    checkouts: tuple[Value[str], ...] = ()  # repositories cloned in before it starts (Argo git artifacts)
+    scripts: tuple[Value[str], ...] = ()  # script text it runs (Argo script source)
     os: Value[str] | None = None  # spec.os.name / Compose platform os / Dockerfile platform
     node_selector: tuple[KeyValue, ...] = ()
     tolerations: tuple[KeyValue, ...] = ()

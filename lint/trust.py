@@ -312,11 +312,18 @@ BUILD_COMMAND = re.compile(
 
 def build_evidence(workload: Workload) -> str | None:
     """What shows that a pod clones or builds repository code: a CI runner, image-builder or git
-    image, or a command that clones, builds or tests (``git clone``, ``docker build``, ``make`` ...)."""
+    image, a repository cloned in (Argo git input artifacts), or a command or script that clones,
+    builds or tests (``git clone``, ``docker build``, ``make`` ...)."""
     for image in _images(workload):
         pattern = _image_pattern(image.value, (*BUILDER_IMAGES, *CI_RUNNER_IMAGES, *SOURCE_IMAGES))
         if pattern is not None:
             return f"image {image.value} ({_where(image)})"
+    for repo in workload.checkouts:
+        return f"clones {repo.value} ({_where(repo)})"
+    for script in workload.scripts:
+        found = BUILD_COMMAND.search(script.value)
+        if found is not None:
+            return f"runs `{found.group()}` in its script ({_where(script)})"
     for container in workload.containers:
         parts = [p for p in (*container.command, *container.args) if isinstance(p.value, str)]
         found = BUILD_COMMAND.search(" ".join(p.value for p in parts))
@@ -375,7 +382,7 @@ def _workflow_builds(workloads: Iterable[Workload]) -> dict[tuple[str, str, str 
             key = _object_key(workload)
             if evidence is not None and key not in out:
                 part = workload.resource.name.split(":", 1)[1] if ":" in workload.resource.name else "a pod"
-                out[key] = f"{part} of the workflow {evidence}"
+                out[key] = f"the workflow's {part}: {evidence}"
     return out
 
 

@@ -183,7 +183,11 @@ def _parse_operator_object(reader: Reader, model: FileModel, obj: YMap, metadata
         resource = Resource(obj["kind"], f"{label}:{pod.part}" if pod.part else label,
                             namespace.value if namespace else None, obj.get("apiVersion"))
         loc = reader.loc(pod.pos if pod.part else obj.pos)
-        model.workloads.append(_workload(reader, resource, loc, metadata, pod.meta, pod.spec, pod.where))
+        workload = _workload(reader, resource, loc, metadata, pod.meta, pod.spec, pod.where)
+        if pod.checkouts or pod.scripts:
+            workload = dataclasses.replace(workload, checkouts=tuple(Value(t, reader.loc(p)) for t, p in pod.checkouts),
+                               scripts=tuple(Value(t, reader.loc(p)) for t, p in pod.scripts))
+        model.workloads.append(workload)
 
 
 def _child(node: Any, *path: str) -> Any:

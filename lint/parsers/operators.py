@@ -36,6 +36,10 @@ class Pod:
     spec: YMap  # a pod spec: containers, initContainers, volumes, securityContext ...
     where: str  # its path in the object, for messages
     pos: Pos
+    # what the advisor reads to tell a build (isolint.trust.build_evidence): repositories cloned into
+    # the pod before it starts (Argo git input artifacts) and script text it runs (Argo script source)
+    checkouts: tuple[tuple[str, Pos], ...] = ()
+    scripts: tuple[tuple[str, Pos], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,8 +310,27 @@ def _argo(spec_path: tuple[str, ...]) -> Build:
             if isinstance(template.get("metadata"), YMap):
                 meta = _merged(meta, template["metadata"])
             name = template.get("name")
-            yield Pod(f"template {name if name else i}", meta, spec, f"{where}.templates[{i}]", pos)
+            yield Pod(f"template {name if name else i}", meta, spec, f"{where}.templates[{i}]", pos,
+                      _argo_checkouts(template), _argo_scripts(template))
     return pods
+
+
+def _argo_checkouts(template: YMap) -> tuple[tuple[str, Pos], ...]:
+    """``inputs.artifacts[].git.repo``: what Argo clones into the pod."""
+    out = []
+    for artifact, _ in _items(template.get("inputs"), "artifacts"):
+        git = artifact.get("git") if isinstance(artifact, YMap) else None
+        if isinstance(git, YMap) and isinstance(git.get("repo"), str):
+            out.append((git["repo"], git.pos_of("repo")))
+    return tuple(out)
+
+
+def _argo_scripts(template: YMap) -> tuple[tuple[str, Pos], ...]:
+    """``script.source``: the program a script template runs."""
+    script = template.get("script")
+    if isinstance(script, YMap) and isinstance(script.get("source"), str):
+        return ((script["source"], script.pos_of("source")),)
+    return ()
 
 
 # -- Tekton --------------------------------------------------------------------------------------
