@@ -303,9 +303,9 @@ def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(
     alias is the subchart's key there."""
     write(tmp_path, "app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n"
                                       "dependencies:\n  - name: agent\n    version: 0.1.0\n    alias: node\n")
-    write(tmp_path, "app/values.yaml", "node:\n  hostPID: true\n")
+    write(tmp_path, "app/values.yaml", "node:\n  hostPID: true\nglobal:\n  uts: true\n")
     write(tmp_path, "app/charts/agent/Chart.yaml", "apiVersion: v2\nname: agent\nversion: 0.1.0\n")
-    write(tmp_path, "app/charts/agent/values.yaml", "hostPID: false\nhostIPC: true\n")
+    write(tmp_path, "app/charts/agent/values.yaml", "hostPID: false\nhostIPC: true\nglobal:\n  uts: false\n")
     write(tmp_path, "app/charts/agent/templates/pod.yaml", """
         apiVersion: v1
         kind: Pod
@@ -313,13 +313,15 @@ def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(
         spec:
           hostPID: {{ .Values.hostPID }}
           hostIPC: {{ .Values.hostIPC }}
+          hostNetwork: {{ .Values.global.uts }}
           containers: [{name: c, image: busybox}]
         """)
-    _, doc = run_json(capsys, "--select", "NS002,NS003", str(tmp_path))
+    _, doc = run_json(capsys, "--select", "NS001,NS002,NS003", str(tmp_path))
     assert doc["errors"] == []
     got = {(f["rule"], f["line"], tuple((Path(r["path"]).relative_to(tmp_path).as_posix(), r["line"])
                                          for r in f["related"])) for f in doc["findings"]}
-    assert got == {("NS002", 5, (("app/values.yaml", 2),)), ("NS003", 6, (("app/charts/agent/values.yaml", 2),))}
+    assert got == {("NS002", 5, (("app/values.yaml", 2),)), ("NS003", 6, (("app/charts/agent/values.yaml", 2),)),
+                   ("NS001", 7, (("app/values.yaml", 4),))}  # the parent's global, not the subchart's default
     import helm_python
 
     with helm_python.Chart.load(str(tmp_path / "app")) as chart:  # helm template app | isolint check -
@@ -327,8 +329,8 @@ def test_a_folder_subchart_value_set_by_the_parent_points_at_the_parents_values(
     assert "# Source: app/charts/node/templates/pod.yaml" in stream  # Helm names it by its alias
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.stdin", _Stdin(stream.encode()))
-    _, doc = run_json(capsys, "--select", "NS002,NS003", "-")
-    assert {(f["rule"], f["path"], f["line"]) for f in doc["findings"]} == {
+    _, doc = run_json(capsys, "--select", "NS001,NS002,NS003", "-")
+    assert {(f["rule"], f["path"], f["line"]) for f in doc["findings"] if f["rule"] != "NS001"} == {
         ("NS002", "app/charts/agent/templates/pod.yaml", 5), ("NS003", "app/charts/agent/templates/pod.yaml", 6)}
 
 

@@ -161,11 +161,12 @@ class _FirstWith(ValuesIndex):
         self.keys = {}
 
     def location(self, key_path: KeyPath) -> Location | None:
-        full = self.full + key_path
+        shared = key_path[:1] == ("global",)  # Helm gives every subchart its parents' `global:` as its own
+        full = key_path if shared else self.full + key_path
         if any(full[:len(s)] == s for s in self.shadowed):
             return None
-        return next((loc for index, prefix in self.sources if (loc := index.location(prefix + key_path)) is not None),
-                    None)
+        return next((loc for index, prefix in self.sources
+                     if (loc := index.location(key_path if shared else prefix + key_path)) is not None), None)
 
 
 def _values_chain(folders: tuple[str, ...], keys: tuple[str, ...], rendered: Rendered | None,
