@@ -143,6 +143,19 @@ def test_the_context_file_itself_changed(capsys, tenants):
     assert findings(doc) == [("ns/tenants.yaml", "RI005", "high")]
 
 
+def test_of_two_namespaces_of_one_name_the_same_wins_as_in_a_full_run(capsys, tmp_path, monkeypatch):
+    """The changed file holds its own `tenants` Namespace (trusted), a later file of the walk another
+    (multi-tenant): a full run takes the later one, so does a changed-files run."""
+    trusted = NAMESPACE.replace("multi-tenant", "trusted")
+    repo = repository(tmp_path, {"apps/web.yaml": trusted + "---\n" + DEPLOYMENT.format(name="web", extra=""),
+                                 "zz/tenants.yaml": NAMESPACE})
+    change(repo, "apps/web.yaml")
+    monkeypatch.chdir(repo)
+    runs = [findings(run_json(capsys, "--select", "RI001", *args)[1])
+            for args in ((".",), ("--changed-since", "HEAD~1", "."), ("apps/web.yaml",))]
+    assert runs == [[("apps/web.yaml", "RI001", "high")]] * 3
+
+
 OVERLAY = "resources:\n- ../../base\n"
 BASE = "resources:\n- deployment.yaml\n"
 
