@@ -215,3 +215,17 @@ def test_report_judges_every_workload_of_every_source(repo, capsys):
     # privileged, the base's hostNetwork reported once for both overlays
     assert "PRV001" in next(r for r in rows if "Deployment/api<br>" in r).split("|")[-2]
     assert "NS001" in next(r for r in rows if "Deployment/staging-api<br>" in r).split("|")[-2]
+
+
+def test_report_json_names_each_workloads_file_and_its_findings(repo, capsys):
+    main(["report", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["errors"] == []
+    seen = {(w["resource"]["kind"], w["resource"]["name"], _norm(w["path"])): w for w in doc["workloads"]}
+    assert {path for _, _, path in seen} == {
+        "argo-workflow.yaml", "tekton-task.yaml", "chart/templates/deployment.yaml",
+        "chart/charts/agent/templates/daemonset.yaml", "kustomize/base/deployment.yaml",
+        "packaged/templates/deployment.yaml", "packaged/charts/agent-0.1.0.tgz"}
+    assert all(w["findings"] for w in doc["workloads"])  # every workload's findings reached it, wherever they point
+    prod = seen[("Deployment", "api", "kustomize/base/deployment.yaml")]
+    assert {"PRV001", "NS001"} <= {d["rule"] for d in prod["drivers"]}

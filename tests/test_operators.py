@@ -253,3 +253,20 @@ def test_every_kind_of_issue_13_has_a_positive_and_a_negative_fixture():
     assert {k: sorted(marks.get(k, ())) for k in ISSUE_KINDS if marks.get(k) != {"expect", "ok"}} == {}
     generic = [k for k in ISSUE_KINDS if k not in KINDS and k not in EMBEDDING and k not in TEMPLATE_PATHS]
     assert generic == ["WebApp", "NightlyTask"]  # read as workloads by shape alone
+
+
+def test_spark_application_node_selector_reaches_both_pods_unless_one_has_its_own(tmp_path):
+    text = """
+    apiVersion: sparkoperator.k8s.io/v1beta2
+    kind: SparkApplication
+    metadata: {name: app}
+    spec:
+      image: spark:3.5.0
+      nodeSelector: {pool: batch}
+      driver: {cores: 1}
+      executor:
+        nodeSelector: {pool: spot}
+    """
+    _, workloads = _run(tmp_path, text, select="NS001")
+    assert [(kv.value.value, kv.value.loc.line) for kv in workloads["app:driver"].node_selector] == [("batch", 7)]
+    assert [(kv.value.value, kv.value.loc.line) for kv in workloads["app:executor"].node_selector] == [("spot", 10)]

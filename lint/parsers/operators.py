@@ -444,6 +444,7 @@ def _spark(spec_path: tuple[str, ...]) -> Build:
                 _copy(container, app, ("image",))
             _copy(container, part, SPARK_CONTAINER_KEYS)
             spec = _new_map(pos)
+            _copy(spec, app, ("nodeSelector",))  # the application's, for both pods, unless the pod has its own
             _copy(spec, part, SPARK_POD_KEYS)
             _copy(spec, part, ("podSecurityContext", "serviceAccount"),
                   {"podSecurityContext": "securityContext", "serviceAccount": "serviceAccountName"})
