@@ -28,11 +28,22 @@ class BaselineError(Exception):
     pass
 
 
-def normalise_path(path: str) -> str:
-    """A stable spelling of a reported path: relative to the working directory when under it, ``/``."""
+def normalise_path(path: str, root: str | None = None) -> str:
+    """A stable spelling of a reported path, ``/``-separated: relative to ``root`` (the repository
+    root, :func:`baseline_root`) when under it, so that a baseline holds whatever folder the run
+    starts in; else (or without ``root``) relative to the working directory when under it."""
     if path.startswith("<"):  # <stdin> and friends
         return path
     norm = os.path.normpath(path)
+    if root is not None:
+        absolute = os.path.abspath(norm)
+        real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        try:
+            relative = os.path.relpath(real, root)
+        except ValueError:  # another drive on Windows
+            relative = os.pardir
+        if not relative.startswith(os.pardir):
+            return relative.replace(os.sep, "/")
     # absolute, or spelled from above the working directory (`../repo/chart/templates/x.yaml`: a
     # changed-files run walks the repository from its top): relative to it when under it
     if os.path.isabs(norm) or norm.startswith(".."):
@@ -45,6 +56,29 @@ def normalise_path(path: str) -> str:
     return norm.replace(os.sep, "/")
 
 
+def baseline_root(target: str) -> str:
+    """The repository root of a run: the git top-level of ``target`` (the first path linted), else
+    the working directory. The default baseline lives there and its paths are relative to it; CI
+    formats make paths relative to it too (GitHub annotations, SARIF and GitLab Code Quality
+    resolve paths from the repository root, whatever folder the job ran in)."""
+    start = os.path.abspath(target if target != "-" else ".")
+    probe = start if os.path.isdir(start) else os.path.dirname(start)
+    while not os.path.lexists(os.path.join(probe, ".git")):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return os.path.realpath(os.getcwd())
+        probe = parent
+    return os.path.realpath(probe)
+
+
+def default_baseline(target: str) -> str:
+    """The default baseline file of a run whose first path is ``target``: :data:`DEFAULT_BASELINE`
+    at its :func:`baseline_root`, spelled relative to the working directory when that is shorter."""
+    path = os.path.join(baseline_root(target), DEFAULT_BASELINE)
+    relative = os.path.relpath(path, os.path.realpath(os.getcwd()))
+    return relative if len(relative) < len(path) else path
+
+
 def _line_text(d: Diagnostic, sources: Mapping[str, Sequence[str]]) -> str:
     lines = sources.get(d.location.path, ())
     if 1 <= d.location.line <= len(lines):
@@ -52,18 +86,20 @@ def _line_text(d: Diagnostic, sources: Mapping[str, Sequence[str]]) -> str:
     return d.message  # no source at hand (a linked file not linted itself): the message is stable enough
 
 
-def fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]]) -> list[str]:
+def fingerprints(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]],
+                 root: str | None = None) -> list[str]:
     """One fingerprint per diagnostic, in the given order (which should be the report order)."""
-    return [fingerprint for _, fingerprint in fingerprinted(diagnostics, sources)]
+    return [fingerprint for _, fingerprint in fingerprinted(diagnostics, sources, root)]
 
 
 def fingerprinted(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sequence[str]],
-                  ) -> Iterator[tuple[Diagnostic, str]]:
-    """Each diagnostic with its fingerprint, one at a time, as a report is written."""
+                  root: str | None = None) -> Iterator[tuple[Diagnostic, str]]:
+    """Each diagnostic with its fingerprint, one at a time, as a report is written; paths relative
+    to ``root`` (:func:`normalise_path`)."""
     seen: Counter[tuple[str, ...]] = Counter()
     for d in diagnostics:
         r = d.resource
-        path = normalise_path(d.path)
+        path = normalise_path(d.path, root)
         parts = (d.rule, path, r.kind, r.namespace or "", r.name, d.container or "", _line_text(d, sources))
         ordinal = seen[parts]
         seen[parts] += 1
@@ -72,30 +108,30 @@ def fingerprinted(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Seque
 
 
 def error_fingerprints(errors: Iterable[ParseError], sources: Mapping[str, Sequence[str]],
-                       ) -> Iterator[tuple[ParseError, str]]:
+                       root: str | None = None) -> Iterator[tuple[ParseError, str]]:
     """Each file error (a file that could not be read or parsed) with its fingerprint: its file, its
     message and the text of its line (not the line number), with its ordinal among identical ones."""
     seen: Counter[tuple[str, ...]] = Counter()
     for e in errors:
         lines = sources.get(e.path, ())
         text = " ".join(lines[e.line - 1].split()) if e.line is not None and 1 <= e.line <= len(lines) else ""
-        parts = ("error", normalise_path(e.path), e.message, text)
+        parts = ("error", normalise_path(e.path, root), e.message, text)
         ordinal = seen[parts]
         seen[parts] += 1
         yield e, hashlib.sha256("\x00".join((*parts, str(ordinal))).encode()).hexdigest()[:32]
 
 
 def write_baseline(path: str, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]],
-                   errors: Sequence[ParseError] = ()) -> int:
+                   errors: Sequence[ParseError] = (), root: str | None = None) -> int:
     """Write the baseline of ``diagnostics`` and of the file ``errors``, entry by entry; how many
     diagnostics. An error recorded here does not fail a later run either: the baseline reaches
     green on the tree it was written from."""
-    entries = ({"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path), "line": d.location.line,
+    entries = ({"fingerprint": fp, "rule": d.rule, "path": normalise_path(d.path, root), "line": d.location.line,
                 "resource": f"{d.resource.kind}/{d.resource.name}",
                 **({"container": d.container} if d.container else {}), "message": d.message}
-               for d, fp in fingerprinted(diagnostics, sources))
-    failed = [{"fingerprint": fp, "path": normalise_path(e.path), **({"line": e.line} if e.line else {}),
-               "message": e.message} for e, fp in error_fingerprints(errors, sources)]
+               for d, fp in fingerprinted(diagnostics, sources, root))
+    failed = [{"fingerprint": fp, "path": normalise_path(e.path, root), **({"line": e.line} if e.line else {}),
+               "message": e.message} for e, fp in error_fingerprints(errors, sources, root)]
     try:
         handle = open_for_writing(path)  # never through a link out of the repository
     except Outside as exc:
@@ -124,15 +160,15 @@ def read_baseline(path: str) -> frozenset[str]:
     return frozenset(str(entry.get("fingerprint")) for entry in entries if isinstance(entry, dict))
 
 
-def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str],
-                   sources: Mapping[str, Sequence[str]]) -> tuple[list[Diagnostic], int]:
+def drop_baselined(diagnostics: list[Diagnostic], known: frozenset[str], sources: Mapping[str, Sequence[str]],
+                   root: str | None = None) -> tuple[list[Diagnostic], int]:
     """The diagnostics whose fingerprint is not in the baseline, and how many were."""
-    kept = [d for d, fp in fingerprinted(diagnostics, sources) if fp not in known]
+    kept = [d for d, fp in fingerprinted(diagnostics, sources, root) if fp not in known]
     return kept, len(diagnostics) - len(kept)
 
 
-def drop_baselined_errors(errors: list[ParseError], known: frozenset[str],
-                          sources: Mapping[str, Sequence[str]]) -> tuple[list[ParseError], int]:
+def drop_baselined_errors(errors: list[ParseError], known: frozenset[str], sources: Mapping[str, Sequence[str]],
+                          root: str | None = None) -> tuple[list[ParseError], int]:
     """The file errors whose fingerprint is not in the baseline, and how many were."""
-    kept = [e for e, fp in error_fingerprints(errors, sources) if fp not in known]
+    kept = [e for e, fp in error_fingerprints(errors, sources, root) if fp not in known]
     return kept, len(errors) - len(kept)

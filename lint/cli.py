@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .advisor import assess
-from .baseline import DEFAULT_BASELINE, BaselineError, write_baseline
+from .baseline import DEFAULT_BASELINE, BaselineError, baseline_root, default_baseline, write_baseline
 from .config import Config, ConfigError, apply_config, check_rule_settings, load_config
 from .fixer import Planned, fix_paths, unified_diff
 from .gate import Gate, tier_of, verdict
@@ -124,7 +124,7 @@ def _gate_options(p: argparse.ArgumentParser) -> None:
 
 def _baseline_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline (default: "
-                                                      f"{DEFAULT_BASELINE} in the working directory, if there is one)")
+                                                      f"{DEFAULT_BASELINE} at the repository root, if there is one)")
 
 
 def _fixing_options(p: argparse.ArgumentParser) -> None:
@@ -168,10 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="rule code or name")
     baseline = sub.add_parser("baseline", parents=[_options(_input_options)],
                               help=f"write the current findings, and the files that could not be linted, to "
-                                   f"the baseline file (default {DEFAULT_BASELINE}); later runs of check "
+                                   f"the baseline file (default {DEFAULT_BASELINE} at the repository root); "
+                                   f"later runs of check "
                                    f"report only new ones")
     baseline.add_argument("--baseline", "--output", metavar="FILE", dest="baseline",
-                          help=f"the file to write (default: the configuration's baseline, else {DEFAULT_BASELINE})")
+                          help=f"the file to write (default: the configuration's baseline, else {DEFAULT_BASELINE} "
+                               "at the repository root: the git top-level, else the working directory)")
     _report_parser(sub)
     sub.add_parser("fix", parents=[_options(_input_options, _changed_options, _gate_options, _baseline_option,
                                             _fixing_options)],
@@ -354,9 +356,9 @@ def _check(args: argparse.Namespace) -> int:
     outputs = _outputs(args)
     config = _config(args)
     settings = _settings(args, config)
-    if (settings.baseline is None and os.path.isfile(DEFAULT_BASELINE)
-            and not os.path.islink(DEFAULT_BASELINE)):  # never a link, which may lead out of the repository
-        settings.baseline = DEFAULT_BASELINE  # what `isolint baseline` wrote by default
+    default = default_baseline((args.paths or ["."])[0])  # what `isolint baseline` writes by default
+    if settings.baseline is None and os.path.isfile(default) and not os.path.islink(default):
+        settings.baseline = default  # never a link, which may lead out of the repository
     to_stdout = next((fmt for fmt, out in outputs if out in (None, "-")), None)
     result = _lint(args, settings, config, quiet=args.quiet or to_stdout not in (None, "text"))
     paths = args.paths or ["."]
@@ -399,7 +401,8 @@ def _baseline(args: argparse.Namespace) -> int:
     ``check`` on the same tree passes and later fails only on what is new."""
     config = _config(args)
     settings = _settings(args, config)
-    baseline_file = settings.baseline or DEFAULT_BASELINE
+    target = (args.paths or ["."])[0]
+    baseline_file = settings.baseline or default_baseline(target)
     settings.baseline = None  # record everything there is now
     result = _lint(args, settings, config, quiet=False)
     for e in result.errors:  # recorded, but said: the run could not see into these files
@@ -410,7 +413,7 @@ def _baseline(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {baseline_file}: {exc.message}") from None
     except OSError as exc:
         raise UsageError(f"cannot write {baseline_file}: {exc.strerror or exc}") from None
-    count = write_baseline(baseline_file, result.diagnostics, result.sources, result.errors)
+    count = write_baseline(baseline_file, result.diagnostics, result.sources, result.errors, baseline_root(target))
     errors = len(result.errors)
     print(f"isolint: wrote {count} finding{'s' if count != 1 else ''}"
           + (f" and {errors} error{'s' if errors != 1 else ''} (files that could not be linted)" if errors else "")

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .baseline import drop_baselined, drop_baselined_errors, read_baseline
+from .baseline import baseline_root, drop_baselined, drop_baselined_errors, read_baseline
 from .context import Context
 from .discovery import Candidate, Kind, discover
 from .engine import Diagnostic, Outcome, build_context, check_namespaces, drop_superseded, prepare_rules
@@ -77,7 +77,9 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     configure_kustomize(settings.kustomize)
     registry = registry if registry is not None else load_rules(settings.plugins)
     rules = select_rules(registry, settings.select, settings.ignore, settings.profile)
+    paths = list(paths)
     known = read_baseline(settings.baseline) if settings.baseline else None  # a bad one fails before the work
+    known_root = baseline_root(paths[0]) if paths else None  # a baseline's paths are relative to it
     template = Context(kubernetes_version=settings.kubernetes_version,
                        settings={"trust": settings.trust, "profile": settings.profile})
     job = Job(prepare_rules(rules, settings.severity, settings.rule_options), template, keep_models)
@@ -122,7 +124,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
                        stdin_model)
     baselined = 0
     if known is not None:
-        shown, baselined = drop_baselined(shown, known, sources)
+        shown, baselined = drop_baselined(shown, known, sources, known_root)
 
     errors += [e for r in results for e in (*r.errors, *r.rule_errors)] + namespaces.errors
     errors += [ParseError("<plugins>", message) for message in registry.errors]
@@ -130,7 +132,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     errors = list({(os.path.normpath(e.path), e.line, e.column, e.message): capped(e) for e in errors}.values())
     errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0, e.message))
     if known is not None:  # files the baseline recorded as unreadable or broken
-        errors, known_errors = drop_baselined_errors(errors, known, sources)
+        errors, known_errors = drop_baselined_errors(errors, known, sources, known_root)
         baselined += known_errors
     models = [r.model for r in results if r.model is not None]
     if keep_models:

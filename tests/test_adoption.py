@@ -142,3 +142,30 @@ def test_fix_and_check_take_only_their_own_options(capsys, tmp_path):
     # what each does take still works
     assert main(["fix", "--diff", "--select", "PRV004", "--fail-on", "high", str(tmp_path)]) == 1
     assert main(["check", "--diff", "--select", "PRV004", str(tmp_path)]) == 1
+
+
+def test_the_default_baseline_lives_at_the_repository_root_whatever_folder_runs(capsys, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()  # a repository root
+    write(tmp_path, "deploy/k8s/web.yaml", HOST_PID % 0)
+    write(tmp_path, "deploy/k8s/broken.yaml", BROKEN_MANIFEST)
+    monkeypatch.chdir(tmp_path / "deploy")
+    assert main(["baseline", "k8s"]) == 0
+    assert "to ../.isolint-baseline.json" in capsys.readouterr().err
+    assert (tmp_path / ".isolint-baseline.json").is_file()
+    assert not (tmp_path / "deploy" / ".isolint-baseline.json").exists()
+    recorded = json.loads((tmp_path / ".isolint-baseline.json").read_text())
+    assert {f["path"] for f in recorded["findings"]} == {"deploy/k8s/web.yaml"}  # from the root, not the folder
+    # found and matched from the root, from a subfolder, for a folder or a file named (pre-commit)
+    for folder, target in ((tmp_path, "."), (tmp_path / "deploy" / "k8s", "."), (tmp_path / "deploy", "k8s/web.yaml")):
+        monkeypatch.chdir(folder)
+        assert main(["check", target]) == 0, folder
+        assert "in baseline" in capsys.readouterr().out
+    # the CI formats' fingerprints (the baseline's) do not depend on the folder the run starts in either
+    recorded_ns002 = [f["fingerprint"] for f in recorded["findings"] if f["rule"] == "NS002"]
+    (tmp_path / ".isolint-baseline.json").unlink()  # no baseline: every finding shown
+    gitlab = []
+    for folder, target in ((tmp_path, "deploy/k8s/web.yaml"), (tmp_path / "deploy" / "k8s", "web.yaml")):
+        monkeypatch.chdir(folder)
+        assert main(["check", "--format", "gitlab", "--select", "NS002", target]) == 1
+        gitlab.append([i["fingerprint"] for i in json.loads(capsys.readouterr().out)])
+    assert gitlab[0] == gitlab[1] == recorded_ns002 and len(recorded_ns002) == 1

@@ -26,7 +26,7 @@ SEVERITIES = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.
 
 
 def write(report: Report, stream: TextIO) -> None:
-    issues = (_issue(report, d, fp) for d, fp in fingerprinted(report.diagnostics, report.sources))
+    issues = (_issue(report, d, fp) for d, fp in fingerprinted(report.diagnostics, report.sources, report.root))
     jsonstream.write(stream, jsonstream.Items(chain(issues, (_error(report, e) for e in report.errors))))
     stream.write("\n")
 

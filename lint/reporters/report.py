@@ -10,6 +10,7 @@ from functools import lru_cache
 from io import StringIO
 from typing import Any, TextIO
 
+from ..baseline import baseline_root as report_root  # noqa: F401 (the reporters' name for it)
 from ..engine import Diagnostic
 from ..gate import Gate, Verdict
 from ..model import ParseError
@@ -63,20 +64,6 @@ class Report:
 
 
 Writer = Callable[[Report, TextIO], None]
-
-
-def report_root(target: str) -> str:
-    """The folder CI formats make paths relative to: the git top-level of ``target`` (the first path
-    linted), else the working directory. GitHub annotations, SARIF and GitLab Code Quality resolve
-    paths from the repository root, whatever folder the job ran in."""
-    start = os.path.abspath(target if target != "-" else ".")
-    probe = start if os.path.isdir(start) else os.path.dirname(start)
-    while not os.path.lexists(os.path.join(probe, ".git")):
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.realpath(os.getcwd())
-        probe = parent
-    return os.path.realpath(probe)
 
 
 def ci_path(path: str, root: str | None) -> str:

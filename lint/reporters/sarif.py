@@ -149,7 +149,7 @@ def write(report: Report, stream: TextIO) -> None:
     ]
     fixes = _Fixes(list(by_code.values()), report.root)
     results = (_result(d, index, defaults, fp, report.gating(d), report.root, fixes)
-               for d, fp in fingerprinted(report.diagnostics, report.sources))
+               for d, fp in fingerprinted(report.diagnostics, report.sources, report.root))
     run = {
         "tool": {"driver": {"name": "isolint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": descriptors}},
