@@ -208,8 +208,9 @@ class _Writer:
                 verdict = None  # maybe rejected: not claimed, said so
         return verdict
 
-    def location(self, path: tuple[Element, ...], value: Any, added: bool) -> Location | None:
-        for pattern, loc, written in reversed(self.keys.get(_skeleton(path), ())):
+    def location(self, path: tuple[Element, ...], skeleton: tuple[str, ...], value: Any, added: bool
+                 ) -> Location | None:
+        for pattern, loc, written in reversed(self.keys.get(skeleton, ())):
             if written is ITEM and not added:
                 continue
             if all(_element_matches(p, e) for p, e in zip(pattern, path, strict=True)) and (
@@ -273,9 +274,11 @@ class Writers:
         self.like = like
         self.files: dict[str, tuple[str, ...]] = {}  # the patch and replacement files read: their lines
         self.sources: list[tuple[_Writer, YMap, Pattern]] = []  # each replacement target: its source
+        self.skeletons: set[tuple[str, ...]] = set()  # what any writer writes (a fast refusal)
         for kfolder in _applied_order(graph, folder):
             node = graph.nodes[kfolder]
             self._kustomization(node, kfolder)
+        self.skeletons = {k for writer in self.writers for k in writer.keys}
 
     def _kustomization(self, node: Any, folder: str) -> None:
         doc, root = node.doc, node.root
@@ -402,8 +405,11 @@ class Writers:
         """Where the last writer that selects ``res`` and writes ``path`` (as ``value``) writes it; a
         location with no line (``line`` 0) when the writer that may have written it is not sure to
         select it. ``added``: the origin does not hold the list item, the item a patch names counts."""
+        skeleton = _skeleton(path)
+        if skeleton not in self.skeletons:
+            return None  # no writer writes a key of this shape (most keys): nothing to ask
         for writer in reversed(self.writers):
-            found = writer.location(path, value, added)
+            found = writer.location(path, skeleton, value, added)
             if found is None:
                 continue
             selected = writer.selects(res)
