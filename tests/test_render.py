@@ -359,3 +359,33 @@ def test_a_packaged_subchart_on_stdin_is_mapped_as_in_the_chart(capsys, monkeypa
     assert _at(doc) == {("NS001", "packaged/values.yaml", 5, 3),
                         ("PRV001", "packaged/charts/agent-0.1.0.tgz", 1, None),
                         ("PRV001", "packaged/templates/deployment.yaml", 12, 13)}
+
+
+RANGE_TEMPLATE = """
+    spec:
+      containers:
+      {{- range .Values.containers }}
+        - name: {{ .name }}
+          securityContext:
+            {{- toYaml .securityContext | nindent 8 }}
+      {{- end }}
+    """
+RANGE_RENDERED = """
+    spec:
+      containers:
+        - name: a
+          securityContext:
+            privileged: true
+    """
+
+
+@pytest.mark.parametrize(("values", "related"), [
+    ("containers:\n  - name: a\n    securityContext:\n      privileged: true\n", [("values.yaml", 4)]),
+    ("containers:\n  - name: b\n    securityContext:\n      privileged: false\n"
+     "  - name: a\n    securityContext:\n      privileged: true\n", []),  # which item? no line, never b's
+])
+def test_a_values_key_in_several_list_items_gets_no_values_line(values, related):
+    locate, doc = _locate(RANGE_TEMPLATE, RANGE_RENDERED, values)
+    loc = locate(doc["spec"]["containers"][0]["securityContext"].pos_of("privileged"))
+    assert (loc.line, loc.column) == (6, 9)  # the toYaml action
+    assert [(n.path, n.line) for n, _ in loc.notes] == related

@@ -15,7 +15,8 @@ rendered document counts it; a block scalar's text (``|``, ``>``) is skipped.
   .Values.securityContext | nindent 12 }}``, an ``include``): the line of that action, the deepest
   one under the written key.
 * Where the value comes from the values file (``.Values.a.b`` in the key's line or in the action,
-  ``with .Values.a`` around a ``toYaml .``), a related location at that key's line of the values file.
+  ``with .Values.a`` around a ``toYaml .``), a related location at that key's line of the values file
+  (none when the values file writes that key path in several list items).
 * Otherwise the document's first line in the template, with a note saying the line was not found:
   never a wrong line.
 """
@@ -136,7 +137,9 @@ def _values_path(text: str, blocks: list[KeyPath | None]) -> KeyPath | None:
 
 
 class ValuesIndex:
-    """Key paths of a values file -> (line, column)."""
+    """Key paths of a values file -> (line, column). A key path written more than once (in several
+    items of a list: ``containers[].securityContext.privileged``) has no line: which item a
+    rendered value came from is not known, and never a wrong line."""
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
@@ -144,8 +147,12 @@ class ValuesIndex:
         self.keys: dict[KeyPath, Pos] = {}
         for doc, error in load_all(text):
             if error is None and isinstance(doc, YMap):
-                for key_path, pos in _ordered_positions(doc, ()):
-                    self.keys.setdefault(key_path, pos)
+                repeated = set()
+                for key_path, pos in _map_keys(doc, ()):
+                    if self.keys.setdefault(key_path, pos) != pos:
+                        repeated.add(key_path)
+                for key_path in repeated:
+                    del self.keys[key_path]
                 break
 
     def location(self, key_path: KeyPath) -> Location | None:
@@ -220,6 +227,18 @@ def _ordered_positions(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Pos]
             if not isinstance(item, (YMap, YSeq)):
                 yield path, node.pos_of(i)  # a scalar item: its list's key
             yield from _ordered_positions(item, path)
+
+
+def _map_keys(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Pos]]:
+    """Every mapping key of ``node`` with its key path (list indices dropped)."""
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            key_path = (*path, str(key))
+            yield key_path, node.pos_of(key)
+            yield from _map_keys(value, key_path)
+    elif isinstance(node, YSeq):
+        for item in node:
+            yield from _map_keys(item, path)
 
 
 def _written(keys: dict[KeyPath, list[tuple[int, int, KeyPath | None]]], key_path: KeyPath, occurrence: int,
