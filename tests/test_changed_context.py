@@ -268,3 +268,16 @@ def test_the_facts_only_pass_reads_what_the_loader_reads(tmp_path):
                 holding.add(path)
     assert set(TRICKY) - {p.name for p in holding} == {"broken-before.yaml", "subjects.yaml"}  # the cases ...
     assert len(holding) >= len(TRICKY) - 2 + 5  # ... and some fixtures hold facts
+
+
+def test_files_found_by_the_repository_walk_are_spelled_from_the_working_folder(capsys, tmp_path, monkeypatch):
+    """pre-commit run from a chart's folder, naming its values file: the template's finding is
+    at `templates/pod.yaml`, as a run of that folder spells it (not `../chart/...` nor `./...`)."""
+    pod = POD.format(name="a").replace("privileged: true", "privileged: {{ .Values.privileged }}")
+    repo = repository(tmp_path, {"chart/Chart.yaml": CHART.format(name="c"), "chart/values.yaml": "privileged: true\n",
+                                 "chart/templates/pod.yaml": pod})
+    for folder, named, shown in ((repo / "chart", "values.yaml", "templates/pod.yaml"),
+                                 (repo, "chart/values.yaml", "chart/templates/pod.yaml")):
+        monkeypatch.chdir(folder)
+        _, doc = run_json(capsys, "--select", "PRV001", named)
+        assert [f["path"] for f in doc["findings"]] == [shown]
