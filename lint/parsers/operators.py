@@ -545,6 +545,11 @@ KINDS: dict[str, tuple[Place, ...]] = {
     "AdvancedCronJob": (Template(("spec", "template", "jobTemplate", "spec", "template"), "job"),
                         Template(("spec", "template", "broadcastJobTemplate", "spec", "template"), "broadcast job")),
     "SidecarSet": (PodSpec(("spec",)),),
+    # Argo Rollouts: an Experiment's templates, an analysis's Job metrics
+    "Experiment": (Template(("spec", "templates", "*", "template")),),
+    "AnalysisTemplate": (Template(("spec", "metrics", "*", "provider", "job", "spec", "template")),),
+    "ClusterAnalysisTemplate": (Template(("spec", "metrics", "*", "provider", "job", "spec", "template")),),
+    "AnalysisRun": (Template(("spec", "metrics", "*", "provider", "job", "spec", "template")),),
     # Crossplane
     "DeploymentRuntimeConfig": (Template(("spec", "deploymentTemplate", "spec", "template")),),
     # KubeVirt: a VM; its pod-level settings (volumes, node selection) are read, it has no containers
