@@ -148,7 +148,7 @@ class ValuesIndex:
         for doc, error in load_all(text):
             if error is None and isinstance(doc, YMap):
                 repeated = set()
-                for key_path, pos in _map_keys(doc, ()):
+                for key_path, pos in _ordered_positions(doc, (), items=False):
                     if self.keys.setdefault(key_path, pos) != pos:
                         repeated.add(key_path)
                 for key_path in repeated:
@@ -215,30 +215,19 @@ def locator(rendered: str, template_path: str, template_text: str, values: Value
     return locate
 
 
-def _ordered_positions(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Pos]]:
-    """Every key and list item of ``node`` with its key path, in document order."""
+def _ordered_positions(node: Any, path: KeyPath, items: bool = True) -> Iterator[tuple[KeyPath, Pos]]:
+    """Every key of ``node`` with its key path (list indices dropped), in document order; with
+    ``items``, every scalar list item too (at its list's key path)."""
     if isinstance(node, YMap):
         for key, value in node.items():
             key_path = (*path, str(key))
             yield key_path, node.pos_of(key)
-            yield from _ordered_positions(value, key_path)
+            yield from _ordered_positions(value, key_path, items)
     elif isinstance(node, YSeq):
         for i, item in enumerate(node):
-            if not isinstance(item, (YMap, YSeq)):
+            if items and not isinstance(item, (YMap, YSeq)):
                 yield path, node.pos_of(i)  # a scalar item: its list's key
-            yield from _ordered_positions(item, path)
-
-
-def _map_keys(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Pos]]:
-    """Every mapping key of ``node`` with its key path (list indices dropped)."""
-    if isinstance(node, YMap):
-        for key, value in node.items():
-            key_path = (*path, str(key))
-            yield key_path, node.pos_of(key)
-            yield from _map_keys(value, key_path)
-    elif isinstance(node, YSeq):
-        for item in node:
-            yield from _map_keys(item, path)
+            yield from _ordered_positions(item, path, items)
 
 
 def _written(keys: dict[KeyPath, list[tuple[int, int, KeyPath | None]]], key_path: KeyPath, occurrence: int,
