@@ -282,11 +282,10 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
         else:
             reals = [os.path.realpath(c.path) for c in named]
             scope = frozenset(r for r in reals if settings.only_files is None or r in settings.only_files)
-            if settings.repository_context and repositories:
-                seen = set(reals)
+            if settings.repository_context and repositories:  # a file found twice is classified once
                 named += [c if os.path.isabs(c.path) else dataclasses.replace(c, path=os.path.relpath(c.path))
-                          for c in discover(repositories, settings.exclude, settings.gitignore, [])
-                          if os.path.realpath(c.path) not in seen]  # its errors are not the run's: not reported
+                          for c in discover(repositories, settings.exclude, settings.gitignore, [])]  # its errors
+                # are not the run's: not reported
     linted, context = classify(named, scope, settings.render)  # a chart's files made Kind.HELM ...
     merged = overrides_with_base(c.path for c in linted)  # linted as part of their base Compose file
     environ = compose_environ(settings)

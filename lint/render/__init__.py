@@ -96,8 +96,13 @@ def classify(candidates: Iterable[Candidate], scope: AbstractSet[str] | None = N
         {os.path.realpath(folder or "."): (folder, root) for folder, root in spelled}, scope, around)
     linted: list[Candidate] = []
     context: list[Candidate] = []
+    seen: set[str] = set()
     for candidate in candidates:
         real = os.path.realpath(candidate.path) if scope is not None or patches or resources or roots else ""
+        if scope is not None:  # a file named and found by the repository's walk too: the first
+            if real in seen:
+                continue
+            seen.add(real)
         if candidate.kind in (Kind.YAML, Kind.KUBERNETES):
             if real in patches or real in resources:
                 continue
