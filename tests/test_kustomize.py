@@ -523,3 +523,34 @@ def test_label_selectors_are_evaluated_or_said_unknown(selector, expected):
     from isolint.render.kustomize_select import label_selector
 
     assert label_selector(selector, {"app": "api", "tier": "web"}) is expected
+
+
+def test_an_image_the_images_transformer_sets_points_at_its_entry(capsys, monkeypatch, tmp_path):
+    """``images:`` rewrites every container image of that name: a finding on the image points at the
+    entry's ``newTag`` (the built image's name checked against the entry's)."""
+    _app(tmp_path, """
+        resources: [../base]
+        images:
+          - name: nginx
+            newTag: latest
+        """)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "SC001", ".")
+    assert _findings(doc) == [("SC001", "app/kustomization.yaml", 4, 5)]
+    assert "nginx:latest" in doc["findings"][0]["message"]
+
+
+def test_a_transformer_applies_to_its_own_kustomizations_resources_only(capsys, monkeypatch, tmp_path):
+    """argo-cd's base and commit-server both set the same image to `latest`: each resource's
+    finding points at the `images` entry of the kustomization that holds it, not at the last one."""
+    for part in ("a", "b"):
+        write(tmp_path, f"{part}/kustomization.yaml", "resources: [deploy.yaml]\nimages:\n  - name: nginx\n"
+              "    newTag: latest\n")
+        write(tmp_path, f"{part}/deploy.yaml", PATCH_HEAD.replace("name: api", f"name: {part}") +
+              "      containers: [{name: c, image: nginx:1.27}]\n")
+    write(tmp_path, "app/kustomization.yaml", "resources: [../a, ../b]\n")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "SC001", ".")
+    assert sorted((f["resource"]["name"], f["path"], f["line"]) for f in doc["findings"]) == [
+        ("a", "a/kustomization.yaml", 4), ("b", "b/kustomization.yaml", 4)]

@@ -26,6 +26,7 @@ with every root named (:func:`merge_overlays`).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -38,7 +39,7 @@ from typing import Any
 from ..model import FileModel, Format, ParseError
 from ..sources import DEFAULT_MAX_BYTES, Outside, ReadError, contained, excerpt, read_bytes, read_text, run_root
 from ..yamlsource import load_all
-from .kustomize_map import BUILT_BY, merge_overlays  # noqa: F401  (the runner and tests read them here)
+from .kustomize_map import BUILT_BY
 from .kustomize_map import ORIGINS as _ORIGINS
 from .kustomize_map import parse_built as _parse_built
 
@@ -437,3 +438,27 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
         return model
     _parse_built(model, graph, os.path.realpath(folder), output, base, path)
     return model
+
+
+def merge_overlays(diagnostics: list[Any]) -> list[Any]:
+    """One finding per place and rule where several kustomizations built it, every one named."""
+    out: list[Any] = []
+    seen: dict[tuple, int] = {}
+    for diagnostic in diagnostics:
+        notes = [n for n in diagnostic.related if n[1].startswith(BUILT_BY)]
+        if not notes:
+            out.append(diagnostic)
+            continue
+        loc = diagnostic.location
+        key = (diagnostic.rule, loc.path, loc.line, loc.column, diagnostic.container)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(diagnostic)
+            continue
+        kept, other = out[at], diagnostic
+        if other.severity > kept.severity:  # the most severe overlay's finding speaks for all
+            kept, other = other, kept
+        extra = tuple(n for n in other.related if n[1].startswith(BUILT_BY) and n not in kept.related)
+        out[at] = dataclasses.replace(kept, related=(*kept.related, *extra))
+    return out

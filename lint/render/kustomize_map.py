@@ -2,11 +2,11 @@
 
 A built resource names its origin file (``config.kubernetes.io/origin``, from the build's
 ``buildMetadata``). What a transformer of the root's tree wrote points at the transformer; any other
-key at its line in the origin file (the key-path index of :mod:`isolint.render.mapping`, in the
-document of the same kind and name). The writers, in the order Kustomize applies them (each
-kustomization after those it includes, its components after its resources; within one:
-``patchesStrategicMerge``, ``patches``, ``patchesJson6902``, ``replacements``), the last one that
-selects the resource and writes the key path winning:
+key at its line in the origin file (in the document of the same kind and name, list items told
+apart by identity). The writers, in the order Kustomize applies them (each kustomization after
+those it includes, its components after its resources; within one: ``patchesStrategicMerge``,
+``patches``, ``patchesJson6902``, ``images``, ``replacements``), the last one that selects the
+resource and writes the key path winning:
 
 * a strategic-merge patch (a file, or written inline in the kustomization: a block scalar ``|``,
   its lines counted from the line after the indicator, the block's text checked against the value
@@ -14,6 +14,7 @@ selects the resource and writes the key path winning:
   ``devicePath``, ``containerPort``) or, for a scalar item (``- SYS_ADMIN``), by its value;
 * a JSON 6902 op (``add``/``replace``: its ``value``, and every key inside a value that is a
   mapping; ``copy``/``move``: its ``path``), list indices read against the built resource;
+* an ``images:`` entry: a container ``image`` of the entry's (new) name, at its ``newTag`` line;
 * a replacement (``replacements``, inline or a ``path``): each ``fieldPaths`` entry of a target that
   selects the resource, with related locations at its ``source`` and at the source field's line.
 
@@ -22,12 +23,13 @@ its entry, with a note saying so; a replacement whose selection isolint cannot e
 label selector) does not claim a line: the resource's first line, with a note naming the
 replacement. A value a legacy ``vars`` entry substitutes (``$(NAME)`` on the origin's line) gets a
 related location at the var. Where no line is sure: the document's first line with a note; never a
-wrong line. :func:`merge_overlays` reports a finding several roots produce at the same place once.
+wrong line. A transformer applies to the resources of its kustomization's tree only (a
+component's, to its includer's). :func:`isolint.render.kustomize.merge_overlays` reports a finding
+several roots produce at one place once.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -188,6 +190,7 @@ class _Writer:
     keys: dict[tuple[str, ...], list[tuple[Pattern, Location, Any]]]  # skeleton -> (pattern, where, value)
     notes: tuple[tuple[Location, str], ...] = ()
     rejects: tuple[Any, ...] = ()
+    scope: frozenset[str] = frozenset()  # the kustomization folders whose resources it transforms
 
     def add(self, pattern: Pattern, loc: Location, value: Any = _ANY) -> None:
         """``value``: the scalar written (checked against the built value), else ``_ANY``."""
@@ -217,6 +220,27 @@ class _Writer:
                     written is _ANY or written is ITEM or isinstance(value, (YMap, YSeq)) or written == _text(value)):
                 return loc  # a value written, then changed by what isolint does not follow: not this one
         return None
+
+
+@dataclass(slots=True)
+class _ImageWriter(_Writer):
+    """An ``images:`` entry: it rewrites every container ``image`` of that name, in every resource."""
+
+    name: str = ""
+    at: Location | None = None
+
+    def selects(self, res: Resource) -> bool | None:
+        return True
+
+    def location(self, path: tuple[Element, ...], skeleton: tuple[str, ...], value: Any, added: bool
+                 ) -> Location | None:
+        if path[-1] != "image" or not isinstance(value, str):
+            return None
+        repository = value.partition("@")[0]
+        slash = repository.rfind("/")
+        if ":" in repository[slash + 1:]:
+            repository = repository[:repository.rfind(":")]
+        return self.at if repository == self.name else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,15 +299,23 @@ class Writers:
         self.files: dict[str, tuple[str, ...]] = {}  # the patch and replacement files read: their lines
         self.sources: list[tuple[_Writer, YMap, Pattern]] = []  # each replacement target: its source
         self.skeletons: set[tuple[str, ...]] = set()  # what any writer writes (a fast refusal)
+        self.homes = {path: f for f, node in graph.nodes.items() for path in node.files}  # resource -> its folder
         for kfolder in _applied_order(graph, folder):
-            node = graph.nodes[kfolder]
-            self._kustomization(node, kfolder)
+            before = len(self.writers)
+            self._kustomization(graph.nodes[kfolder], kfolder)
+            # a kustomization transforms what it includes only; a component, what its includer does
+            parents = [p for p, n in graph.nodes.items() if kfolder in n.folders] \
+                if graph.nodes[kfolder].doc.get("kind") == "Component" else [kfolder]
+            scope = frozenset(f for p in parents for f in graph.closure(p))
+            for writer in self.writers[before:]:
+                writer.scope = scope
         self.skeletons = {k for writer in self.writers for k in writer.keys}
+        self.images = any(isinstance(writer, _ImageWriter) for writer in self.writers)
 
     def _kustomization(self, node: Any, folder: str) -> None:
         doc, root = node.doc, node.root
-        if not any(k in doc for k in ("patches", "patchesStrategicMerge", "patchesJson6902", "replacements",
-                                      "vars")):
+        if not any(k in doc for k in ("patches", "patchesStrategicMerge", "patchesJson6902", "images",
+                                      "replacements", "vars")):
             return
         try:
             real = contained(node.path, root)
@@ -303,6 +335,13 @@ class Writers:
                     if isinstance(ref, str) and "\n" not in ref:  # a URL is no file here: not read
                         self._file(os.path.join(folder, ref), root, entry.get("target")
                                    if isinstance(entry, dict) else None)
+        entries = doc.get("images")
+        for entry in entries if isinstance(entries, YSeq) else ():
+            field = next((k for k in ("newTag", "digest", "newName") if isinstance(entry, YMap) and k in entry), None)
+            if field is not None and isinstance(entry.get("newName", entry.get("name")), str):
+                pos = entry.pos_of(field)
+                self.writers.append(_ImageWriter(None, {}, name=str(entry.get("newName", entry.get("name"))),
+                                                 at=Location(own, pos[0], pos[1])))
         entries = doc.get("replacements")
         for entry in entries if isinstance(entries, YSeq) else ():
             ref = entry.get("path") if isinstance(entry, YMap) else None
@@ -406,9 +445,11 @@ class Writers:
         location with no line (``line`` 0) when the writer that may have written it is not sure to
         select it. ``added``: the origin does not hold the list item, the item a patch names counts."""
         skeleton = _skeleton(path)
-        if skeleton not in self.skeletons:
+        if skeleton not in self.skeletons and not (self.images and path[-1] == "image"):
             return None  # no writer writes a key of this shape (most keys): nothing to ask
         for writer in reversed(self.writers):
+            if res.home is not None and res.home not in writer.scope:
+                continue
             found = writer.location(path, skeleton, value, added)
             if found is None:
                 continue
@@ -589,11 +630,11 @@ class _Origin:
         return chosen[2], chosen[0], places
 
 
-def _resource(doc: YMap, meta: dict, original: Any) -> Resource:
+def _resource(doc: YMap, meta: dict, original: Any, home: str | None = None) -> Resource:
     names = frozenset(n for n in (meta.get("name"), original) if isinstance(n, str))
     labels, annotations = meta.get("labels"), meta.get("annotations")
     return Resource(doc.get("kind"), names, meta.get("namespace"), labels if isinstance(labels, dict) else {},
-                    annotations if isinstance(annotations, dict) else {}, doc.get("apiVersion"))
+                    annotations if isinstance(annotations, dict) else {}, doc.get("apiVersion"), home)
 
 
 def _mapper(doc: YMap, origin: _Origin | None, writers: Writers,
@@ -604,7 +645,8 @@ def _mapper(doc: YMap, origin: _Origin | None, writers: Writers,
     kind, name = doc.get("kind"), meta.get("name")
     found = origin.document(kind, name) if origin is not None else None
     original, first, places = found if found is not None else (name, 1, {})
-    resource = _resource(doc, meta, original)
+    resource = _resource(doc, meta, original, writers.homes.get(os.path.realpath(origin.path))
+                         if origin is not None else None)
     # a list item and its first key are written at one place of the build (``- emptyDir: {}``, the
     # build sorts keys) but not of the origin: the parser asks for a key (key_loc) or a node (loc)
     keys: dict[Pos, tuple[tuple[Element, ...], Any]] = {}
@@ -640,27 +682,3 @@ def _var_notes(origin: _Origin | None, writers: Writers, line: int) -> tuple[tup
         return ()
     text = origin.lines[line - 1]
     return tuple((loc, f"{VAR_FROM} ({name})") for name, loc in writers.vars.items() if f"$({name})" in text)
-
-
-def merge_overlays(diagnostics: list[Any]) -> list[Any]:
-    """One finding per place and rule where several kustomizations built it, every one named."""
-    out: list[Any] = []
-    seen: dict[tuple, int] = {}
-    for diagnostic in diagnostics:
-        notes = [n for n in diagnostic.related if n[1].startswith(BUILT_BY)]
-        if not notes:
-            out.append(diagnostic)
-            continue
-        loc = diagnostic.location
-        key = (diagnostic.rule, loc.path, loc.line, loc.column, diagnostic.container)
-        at = seen.get(key)
-        if at is None:
-            seen[key] = len(out)
-            out.append(diagnostic)
-            continue
-        kept, other = out[at], diagnostic
-        if other.severity > kept.severity:  # the most severe overlay's finding speaks for all
-            kept, other = other, kept
-        extra = tuple(n for n in other.related if n[1].startswith(BUILT_BY) and n not in kept.related)
-        out[at] = dataclasses.replace(kept, related=(*kept.related, *extra))
-    return out

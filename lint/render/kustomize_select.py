@@ -18,6 +18,7 @@ class Resource:
     labels: dict[str, Any]
     annotations: dict[str, Any]
     api_version: Any
+    home: str | None = None  # the kustomization folder that lists its file as a resource
 
 
 def matches_selector(selector: Any, res: Resource) -> bool | None:
