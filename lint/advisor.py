@@ -36,7 +36,16 @@ from .gate import Gate
 from .model import FileModel, Resource, Workload
 from .render.kustomize_map import BUILT_BY
 from .rule import Severity
-from .trust import Hint, RuntimeIsolation, RuntimeKind, classification_hint, node_agent_access, runtime_isolation
+from .trust import (
+    MARKER_KEY,
+    Hint,
+    RuntimeIsolation,
+    RuntimeKind,
+    classification_hint,
+    node_agent_access,
+    runtime_isolation,
+    trust_setting,
+)
 
 
 class Verdict(enum.IntEnum):
@@ -116,7 +125,7 @@ def _sandboxed_reason(runtime: RuntimeIsolation) -> str:
     return f"already sandboxed: runtime {runtime.label} gives it {what}; keep it there"
 
 
-def _judge(assessment: Assessment, gate: Gate) -> None:
+def _judge(assessment: Assessment, gate: Gate, marker_key: str = MARKER_KEY) -> None:
     counted = [d for d in assessment.findings if d.severity >= gate.fail_on]
     gating = [d for d in assessment.findings if gate.gating(d)]
     runtime = assessment.runtime.kind
@@ -143,7 +152,7 @@ def _judge(assessment: Assessment, gate: Gate) -> None:
                                  "a container without this access could not do its job")
         else:
             assessment.reason = (f"host agent ({access}): its access is its job, not a fix; review it, mark it "
-                                 "trusted and keep it on dedicated nodes, or accept the risk")
+                                 f"trusted ({marker_key}: trusted) and keep it on dedicated nodes, or accept the risk")
     elif gating:
         worst = max(d.severity for d in gating)
         assessment.verdict, assessment.drivers = Verdict.HARDEN, gating
@@ -176,7 +185,7 @@ def assess(models: Iterable[FileModel], diagnostics: Iterable[Diagnostic], ctx: 
                 findings = _with_built(findings, workload, model, built[os.path.normpath(model.path)])
             assessment = Assessment(workload, classification, runtime, findings=findings,
                                     host_access=[a.what for a in node_agent_access(workload)])
-            _judge(assessment, gate)
+            _judge(assessment, gate, trust_setting(ctx, "marker_key"))
             if classification.trust is Trust.UNKNOWN:
                 assessment.hint = classification_hint(workload, ctx)
             out.append(assessment)

@@ -155,6 +155,7 @@ def test_host_agent_positive_and_negative(capsys):
     assert exporter["host_access"] == ["hostNetwork", "hostPID", "hostPath volume /"]
     assert "its access is its job" in exporter["reason"] and "fix them" not in exporter["reason"]
     assert "dedicated nodes" in exporter["reason"]
+    assert "mark it trusted (isolint.io/trust: trusted)" in exporter["reason"]
     assert workloads["trusted-cni"]["reason"].startswith("trusted host agent (hostNetwork, privileged)")
     # a Deployment with the same access is told to fix it; a DaemonSet without access is no agent;
     # untrusted code with host access is no trusted agent
