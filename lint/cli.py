@@ -392,7 +392,7 @@ def _adoption_hint(gate: Gate) -> str:
             "the default gate (recommended tier) fails only on what breaks or weakens isolation; "
             "--gate strict adds hardening gaps later (`isolint rules`, column TIER)")
     return ("isolint: hint: adopting on an existing repository? `isolint baseline` records today's findings and "
-            f"errors in {DEFAULT_BASELINE} (commit it): `check` then fails only on new ones. "
+            f"errors in {DEFAULT_BASELINE} at the repository root (commit it): `check` then fails only on new ones. "
             f"{tier[0].upper()}{tier[1:]}. --exit-zero reports without failing.")
 
 
