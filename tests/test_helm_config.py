@@ -229,6 +229,26 @@ def test_a_binary_inside_the_repository_is_never_run(tmp_path, capsys):
     assert os.access(evil, os.X_OK)
 
 
+def test_a_program_not_named_helm_is_never_run(tmp_path, capsys):
+    """Outside the repository too: a shell, env or xargs given Helm's arguments (some written by the
+    configuration) could run what the pull request chose."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    write(repo, "shop/templates/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                                           "spec: {containers: [{name: c, image: busybox}]}\n")
+    marker = tmp_path / "ran"
+    other = tmp_path / "bin" / "sh-like"
+    other.parent.mkdir()
+    other.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    other.chmod(0o755)
+    write(repo, ".isolint.toml", f'[helm]\nbinary = "{other}"\n')
+    _, doc = run_json(capsys, "--jobs", "1", str(repo))
+    [error] = doc["errors"]
+    assert "is not named helm" in error["message"], error
+    assert not marker.exists()
+
+
 def test_a_required_value_left_unset_is_one_error_naming_the_chart_and_helms_message(tmp_path, capsys, renderer):
     repo, _ = _repo(tmp_path, 'set = ["sc.privileged=true"]\n', renderer)
     write(repo, "deploy/api/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n")

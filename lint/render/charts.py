@@ -388,7 +388,8 @@ def _exclude_pattern(chart: str, root: str) -> str:
 def _configured_binary(root: str) -> str | None:
     """``[helm] binary`` as a path (relative to the configuration file; a bare name is looked up on
     ``PATH``). The configuration may come from the pull request under review: a program inside the
-    repository (the chart's, or the configuration file's) is never run."""
+    repository (the chart's, or the configuration file's) is never run, nor one not named ``helm*``
+    (a shell or ``env`` given Helm's arguments, some of which the configuration writes)."""
     configured = setting("binary")
     if not configured:
         return None
@@ -399,6 +400,9 @@ def _configured_binary(root: str) -> str | None:
     if is_inside(real, root) or is_inside(real, run_root(base)):
         raise RenderError(f"[helm] binary {excerpt(configured)} lies inside the repository under review: isolint "
                           "never runs a program of the repository (name a helm installed outside it)")
+    if not os.path.basename(path).lower().startswith("helm"):  # not /bin/sh, env, xargs ... with Helm's arguments
+        raise RenderError(f"[helm] binary {excerpt(configured)} is not named helm: isolint runs only a program "
+                          "named helm* (helm, helm3, helm-3.16 ...)")
     return path
 
 
