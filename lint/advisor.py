@@ -138,6 +138,10 @@ def _judge(assessment: Assessment, gate: Gate, marker_key: str = MARKER_KEY) -> 
     elif sandbox and not runtime.sandboxed:
         assessment.verdict, assessment.drivers = Verdict.SANDBOX, sandbox
         assessment.reason = SANDBOX_DRIVERS["RI001"]
+        if assessment.host_access:  # an untrusted node agent: no sandbox mediates what it reaches
+            access = ", ".join(dict.fromkeys(assessment.host_access))
+            assessment.reason += (f"; its host access ({access}) would reach around any sandbox: remove it, or "
+                                  "review the agent and trust it")
     elif runtime.sandboxed:
         assessment.verdict, assessment.drivers = Verdict.SANDBOXED, gating
         assessment.reason = _sandboxed_reason(assessment.runtime)

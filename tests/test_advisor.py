@@ -162,6 +162,8 @@ def test_host_agent_positive_and_negative(capsys):
     assert workloads["privileged-api"]["host_access"] == [] and "fix them" in workloads["privileged-api"]["reason"]
     assert workloads["plain-daemonset"]["host_access"] == []
     assert workloads["untrusted-agent"]["verdict"] == "sandbox-runtime"
+    assert "its host access (hostNetwork) would reach around any sandbox" in workloads["untrusted-agent"]["reason"]
+    assert "host access" not in workloads["runc-untrusted-app"]["reason"]
 
 
 def test_sandboxed_positive_and_negative(capsys):
