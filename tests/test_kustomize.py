@@ -554,3 +554,24 @@ def test_a_transformer_applies_to_its_own_kustomizations_resources_only(capsys, 
     _, doc = run_json(capsys, "--select", "SC001", ".")
     assert sorted((f["resource"]["name"], f["path"], f["line"]) for f in doc["findings"]) == [
         ("a", "a/kustomization.yaml", 4), ("b", "b/kustomization.yaml", 4)]
+
+
+def test_a_replacement_in_its_own_file_points_at_that_file(capsys, monkeypatch, tmp_path):
+    _app(tmp_path, "resources: [../base, flags.yaml]\nreplacements:\n  - path: pid.yaml\n")
+    write(tmp_path, "app/flags.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\n"
+          "data: {net: 'true'}\n")
+    write(tmp_path, "app/pid.yaml", """
+        source: {kind: ConfigMap, name: flags, fieldPath: data.net}
+        targets:
+          - select: {kind: Deployment, name: api}
+            fieldPaths:
+              - spec.template.spec.hostNetwork
+            options: {create: true}
+        """)
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "NS001", ".")
+    assert doc["errors"] == []
+    assert _findings(doc) == [("NS001", "app/pid.yaml", 5, 9)]
+    assert _notes(doc["findings"][0]) == [
+        ("app/pid.yaml", 1, "value copied here by this replacement from ConfigMap/flags data.net"),
+        ("app/flags.yaml", 4, kustomize_map.SOURCE_FIELD)]
