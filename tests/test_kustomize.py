@@ -575,3 +575,16 @@ def test_a_replacement_in_its_own_file_points_at_that_file(capsys, monkeypatch, 
     assert _notes(doc["findings"][0]) == [
         ("app/pid.yaml", 1, "value copied here by this replacement from ConfigMap/flags data.net"),
         ("app/flags.yaml", 4, kustomize_map.SOURCE_FIELD)]
+
+
+def test_a_build_error_is_its_cause_without_kustomizes_frames():
+    # as kubectl 1.32's kustomize words a resource missing two levels down (ingress-nginx's hack/ overlays)
+    message = ("recursed accumulation of path 'provider/aws': accumulating resources: accumulation "
+               "err='accumulating resources from '../../common': 'common' must resolve to a file': recursed "
+               "accumulation of path 'common': accumulating resources: accumulation err='accumulating resources "
+               "from 'manifest.yaml': evalsymlink failure on 'common/manifest.yaml' : lstat common/manifest.yaml: "
+               "no such file or directory': must build at directory: not a valid directory: evalsymlink failure "
+               "on 'common/manifest.yaml' : lstat common/manifest.yaml: no such file or directory")
+    assert kustomize.cause(message) == "common/manifest.yaml: no such file or directory"
+    assert kustomize.cause("map[string]interface {}(nil): yaml: unmarshal errors") == \
+        "map[string]interface {}(nil): yaml: unmarshal errors"  # anything else as it is

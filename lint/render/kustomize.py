@@ -335,6 +335,25 @@ _WRAPPED = re.compile(r"^accumulating resources: accumulation err='accumulating 
                       r"'[^']*' must resolve to a file': ")
 
 
+_WRAPPERS = (  # the frames Kustomize wraps a cause in, one per kustomization it recursed into
+    re.compile(r"recursed accumulation of path '[^']*': "),
+    re.compile(r"accumulating resources: "),
+    re.compile(r"accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': "),
+)
+_AS_FOLDER = "': must build at directory: not a valid directory: "  # the folder attempt's error, after the file's
+_MISSING = re.compile(r"evalsymlink failure on '([^']*)' : lstat [^:]*: no such file or directory")
+
+
+def cause(message: str) -> str:
+    """Kustomize's error without the frames it wraps the cause in (one per level of the tree, up to
+    600 characters on ../shared/corpus/real): ``common/manifest.yaml: no such file or directory``."""
+    for frame in _WRAPPERS:
+        message = frame.sub("", message)
+    if _AS_FOLDER in message:
+        message = message.rpartition(_AS_FOLDER)[2]
+    return _MISSING.sub(r"\1: no such file or directory", message)
+
+
 def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> tuple[str, str]:
     """The built YAML of the root ``folder`` and the folder origin paths are relative to; built
     from a tree with its resource definitions slimmed (:func:`slim_definitions`) unless ``slim`` is
@@ -360,7 +379,7 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> t
             return build(graph, folder, command, slim=False)
         if done.returncode != 0:
             message = _KLOG.sub(r"\1", done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
-            message = _WRAPPED.sub("", message)
+            message = cause(_WRAPPED.sub("", message))
             raise BuildError(message.removeprefix("Error: ") or f"{command[0]} exited with {done.returncode}")
     return done.stdout, common
 
