@@ -588,3 +588,14 @@ def test_a_build_error_is_its_cause_without_kustomizes_frames():
     assert kustomize.cause(message) == "common/manifest.yaml: no such file or directory"
     assert kustomize.cause("map[string]interface {}(nil): yaml: unmarshal errors") == \
         "map[string]interface {}(nil): yaml: unmarshal errors"  # anything else as it is
+
+
+def test_a_build_error_of_a_resource_file_is_its_own_error(capsys, monkeypatch, tmp_path):
+    write(tmp_path, "k/kustomization.yaml", "resources: [pods.yaml]\n")
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: a}]\n"
+    write(tmp_path, "k/pods.yaml", f"{pod}---\n{pod}")
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, ".")
+    [error] = doc["errors"]
+    assert error["message"] == ("kustomization k cannot be built: may not add resource with an already "
+                                "registered id: Pod.v1.[noGrp]/x.[noNs]"), error

@@ -330,7 +330,7 @@ def _may_hold_workloads(graph: Graph, folder: str) -> bool:
     return False
 
 
-_KLOG = re.compile(r'^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "command failed" err="(.*)"$', re.S)
+_KLOG = re.compile(r'^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "command failed" err=(?:"(.*)"|<\n(.*)\n >)$', re.S)
 _WRAPPED = re.compile(r"^accumulating resources: accumulation err='accumulating resources from '\.\./src/[^']*': "
                       r"'[^']*' must resolve to a file': ")
 
@@ -341,6 +341,8 @@ _WRAPPERS = (  # the frames Kustomize wraps a cause in, one per kustomization it
     re.compile(r"accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': "),
 )
 _AS_FOLDER = "': must build at directory: not a valid directory: "  # the folder attempt's error, after the file's
+_AS_FILE = re.compile(r"^accumulation err='accumulating resources from '[^']*': (.*)': must build at directory: "
+                      r"'[^']*': file is not directory$", re.S)  # a file's error, then the folder attempt's
 _MISSING = re.compile(r"evalsymlink failure on '([^']*)' : lstat [^:]*: no such file or directory")
 
 
@@ -349,6 +351,7 @@ def cause(message: str) -> str:
     600 characters on ../shared/corpus/real): ``common/manifest.yaml: no such file or directory``."""
     for frame in _WRAPPERS:
         message = frame.sub("", message)
+    message = _AS_FILE.sub(r"\1", message)
     if _AS_FOLDER in message:
         message = message.rpartition(_AS_FOLDER)[2]
     return _MISSING.sub(r"\1: no such file or directory", message)
@@ -378,7 +381,8 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> t
         if done.returncode != 0 and slimmed:
             return build(graph, folder, command, slim=False)
         if done.returncode != 0:
-            message = _KLOG.sub(r"\1", done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
+            message = _KLOG.sub(lambda m: m[1] if m[1] is not None else re.sub(r"\n\t?", " ", m[2].lstrip("\t")),
+                                done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
             message = cause(_WRAPPED.sub("", message))
             raise BuildError(message.removeprefix("Error: ") or f"{command[0]} exited with {done.returncode}")
     return done.stdout, common
