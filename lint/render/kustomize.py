@@ -383,8 +383,8 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> t
         if done.returncode != 0:
             message = _KLOG.sub(lambda m: m[1] if m[1] is not None else re.sub(r"\n\t?", " ", m[2].lstrip("\t")),
                                 done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
-            message = cause(_WRAPPED.sub("", message))
-            raise BuildError(message.removeprefix("Error: ") or f"{command[0]} exited with {done.returncode}")
+            message = cause(_WRAPPED.sub("", message.removeprefix("Error: ").removeprefix("error: ")))
+            raise BuildError(message or f"{command[0]} exited with {done.returncode}")
     return done.stdout, common
 
 
