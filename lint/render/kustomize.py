@@ -401,8 +401,8 @@ def _built(graph: Graph, folder: str, command: list[str]) -> tuple[str, str]:
 def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     """Build the run's roots before the workers fork (they inherit the outputs), one builder per
     CPU (``threads``: 0): a large build is the builder's own CPU work, and more at once only
-    contend (the corpus's 53 builds on 2 CPUs, idle machine: 3.7-3.9 s with 2 at once, 4.0 s
-    with 4, 4.5-4.9 s with 8)."""
+    contend (the corpus's 53 builds on 2 CPUs, three interleaved runs each: 3.9-4.5 s with 2 at
+    once, 4.3-4.7 s with 8)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ..parallel import cpu_count
