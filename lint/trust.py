@@ -279,7 +279,7 @@ def _heuristics(workload: Workload, ctx: Context, workflow_build: str | None = N
     for image in images:
         pattern = _image_pattern(image.value, trust_setting(ctx, "untrusted_images"))
         if pattern is not None:
-            evidence.append(f"image {image.value} matches {pattern} ({_describe_pattern(pattern, ctx)})")
+            evidence.append(f"image {image.value} matches {pattern}, {_describe_pattern(pattern, ctx)}")
     wanted = {tuple(item.split("=", 1)) for item in trust_setting(ctx, "untrusted_labels") if "=" in item}
     evidence += [f"label {kv.key.value}={kv.value.value} ({_where(kv.key)})"
                  for kv in workload.labels if (kv.key.value, kv.value.value) in wanted]
@@ -347,10 +347,10 @@ def operator_role(workload: Workload) -> str | None:
 
 def _describe_pattern(pattern: str, ctx: Context) -> str:
     if pattern in trust_setting(ctx, "build_tool_images"):
-        return "CI runner or image builder: runs repository-controlled code"
+        return "a CI runner or image builder that runs repository-controlled code"
     if pattern in NOTEBOOK_IMAGES:
-        return "notebook or user-code runner"
-    return "configured untrusted image"
+        return "a notebook or user-code runner"
+    return "a configured untrusted image"
 
 
 def classify(workload: Workload, ctx: Context, workflow_build: str | None = None) -> Classification:

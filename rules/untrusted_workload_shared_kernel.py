@@ -69,9 +69,9 @@ def check(workload: Workload, ctx: Context) -> Iterator[Finding]:
         return
     if ctx.options["node_isolation_ok"] and (workload.node_selector or workload.tolerations):
         return
-    boundary = ("a sandbox runtime (a runtimeClassName whose handler is gVisor runsc or Kata)"
-                if workload.format is Format.KUBERNETES else "a sandbox runtime (runtime: runsc or kata)")
-    why = trust.evidence[0] if trust.evidence else "classified"
-    yield Finding(workload.runtime or workload, f"{trust.trust.value} workload ({why}) shares the host kernel on "
-                  f"{runtime.label}: use {boundary} or a VM, so a kernel exploit stays inside a second kernel",
+    boundary = ("a gVisor (runsc) or Kata runtimeClassName"
+                if workload.format is Format.KUBERNETES else "runtime: runsc or kata")
+    why = trust.evidence[0] if trust.evidence else "classified so"
+    yield Finding(workload.runtime or workload, f"{trust.trust.value} workload shares the host kernel on "
+                  f"{runtime.label}: use {boundary}, or a VM; {trust.trust.value}: {why}",
                   certain=runtime.kind is not RuntimeKind.UNKNOWN)
