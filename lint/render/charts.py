@@ -48,7 +48,9 @@ from ..sources import (
 from ..yamlsource import Pos, load_all
 from . import CHART_FILE, chart_of, setting
 from .helm import RenderError, Request, merge, render
-from .mapping import FROM_VALUES, NOT_FOUND, KeyPath, MappedLocation, ValuesIndex, locator
+from .mapping import FROM_VALUES, NOT_FOUND, KeyPath, MappedLocation, MappedReader, ValuesIndex, locator
+
+TEMPLATE = "rendered template"  # what a reader's errors call the text
 
 DEFAULT_RELEASE, DEFAULT_NAMESPACE = "release-name", "default"
 MAX_CHART_BYTES = 50 * 1024 * 1024
@@ -80,17 +82,6 @@ class Rendered:
 _RENDERED: dict[str, Rendered] = {}  # per process: a chart is rendered once however many templates it has
 
 
-class MappedReader(Reader):
-    """A reader whose locations are mapped from the rendered text into the template."""
-
-    def __init__(self, path: str, locate: Any) -> None:
-        super().__init__(path, "rendered template")
-        self.locate = locate
-
-    def loc(self, pos: Pos) -> Location:
-        return self.locate(pos)
-
-
 def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
     """The model of a chart's ``Chart.yaml`` or of one of its templates (see the module's docstring)."""
     info = chart_of(path)
@@ -115,8 +106,8 @@ def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
                                            "never fetched: its templates are not linted (vendor it with `helm "
                                            "dependency build`, or exclude the chart)", 1))
         for name, packaged in sorted(rendered.orphans.items()):
-            _parse_rendered(model, MappedReader(path, _packaged_locator(name, packaged, model, outer, rendered,
-                                                                        max_bytes)), packaged.output)
+            locate = _packaged_locator(name, packaged, model, outer, rendered, max_bytes)
+            _parse_rendered(model, MappedReader(path, TEMPLATE, locate), packaged.output)
         return model
     rendered = _render(outer, max_bytes)
     model = FileModel(path, Format.KUBERNETES, lines=lines)
@@ -124,7 +115,8 @@ def load_chart_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileModel:
     if output is None:
         return model  # renders to nothing (a condition off), or the chart failed (said on its Chart.yaml)
     folders, keys = _folder_chain(outer, nearest)
-    reader = MappedReader(path, locator(output, path, text, _values_chain(folders, keys, rendered, max_bytes)))
+    locate = locator(output, path, text, _values_chain(folders, keys, rendered, max_bytes))
+    reader = MappedReader(path, TEMPLATE, locate)
     _parse_rendered(model, reader, output)
     return model
 
@@ -557,8 +549,8 @@ def load_rendered_stream(name: str, text: str, max_bytes: int = DEFAULT_MAX_BYTE
         if packaged is not None:
             folder, found = packaged
             found.output = chunk
-            _parse_rendered(model, MappedReader(name, _packaged_locator(source, found, model, folder, Rendered(),
-                                                                        max_bytes)), chunk)
+            locate = _packaged_locator(source, found, model, folder, Rendered(), max_bytes)
+            _parse_rendered(model, MappedReader(name, TEMPLATE, locate), chunk)
             continue
         if template is None:
             _parse_rendered(model, _ShiftedReader(name, first), chunk)
@@ -567,7 +559,7 @@ def load_rendered_stream(name: str, text: str, max_bytes: int = DEFAULT_MAX_BYTE
         chart = chart_of(path)
         values = _values_chain(*_folder_chain(*(_spelled_like(path, c) for c in chart)), None, max_bytes) \
             if chart else None
-        _parse_rendered(model, MappedReader(path, locator(chunk, path, template_text, values)), chunk)
+        _parse_rendered(model, MappedReader(path, TEMPLATE, locator(chunk, path, template_text, values)), chunk)
     return model
 
 

@@ -37,11 +37,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import FileModel, Location, ParseError
-from ..parsers.fields import Reader
 from ..sources import ReadError, contained, read_text
 from ..yamlsource import Pos, YMap, YSeq, load_all
 from .kustomize_select import Resource, matches_selector
-from .mapping import MappedLocation
+from .mapping import MappedLocation, MappedReader
 
 BUILT_BY = "built by the kustomization"
 NOT_FOUND_HERE = "built from this resource; the line that writes this value was not found (first line of its document)"
@@ -533,15 +532,11 @@ def _source_lines(writers: Writers, output: str, base: str, root: str, like: str
                     break
 
 
-class _BuiltReader(Reader):
+class _BuiltReader(MappedReader):
     """A reader whose locations are mapped from the build's output into the files that wrote it."""
 
     def __init__(self, path: str, locate: Any) -> None:
-        super().__init__(path, "built kustomization")
-        self.locate = locate
-
-    def loc(self, pos: Pos) -> Location:
-        return self.locate(pos)
+        super().__init__(path, "built kustomization", locate)
 
     def key_loc(self, mapping: YMap, key: str) -> Location:
         return self.locate(mapping.pos_of(key), True)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Location
+from ..parsers.fields import Reader
 from ..yamlsource import Pos, YMap, YSeq, load_all
 
 NOT_FOUND = "rendered from this template; the line that writes this value was not found (first line of its document)"
@@ -261,3 +262,14 @@ def _values_note(values: ValuesIndex | None, key_path: KeyPath | None) -> tuple[
         return ()
     where = values.location(key_path)
     return ((where, FROM_VALUES),) if where is not None else ()
+
+
+class MappedReader(Reader):
+    """A reader whose locations are mapped from rendered or built text into the files that wrote it."""
+
+    def __init__(self, path: str, what: str, locate: Callable[..., Location]) -> None:
+        super().__init__(path, what)
+        self.locate = locate
+
+    def loc(self, pos: Pos) -> Location:
+        return self.locate(pos)
