@@ -331,9 +331,6 @@ def _may_hold_workloads(graph: Graph, folder: str) -> bool:
 
 
 _KLOG = re.compile(r'^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "command failed" err=(?:"(.*)"|<\n(.*)\n >)$', re.S)
-_WRAPPED = re.compile(r"^accumulating resources: accumulation err='accumulating resources from '\.\./src/[^']*': "
-                      r"'[^']*' must resolve to a file': ")
-
 
 _WRAPPERS = (  # the frames Kustomize wraps a cause in, one per kustomization it recursed into
     re.compile(r"recursed accumulation of path '[^']*': "),
@@ -347,8 +344,10 @@ _MISSING = re.compile(r"evalsymlink failure on '([^']*)' : lstat [^:]*: no such 
 
 
 def cause(message: str) -> str:
-    """Kustomize's error without the frames it wraps the cause in (one per level of the tree, up to
-    600 characters on ../shared/corpus/real): ``common/manifest.yaml: no such file or directory``."""
+    """Kustomize's error without its ``Error: `` (``error: `` from kubectl 1.37) and the frames it
+    wraps the cause in (one per level of the tree, up to 600 characters on ../shared/corpus/real):
+    ``common/manifest.yaml: no such file or directory``."""
+    message = message.removeprefix("Error: ").removeprefix("error: ")
     for frame in _WRAPPERS:
         message = frame.sub("", message)
     message = _AS_FILE.sub(r"\1", message)
@@ -383,8 +382,7 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> t
         if done.returncode != 0:
             message = _KLOG.sub(lambda m: m[1] if m[1] is not None else re.sub(r"\n\t?", " ", m[2].lstrip("\t")),
                                 done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
-            message = cause(_WRAPPED.sub("", message.removeprefix("Error: ").removeprefix("error: ")))
-            raise BuildError(message or f"{command[0]} exited with {done.returncode}")
+            raise BuildError(cause(message) or f"{command[0]} exited with {done.returncode}")
     return done.stdout, common
 
 
