@@ -18,7 +18,7 @@ from typing import Any
 from . import jsonstream
 from .engine import Diagnostic
 from .model import ParseError
-from .sources import Outside, open_for_writing
+from .sources import Outside, git_top_level, open_for_writing
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -61,14 +61,7 @@ def baseline_root(target: str) -> str:
     the working directory. The default baseline lives there and its paths are relative to it; CI
     formats make paths relative to it too (GitHub annotations, SARIF and GitLab Code Quality
     resolve paths from the repository root, whatever folder the job ran in)."""
-    start = os.path.abspath(target if target != "-" else ".")
-    probe = start if os.path.isdir(start) else os.path.dirname(start)
-    while not os.path.lexists(os.path.join(probe, ".git")):
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.realpath(os.getcwd())
-        probe = parent
-    return os.path.realpath(probe)
+    return git_top_level(target if target != "-" else ".") or os.path.realpath(os.getcwd())
 
 
 def default_baseline(target: str) -> str:

@@ -44,7 +44,7 @@ from .parallel import file_size, ordered_map
 from .registry import Registry, load_rules, select_rules
 from .rule import LoadedRule
 from .settings import Settings
-from .sources import ReadError, capped, decode, read_text, run_root
+from .sources import ReadError, capped, decode, git_top_level, read_text
 from .suppress import FileSuppressions, SuppressionIndex, drop_per_path_ignores, pointed_comments
 from .trust import classify_workloads
 
@@ -303,11 +303,11 @@ def load_tasks(paths: Iterable[str], settings: Settings) -> Tasks:
 def _repositories(paths: Sequence[str]) -> list[str]:
     """The git top-levels of ``paths`` that a walk of ``paths`` does not already cover (none is one
     of them), spelled as the paths are (relative ones relative to the working folder)."""
-    roots = {path: run_root(path) for path in paths}
+    roots = {path: git_top_level(path) for path in paths}
     walked = {root for path, root in roots.items() if os.path.isdir(path) and os.path.realpath(path) == root}
     out: list[str] = []
     for path, root in roots.items():
-        if root in walked or not os.path.lexists(os.path.join(root, ".git")):
+        if root is None or root in walked:
             continue
         spelled = root if os.path.isabs(path) else os.path.relpath(root)
         if spelled not in out:

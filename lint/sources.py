@@ -83,15 +83,24 @@ class Outside(ReadError):
 
 def run_root(target: str) -> str:
     """The resolved root for ``target``: its git top-level, else the folder itself (or a file's folder)."""
-    absolute = os.path.abspath(target)
-    start = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-    probe = start
+    return git_top_level(target) or os.path.realpath(_folder_of(target))
+
+
+def git_top_level(target: str) -> str | None:
+    """The resolved git top-level holding ``target`` (the nearest folder with a ``.git``, found
+    without running git), or None."""
+    probe = _folder_of(target)
     while not os.path.lexists(os.path.join(probe, ".git")):
         parent = os.path.dirname(probe)
         if parent == probe:
-            return os.path.realpath(start)
+            return None
         probe = parent
     return os.path.realpath(probe)
+
+
+def _folder_of(target: str) -> str:
+    absolute = os.path.abspath(target)
+    return absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
 
 
 def project_root(path: str) -> str:
