@@ -18,7 +18,7 @@ from typing import Any
 from . import jsonstream
 from .engine import Diagnostic
 from .model import ParseError
-from .sources import Outside, git_top_level, open_for_writing
+from .sources import Outside, git_top_level, open_for_writing, reported_relpath
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".isolint-baseline.json"
@@ -36,14 +36,12 @@ def normalise_path(path: str, root: str | None = None) -> str:
         return path
     norm = os.path.normpath(path)
     if root is not None:
-        absolute = os.path.abspath(norm)
-        real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
         try:
-            relative = os.path.relpath(real, root)
+            relative = reported_relpath(norm, root)
         except ValueError:  # another drive on Windows
             relative = os.pardir
         if not relative.startswith(os.pardir):
-            return relative.replace(os.sep, "/")
+            return relative
     # absolute, or spelled from above the working directory (`../repo/chart/templates/x.yaml`: a
     # changed-files run walks the repository from its top): relative to it when under it
     if os.path.isabs(norm) or norm.startswith(".."):

@@ -98,6 +98,14 @@ def git_top_level(target: str) -> str | None:
     return os.path.realpath(probe)
 
 
+def reported_relpath(path: str, root: str) -> str:
+    """``path`` relative to ``root``, its folders resolved (the file's own name kept as spelled:
+    a finding is reported at the name it was met by); ``/``-separated. ValueError across drives."""
+    absolute = os.path.abspath(path)
+    real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    return os.path.relpath(real, root).replace(os.sep, "/")
+
+
 def _folder_of(target: str) -> str:
     absolute = os.path.abspath(target)
     return absolute if os.path.isdir(absolute) else os.path.dirname(absolute)

@@ -15,6 +15,7 @@ from ..engine import Diagnostic
 from ..gate import Gate, Verdict
 from ..model import ParseError
 from ..rule import LoadedRule, Severity
+from ..sources import reported_relpath
 
 
 @dataclass(slots=True)
@@ -75,15 +76,11 @@ def ci_path(path: str, root: str | None) -> str:
 
 
 @lru_cache(maxsize=4096)  # a report asks for each finding's path; a file holds many findings
-def _relative(path: str, root: str | None, cwd: str) -> str:
-    absolute = os.path.join(cwd, path)
-    real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
-    base = root if root is not None else os.path.realpath(cwd)
+def _relative(path: str, root: str | None, cwd: str) -> str:  # cwd: part of the cache's key
     try:
-        relative = os.path.relpath(real, base)
+        return reported_relpath(path, root if root is not None else os.path.realpath(cwd))
     except ValueError:  # another drive on Windows: the name is all that is not the runner's
-        relative = os.path.basename(real)
-    return relative.replace(os.sep, "/")
+        return os.path.basename(path)
 
 
 def verdict_line(verdict: Verdict, gate: Gate) -> str:
