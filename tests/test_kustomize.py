@@ -133,7 +133,7 @@ def test_the_builder_runs_with_plugins_and_helm_off(monkeypatch, tmp_path):
     monkeypatch.setattr(kustomize.subprocess, "run", fake)
     graph = kustomize.scan([(str(tmp_path / "k"), None)])
     with pytest.raises(kustomize.BuildError):
-        kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"])
+        kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"], native=False)
     (command, env), = seen
     assert not any("helm" in part or "plugin" in part or "LoadRestrictionsNone" in part for part in command)
     assert set(env) <= {"PATH", "HOME", "KUBECONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"}
@@ -178,16 +178,19 @@ def test_a_definition_is_copied_as_its_identity_and_everything_else_as_written()
     assert kustomize.slim_definitions(flow) == flow  # no name on a line of its own: left whole
 
 
-@pytest.mark.parametrize(("patch", "builds"), [
-    ("", 1),  # slimmed build
+@pytest.mark.parametrize(("patch", "builds", "native"), [
+    ("", 0, True),  # built in-process: no builder run
+    ("", 1, False),  # slimmed build
     # a patch that reads into the definition's schema fails on the slimmed copy: built again whole
     ("patches:\n  - target: {kind: CustomResourceDefinition}\n    patch: |-\n"
-     "      - op: replace\n        path: /spec/versions/0/served\n        value: false\n", 2),
+     "      - op: replace\n        path: /spec/versions/0/served\n        value: false\n", 2, False),
 ])
-def test_a_root_with_definitions_gives_the_same_findings(capsys, monkeypatch, tmp_path, patch, builds):
+def test_a_root_with_definitions_gives_the_same_findings(capsys, monkeypatch, tmp_path, patch, builds, native):
     runs = []
     run = kustomize.subprocess.run
     monkeypatch.setattr(kustomize.subprocess, "run", lambda *a, **k: runs.append(a) or run(*a, **k))
+    if not native:
+        write(tmp_path, ".isolint.toml", "[kustomize]\nin-process = false\n")
     write(tmp_path, "k/kustomization.yaml", "resources: [crd.yaml, pod.yaml]\n" + patch)
     write(tmp_path, "k/crd.yaml", CRD)
     write(tmp_path, "k/pod.yaml", POD)

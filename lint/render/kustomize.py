@@ -44,6 +44,7 @@ from ..yamlsource import load_all
 from .kustomize_map import BUILT_BY
 from .kustomize_map import ORIGINS as _ORIGINS
 from .kustomize_map import parse_built as _parse_built
+from .kustomize_native import slim_definitions
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 TIMEOUT = 120
@@ -279,39 +280,6 @@ def _copy_tree(graph: Graph, folders: list[str], root: str, into: str, slim: boo
     return common, slimmed
 
 
-_SEPARATOR = re.compile(rb"(?m)(^---[ \t]*(?:#[^\n]*)?\n)")
-_CRD_KIND = re.compile(rb"(?m)^kind:[ \t]*[\"']?CustomResourceDefinition[\"']?[ \t]*\r?$")
-_CRD_API = re.compile(rb"(?m)^apiVersion:[ \t]*([\"']?apiextensions\.k8s\.io/[\w.]+[\"']?)[ \t]*\r?$")
-_METADATA = re.compile(rb"(?m)^metadata:[ \t]*\r?\n((?:(?:[ \t][^\n]*)?\n)*)")
-_NAME = re.compile(rb"^([ \t]+)name:[ \t]*([^\s#][^\n#]*?)[ \t]*\r?$")
-
-
-def slim_definitions(data: bytes) -> bytes:
-    """``data`` with each CustomResourceDefinition document cut to its ``apiVersion``, ``kind`` and
-    ``metadata.name`` (the same bytes when it holds none). A definition holds no pod, but its
-    OpenAPI schema is most of a typical install's bytes: on ../shared/corpus/real, argo-cd's HA
-    install copies 2.0 MB of which 1.8 MB are definitions, and its build takes 0.97 s whole and
-    0.25 s slimmed (kube-prometheus: 1.08 s and 0.18 s). The stub keeps the resource's identity, so
-    a patch that targets the definition still finds it; a build that fails on a slimmed tree is
-    built again whole (:func:`build`). Only a document written in block style with its
-    ``metadata.name`` found on a line of its own is cut."""
-    if not _CRD_KIND.search(data):
-        return data
-    parts = _SEPARATOR.split(data)
-    for i in range(0, len(parts), 2):  # documents at even places, separators between them
-        document = parts[i]
-        api = _CRD_API.search(document)
-        meta = _METADATA.search(document)
-        if not (api and meta and _CRD_KIND.search(document)):
-            continue
-        lines = [line for line in meta.group(1).split(b"\n") if line.strip()]
-        indent = lines[0][:len(lines[0]) - len(lines[0].lstrip())] if lines else b""
-        name = next((m.group(2) for line in lines if (m := _NAME.match(line)) and m.group(1) == indent), None)
-        if name is not None:
-            parts[i] = b"apiVersion: %s\nkind: CustomResourceDefinition\nmetadata:\n  name: %s\n" % (api.group(1), name)
-    return b"".join(parts)
-
-
 _WORKLOAD_WORDS = re.compile(rb"(?:containers|template|steps|driver|executor|domain|Spec)\"?[ \t]*:")
 
 
@@ -358,10 +326,19 @@ def cause(message: str) -> str:
     return _MISSING.sub(r"\1: no such file or directory", message)
 
 
-def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> tuple[str, str]:
-    """The built YAML of the root ``folder`` and the folder origin paths are relative to; built
-    from a tree with its resource definitions slimmed (:func:`slim_definitions`) unless ``slim`` is
-    off or that build fails."""
+def build(graph: Graph, folder: str, command: list[str], slim: bool = True, native: bool = True) -> tuple[str, str]:
+    """The built YAML of the root ``folder`` and the folder origin paths are relative to: built
+    in-process (:mod:`~isolint.render.kustomize_native`) when ``native`` and it models all the root
+    uses, else by ``command`` from a tree with its resource definitions slimmed
+    (:func:`slim_definitions`) unless ``slim`` is off or that build fails."""
+    if native and OPTIONS.get("in-process", True):
+        from .kustomize_native import Unsupported
+        from .kustomize_native import build as build_native
+
+        try:
+            return build_native(graph, folder)
+        except Unsupported:
+            pass
     root = graph.nodes[folder].root
     folders = graph.closure(folder)
     with tempfile.TemporaryDirectory(prefix="isolint-kustomize-") as tmp:
@@ -380,7 +357,7 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True) -> t
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BuildError(f"{command[0]}: {exc}") from None
         if done.returncode != 0 and slimmed:
-            return build(graph, folder, command, slim=False)
+            return build(graph, folder, command, slim=False, native=False)
         if done.returncode != 0:
             message = _KLOG.sub(lambda m: m[1] if m[1] is not None else re.sub(r"\n\t?", " ", m[2].lstrip("\t")),
                                 done.stderr.strip()).replace(tree + os.sep, "").replace(tmp, "<build>")
@@ -406,17 +383,20 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from ..parallel import cpu_count
+    from .kustomize_native import forget, supported
 
     _BUILT.clear()
     _ORIGINS.clear()  # a new run: files may have changed
+    forget()
     command = builder()
-    todo = [f for f in roots if command is not None and not graph.remote(f) and _may_hold_workloads(graph, f)]
+    todo = [f for f in roots if command is not None and not graph.remote(f) and _may_hold_workloads(graph, f)
+            and not (OPTIONS.get("in-process", True) and supported(graph, f))]  # those build in the workers
     if len(todo) < 2:
         return
 
     def one(folder: str) -> None:
         try:
-            _BUILT[folder] = build(graph, folder, command)
+            _BUILT[folder] = build(graph, folder, command, native=False)
         except (BuildError, ReadError) as exc:
             _BUILT[folder] = exc
 

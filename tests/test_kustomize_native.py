@@ -1,0 +1,108 @@
+"""The in-process Kustomize build against the binary (the judge): same documents, same findings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from isolint.render import kustomize, kustomize_native
+from isolint.render.kustomize_patch import Unsupported
+
+from .cli_helpers import run_json, write
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n" \
+             "      containers:\n        - name: app\n          image: nginx:1.27\n"
+
+
+def _documents(text: str) -> list[tuple[str, str, str, str]]:
+    out = []
+    for doc in yaml.safe_load_all(text):
+        if isinstance(doc, dict):
+            meta = doc["metadata"]
+            out.append((doc["kind"], meta.get("namespace", ""), meta["name"], yaml.safe_dump(doc, sort_keys=True)))
+    return sorted(out)
+
+
+def _kept(text: str) -> list[tuple[str, str, str, str]]:
+    from isolint.parsers.kubernetes import KEPT_KINDS
+
+    return [d for d in _documents(text) if d[0] in KEPT_KINDS or d[0] in ("Deployment",)]
+
+
+def _both(folder: Path) -> tuple[str, str]:
+    """The in-process build and the binary's (the wrapper kustomization isolint builds with)."""
+    graph = kustomize.scan([(str(folder), str(folder.parent))])
+    real = os.path.realpath(folder)
+    mine, base = kustomize_native.build(graph, real)
+    theirs, their_base = kustomize.build(graph, real, kustomize.builder(), native=False)
+    assert base == their_base
+    return mine, theirs
+
+
+def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path):
+    write(tmp_path, "app/base/kustomization.yaml", "resources: [deploy.yaml, sub]\n")
+    write(tmp_path, "app/base/deploy.yaml", DEPLOYMENT.format(name="web") + "---\n" + DEPLOYMENT.format(name="api"))
+    write(tmp_path, "app/base/sub/kustomization.yaml", "resources:\n- pod.yaml\n- cm.yaml\n")
+    write(tmp_path, "app/base/sub/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\n"
+          "spec:\n  hostPID: true\n  containers: [{name: a, image: a, args: [--v, '2', 'on']}]\n")
+    write(tmp_path, "app/base/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    write(tmp_path, "app/overlay/kustomization.yaml", "bases: [../base]\nresources: [sa.yaml]\n")
+    write(tmp_path, "app/overlay/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n"
+          "automountServiceAccountToken: false\n")
+    mine, theirs = _both(tmp_path / "app" / "overlay")
+    assert _kept(mine) == _kept(theirs)
+    assert len(_kept(mine)) == 4  # three workloads and the service account; the ConfigMap is not written
+
+
+@pytest.mark.parametrize(("files", "why"), [
+    ({"kustomization.yaml": "resources: [a.yaml, b.yaml]\n", "a.yaml": DEPLOYMENT.format(name="x"),
+      "b.yaml": DEPLOYMENT.format(name="x")}, "an id already registered"),
+    ({"kustomization.yaml": "resources: [a.yaml]\nreplacements: []\n", "a.yaml": DEPLOYMENT.format(name="x")},
+     "a field not modelled"),
+    ({"kustomization.yaml": "resources: [missing.yaml]\n"}, "missing.yaml: not found"),
+    ({"kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": "apiVersion: v1\nkind: List\nitems: []\n"},
+     "a document that is not one object"),
+    ({"kustomization.yaml": "resources: [a.yaml]\n",
+      "a.yaml": DEPLOYMENT.format(name="x") + "      hostNetwork: y\n"}, "a plain y/n value"),
+])
+def test_what_is_not_modelled_is_left_to_the_binary(tmp_path, files, why):
+    for name, text in files.items():
+        write(tmp_path, f"k/{name}", text)
+    graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
+    with pytest.raises(Unsupported, match=why):
+        kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))
+
+
+@pytest.mark.parametrize("fixture", ["deployments/kustomize", "kustomize"])
+def test_the_fixtures_give_the_same_report_in_process_and_by_the_binary(capsys, monkeypatch, tmp_path, fixture):
+    """Whatever the in-process build models of the fixtures' roots, the report is the binary's,
+    byte for byte (what it does not model is built by the binary in both runs)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "fixtures" / fixture, repo)
+    monkeypatch.chdir(repo)
+    runs = []
+    run = kustomize.subprocess.run
+    monkeypatch.setattr(kustomize.subprocess, "run", lambda *a, **k: runs.append(a) or run(*a, **k))
+    reports = []
+    for setting in ("true", "false"):
+        write(repo, ".isolint.toml", f"[kustomize]\nin-process = {setting}\n")
+        reports.append(run_json(capsys, "--select", "ALL", "-j", "1", "."))
+    assert reports[0] == reports[1] and reports[0][1]["findings"]
+    assert len(runs) > 0  # the binary built at least the roots of the run without in-process builds
+
+
+def test_the_binary_is_not_run_for_a_root_built_in_process(monkeypatch, tmp_path):
+    write(tmp_path, "k/kustomization.yaml", "resources: [a.yaml]\n")
+    write(tmp_path, "k/a.yaml", DEPLOYMENT.format(name="x"))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("the binary ran"))
+    kustomize.configure(None)  # the default: in-process
+    graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
+    text, _ = kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"])
+    doc, = yaml.safe_load_all(text)
+    assert doc["metadata"]["annotations"] == {"config.kubernetes.io/origin": "path: ../src/a.yaml\n"}
