@@ -2,11 +2,40 @@
 
 Used by :mod:`isolint.render.kustomize_native`; whatever is not modelled here raises
 :class:`Unsupported`, and the root is then built by the Kustomize binary instead.
+
+Strategic merge, as kyaml's ``merge2`` walks it (``patchstrategicmerge.Filter``, with
+``ListIncreaseDirection: Prepend``), checked against ``kubectl kustomize`` 1.32 and 1.37 in
+``tests/test_kustomize_patch.py``:
+
+* maps merge key by key; a ``null`` in the patch deletes the key; ``$patch: delete`` drops the map
+  (the whole resource: :func:`strategic_merge` returns None), ``$patch: replace`` puts the patch's map
+  in its place, ``$patch: merge`` is the default; the directive never reaches the output;
+* a list merges only where Kustomize's built-in OpenAPI (Kubernetes 1.21.2, the only one kyaml ships)
+  gives the field ``x-kubernetes-patch-strategy: merge``: by its merge key (``containers`` by ``name``,
+  ``volumeMounts`` by ``mountPath`` ...), or by value for primitive lists (``finalizers``); the patch's
+  items come first, in the patch's order, then the resource's other items. Every other list, and every
+  list of a kind the built-in schema does not know (custom resources: kyaml infers nothing there), is
+  replaced by the patch's list. :data:`ROOTS`/:data:`FIELDS` hold that part of the schema, derived from
+  Kubernetes' OpenAPI (the test re-derives it from ``kubernetes-validate``);
+* the resource keeps its kind, name and namespace whatever the patch says (``ApplySmPatch``).
+
+Unsupported (the binary decides): lists merged by two keys (ports with ``protocol``) when both sides have
+items, merge-key items that are missing, duplicated or not text/integers, kind mismatches (a map patched
+by a list ...), ``status``, nested objects of built-in kinds in schema-less places, labels or annotations
+that are not text in a patch. kyaml knows no other directive: ``$retainKeys``, ``$setElementOrder/...``
+and ``$deleteFromPrimitiveList/...`` are ordinary keys to it, copied into the output, and so they are here.
+``$patch: replace`` on the whole resource leaves it unchanged, and on a list item keeps the resource's
+item (kyaml's prepend puts the resource's item back), as Kustomize does.
+
+Speed: the resource is changed in place; only the patch values that are inserted are copied, so one
+patch document may be applied to many resources.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from isolint.yamlsource import load_all
 
 
 class Unsupported(Exception):
@@ -14,16 +43,687 @@ class Unsupported(Exception):
     the root is built by the binary, which gives Kustomize's own output or error."""
 
 
-def split_patch(text: str) -> tuple[str, list[Any]]:
-    """How Kustomize reads a patch's text: ``("json6902", operations)`` or ``("smp", documents)``."""
-    raise Unsupported("patches are not modelled yet")
+# The part of Kubernetes' OpenAPI that decides how a strategic merge treats lists: every kind that
+# kyaml's built-in schema (v1.21.2) knows and that is still served in 1.25 (the oldest schema of
+# ``kubernetes-validate``), and, per type, each field that is a merge list or leads to one:
+# ``field: (element or child type, merge keys)``; merge keys None: a map field, () a primitive list.
+# Generated from kubernetes-validate's v1.25.0 definitions; ``tests/test_kustomize_patch.py`` re-derives
+# it, so it cannot drift. A kind of a built-in API group that is not here raises Unsupported.
+ROOTS = {
+    ('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'):
+        'admissionregistration.v1.MutatingWebhookConfiguration',
+    ('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'):
+        'admissionregistration.v1.ValidatingWebhookConfiguration',
+    ('apps/v1', 'ControllerRevision'): 'apps.v1.ControllerRevision',
+    ('apps/v1', 'DaemonSet'): 'apps.v1.DaemonSet',
+    ('apps/v1', 'Deployment'): 'apps.v1.Deployment',
+    ('apps/v1', 'ReplicaSet'): 'apps.v1.ReplicaSet',
+    ('apps/v1', 'StatefulSet'): 'apps.v1.StatefulSet',
+    ('autoscaling/v1', 'HorizontalPodAutoscaler'): 'autoscaling.v1.HorizontalPodAutoscaler',
+    ('batch/v1', 'CronJob'): 'batch.v1.CronJob',
+    ('batch/v1', 'Job'): 'batch.v1.Job',
+    ('coordination.k8s.io/v1', 'Lease'): 'coordination.v1.Lease',
+    ('networking.k8s.io/v1', 'Ingress'): 'networking.v1.Ingress',
+    ('networking.k8s.io/v1', 'IngressClass'): 'networking.v1.IngressClass',
+    ('networking.k8s.io/v1', 'NetworkPolicy'): 'networking.v1.NetworkPolicy',
+    ('node.k8s.io/v1', 'RuntimeClass'): 'node.v1.RuntimeClass',
+    ('policy/v1', 'PodDisruptionBudget'): 'policy.v1.PodDisruptionBudget',
+    ('rbac.authorization.k8s.io/v1', 'ClusterRole'): 'rbac.v1.ClusterRole',
+    ('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'): 'rbac.v1.ClusterRoleBinding',
+    ('rbac.authorization.k8s.io/v1', 'Role'): 'rbac.v1.Role',
+    ('rbac.authorization.k8s.io/v1', 'RoleBinding'): 'rbac.v1.RoleBinding',
+    ('scheduling.k8s.io/v1', 'PriorityClass'): 'scheduling.v1.PriorityClass',
+    ('storage.k8s.io/v1', 'CSIDriver'): 'storage.v1.CSIDriver',
+    ('storage.k8s.io/v1', 'StorageClass'): 'storage.v1.StorageClass',
+    ('v1', 'ConfigMap'): 'core.v1.ConfigMap',
+    ('v1', 'Endpoints'): 'core.v1.Endpoints',
+    ('v1', 'LimitRange'): 'core.v1.LimitRange',
+    ('v1', 'Namespace'): 'core.v1.Namespace',
+    ('v1', 'PersistentVolume'): 'core.v1.PersistentVolume',
+    ('v1', 'PersistentVolumeClaim'): 'core.v1.PersistentVolumeClaim',
+    ('v1', 'Pod'): 'core.v1.Pod',
+    ('v1', 'PodTemplate'): 'core.v1.PodTemplate',
+    ('v1', 'ReplicationController'): 'core.v1.ReplicationController',
+    ('v1', 'ResourceQuota'): 'core.v1.ResourceQuota',
+    ('v1', 'Secret'): 'core.v1.Secret',
+    ('v1', 'Service'): 'core.v1.Service',
+    ('v1', 'ServiceAccount'): 'core.v1.ServiceAccount',
+}
+FIELDS = {
+    'admissionregistration.v1.MutatingWebhookConfiguration': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'webhooks': (None, ('name',)),
+    },
+    'admissionregistration.v1.ValidatingWebhookConfiguration': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'webhooks': (None, ('name',)),
+    },
+    'apps.v1.ControllerRevision': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'apps.v1.DaemonSet': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('apps.v1.DaemonSetSpec', None),
+    },
+    'apps.v1.DaemonSetSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'apps.v1.Deployment': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('apps.v1.DeploymentSpec', None),
+    },
+    'apps.v1.DeploymentSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'apps.v1.ReplicaSet': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('apps.v1.ReplicaSetSpec', None),
+    },
+    'apps.v1.ReplicaSetSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'apps.v1.StatefulSet': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('apps.v1.StatefulSetSpec', None),
+    },
+    'apps.v1.StatefulSetSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'autoscaling.v1.HorizontalPodAutoscaler': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'batch.v1.CronJob': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('batch.v1.CronJobSpec', None),
+    },
+    'batch.v1.CronJobSpec': {
+        'jobTemplate': ('batch.v1.JobTemplateSpec', None),
+    },
+    'batch.v1.Job': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('batch.v1.JobSpec', None),
+    },
+    'batch.v1.JobSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'batch.v1.JobTemplateSpec': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('batch.v1.JobSpec', None),
+    },
+    'coordination.v1.Lease': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.ConfigMap': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.Container': {
+        'env': (None, ('name',)),
+        'ports': (None, ('containerPort', 'protocol')),
+        'volumeDevices': (None, ('devicePath',)),
+        'volumeMounts': (None, ('mountPath',)),
+    },
+    'core.v1.Endpoints': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.EphemeralContainer': {
+        'env': (None, ('name',)),
+        'ports': (None, ('containerPort', 'protocol')),
+        'volumeDevices': (None, ('devicePath',)),
+        'volumeMounts': (None, ('mountPath',)),
+    },
+    'core.v1.EphemeralVolumeSource': {
+        'volumeClaimTemplate': ('core.v1.PersistentVolumeClaimTemplate', None),
+    },
+    'core.v1.LimitRange': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.Namespace': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.PersistentVolume': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.PersistentVolumeClaim': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.PersistentVolumeClaimTemplate': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.Pod': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('core.v1.PodSpec', None),
+    },
+    'core.v1.PodSpec': {
+        'containers': ('core.v1.Container', ('name',)),
+        'ephemeralContainers': ('core.v1.EphemeralContainer', ('name',)),
+        'hostAliases': (None, ('ip',)),
+        'imagePullSecrets': (None, ('name',)),
+        'initContainers': ('core.v1.Container', ('name',)),
+        'topologySpreadConstraints': (None, ('topologyKey', 'whenUnsatisfiable')),
+        'volumes': ('core.v1.Volume', ('name',)),
+    },
+    'core.v1.PodTemplate': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'core.v1.PodTemplateSpec': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('core.v1.PodSpec', None),
+    },
+    'core.v1.ReplicationController': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('core.v1.ReplicationControllerSpec', None),
+    },
+    'core.v1.ReplicationControllerSpec': {
+        'template': ('core.v1.PodTemplateSpec', None),
+    },
+    'core.v1.ResourceQuota': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.Secret': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'core.v1.Service': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'spec': ('core.v1.ServiceSpec', None),
+    },
+    'core.v1.ServiceAccount': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+        'secrets': (None, ('name',)),
+    },
+    'core.v1.ServiceSpec': {
+        'ports': (None, ('port', 'protocol')),
+    },
+    'core.v1.Volume': {
+        'ephemeral': ('core.v1.EphemeralVolumeSource', None),
+    },
+    'meta.v1.ObjectMeta': {
+        'finalizers': (None, ()),
+        'ownerReferences': (None, ('uid',)),
+    },
+    'networking.v1.Ingress': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'networking.v1.IngressClass': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'networking.v1.NetworkPolicy': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'node.v1.RuntimeClass': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'policy.v1.PodDisruptionBudget': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'rbac.v1.ClusterRole': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'rbac.v1.ClusterRoleBinding': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'rbac.v1.Role': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'rbac.v1.RoleBinding': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'scheduling.v1.PriorityClass': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'storage.v1.CSIDriver': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+    'storage.v1.StorageClass': {
+        'metadata': ('meta.v1.ObjectMeta', None),
+    },
+}
+
+
+_MISSING = object()
+_DROP = object()
+_PLAIN = "plain"  # a typed field with no merge list below: lists are replaced, maps merged
+
+
+def _builtin_group(api_version: str) -> bool:
+    """Whether ``api_version`` belongs to a Kubernetes API group (kyaml may hold a schema for it)."""
+    group = api_version.rpartition("/")[0]
+    return "." not in group or group.endswith(".k8s.io")
+
+
+def _flat(node: dict[str, Any]) -> bool:
+    return not any(isinstance(value, (dict, list)) for value in node.values())
+
+
+def _kind_schema(node: dict[str, Any], schema: Any) -> Any:
+    """The schema of a map: its type's, or where kyaml has none, that of its own apiVersion and kind.
+
+    Under a typed field the table does not follow (``_PLAIN``) kyaml may or may not switch to the
+    object's kind; either way is the same while the object holds no merge list."""
+    if schema is not None and schema is not _PLAIN:
+        return schema
+    api_version, kind = node.get("apiVersion"), node.get("kind")
+    if not (isinstance(api_version, str) and isinstance(kind, str) and api_version and kind) or _flat(node):
+        return schema
+    found = ROOTS.get((api_version, kind))
+    if found is None:
+        if _builtin_group(api_version):
+            raise Unsupported(f"an embedded {api_version} {kind}, which is not in the modelled schema")
+        return schema
+    if "status" in node:
+        raise Unsupported(f"the status of a {kind}")
+    if schema is _PLAIN and _holds_merge_lists(node, found):
+        raise Unsupported(f"an embedded {kind} holding merge lists inside a typed field")
+    return found if schema is None else schema
+
+
+def _holds_merge_lists(node: dict[str, Any], schema: str) -> bool:
+    for key, (child, keys) in FIELDS.get(schema, {}).items():
+        value = node.get(key)
+        if isinstance(value, list) and keys is not None:
+            return True
+        if isinstance(value, dict) and child is not None and _holds_merge_lists(value, child):
+            return True
+    return False
+
+
+def _field(schema: str | None, key: str) -> tuple[Any, tuple[str, ...] | None]:
+    if schema is None:
+        return None, None
+    if schema is _PLAIN:
+        return _PLAIN, None
+    spec = FIELDS.get(schema, {}).get(key)
+    if spec is None:
+        return _PLAIN, None
+    child, keys = spec
+    return (child if child is not None else _PLAIN), keys
+
+
+def _text(value: Any, where: str) -> str:
+    """A merge key's or primitive item's text, as kyaml compares it (YAML scalar text)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise Unsupported(f"a {type(value).__name__} item or merge key in {where}")
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _directive(patch: dict[str, Any]) -> str:
+    value = patch.get("$patch", "merge")
+    if value not in ("merge", "replace", "delete"):
+        raise Unsupported(f"unknown patch strategy {value!r}")
+    for key in patch:
+        if not isinstance(key, str):
+            raise Unsupported("a map key that is not text")
+    return value
+
+
+def _keyed(items: list[Any], keys: tuple[str, ...], where: str) -> dict[str, Any]:
+    """``items`` by the text of their merge key (Unsupported where kyaml's matching is not a plain map)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if not isinstance(item, dict) or not item:
+            raise Unsupported(f"an item of {where} that is not a map")
+        if item.get(keys[0]) is None:
+            raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
+        key = _text(item[keys[0]], where)
+        if key in out:
+            raise Unsupported(f"two items of {where} with the merge key {key!r}")
+        out[key] = item
+    return out
+
+
+def _primitives(items: list[Any], where: str) -> list[str]:
+    return [_text(item, where) for item in items]
+
+
+def _add(value: Any, schema: Any, keys: tuple[str, ...] | None = None, where: str = "") -> Any:
+    """A patch value where the resource has none: a fresh copy, with directives and nulls applied."""
+    if value is None:
+        return _DROP
+    if isinstance(value, dict):
+        schema = _kind_schema(value, schema)
+        strategy = _directive(value)
+        if strategy == "delete":
+            return _DROP
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "$patch":
+                continue
+            child, child_keys = _field(schema, key)
+            new = _add(item, child, child_keys, key)
+            if new is not _DROP:
+                out[key] = new
+        return out
+    if isinstance(value, list):
+        if not keys:
+            if keys == () and schema is not None:
+                texts = _primitives(value, where)
+                return [item for i, item in enumerate(value) if texts.index(texts[i]) == i]
+            return _copy(value)
+        if len(keys) > 1:
+            _multi_keyed(value, keys, where)
+        else:
+            _keyed(value, keys, where)
+        out_list = []
+        for item in value:
+            new = _add(item, schema, None, where)
+            if new is not _DROP:
+                out_list.append(new)
+        return out_list
+    return value
+
+
+def _multi_keyed(items: list[Any], keys: tuple[str, ...], where: str) -> None:
+    seen = set()
+    for item in items:
+        if not isinstance(item, dict) or item.get(keys[0]) is None:
+            raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
+        key = tuple(_text(item[k], where) if item.get(k) is not None else "" for k in keys)
+        if key in seen:
+            raise Unsupported(f"two items of {where} with the merge keys {key!r}")
+        seen.add(key)
+
+
+def _check(value: Any, schema: Any, keys: tuple[str, ...] | None, where: str) -> None:
+    """The resource's own value where the patch has none: kyaml walks it too, and rewrites merge lists
+    that are not plain keyed maps (duplicates, items without key); those are Unsupported here."""
+    if isinstance(value, dict):
+        if schema is None or schema is _PLAIN:
+            schema = _kind_schema(value, schema)
+            if schema is None or schema is _PLAIN:
+                return _check_plain(value, schema)
+        for key, item in value.items():
+            child, child_keys = _field(schema, key)
+            _check(item, child, child_keys, key)
+    elif isinstance(value, list) and keys is not None:
+        if keys == ():
+            texts = _primitives(value, where)
+            if len(set(texts)) != len(texts):
+                raise Unsupported(f"repeated items in {where}")
+        elif len(keys) > 1:
+            _multi_keyed(value, keys, where)
+        else:
+            _keyed(value, keys, where)
+        if schema is not _PLAIN:
+            for item in value:
+                _check(item, schema, None, where)
+
+
+def _check_plain(value: Any, schema: Any) -> None:
+    """A schema-less map of the resource: only embedded objects of known kinds would get a schema."""
+    for item in value.values():
+        if isinstance(item, dict):
+            found = _kind_schema(item, schema)
+            if found is not schema:
+                _check(item, found, None, "")
+            else:
+                _check_plain(item, schema)
+
+
+def _merge(dest: Any, patch: Any, schema: Any, keys: tuple[str, ...] | None, where: str) -> Any:
+    if patch is None:
+        return _DROP
+    if dest is None:
+        return _add(patch, schema, keys, where)
+    if isinstance(dest, dict) and isinstance(patch, dict):
+        return _merge_map(dest, patch, schema)
+    if isinstance(dest, list) and isinstance(patch, list):
+        return _merge_list(dest, patch, schema, keys, where)
+    if isinstance(dest, (dict, list)) or isinstance(patch, (dict, list)):
+        raise Unsupported(f"{where}: a {type(patch).__name__} patches a {type(dest).__name__}")
+    return patch
+
+
+def _merge_map(dest: dict[str, Any], patch: dict[str, Any], schema: Any) -> Any:
+    schema = _kind_schema(dest, schema)
+    schema = _kind_schema(patch, schema)
+    strategy = _directive(patch)
+    if strategy == "delete":
+        return _DROP
+    if strategy == "replace":
+        return _add(patch, schema)
+    for key, value in patch.items():
+        if key == "$patch":
+            continue
+        child, child_keys = _field(schema, key)
+        old = dest.get(key, _MISSING)
+        new = _add(value, child, child_keys, key) if old is _MISSING else _merge(old, value, child, child_keys, key)
+        if new is _DROP:
+            dest.pop(key, None)
+        else:
+            dest[key] = new
+    for key, value in dest.items():
+        if key not in patch:
+            child, child_keys = _field(schema, key)
+            _check(value, child, child_keys, key)
+    return dest
+
+
+def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str, ...] | None, where: str) -> Any:
+    if keys is None:
+        return _copy(patch)
+    if keys == ():
+        texts = _primitives(patch, where)
+        known = set(texts)
+        out = [item for i, item in enumerate(patch) if texts.index(texts[i]) == i]
+        for item, text in zip(dest, _primitives(dest, where), strict=True):
+            if text not in known:
+                known.add(text)
+                out.append(item)
+        return out
+    if len(keys) > 1:
+        if dest and patch:
+            raise Unsupported(f"{where}: a list merged by the keys {', '.join(keys)}")
+        return _add(patch, schema, keys, where) if patch else dest
+    by_key = _keyed(patch, keys, where)
+    old = _keyed(dest, keys, where)
+    out = []
+    for key, item in by_key.items():
+        if key in old and _directive(item) == "replace":
+            # kyaml puts the patch's item in, then its appendListNode sets the resource's own item back
+            _check(old[key], schema, None, where)
+            new = old[key]
+        elif key in old:
+            new = _merge_map(old[key], item, schema)
+        else:
+            new = _add(item, schema, None, where)
+        if new is not _DROP:
+            out.append(new)
+    for key, item in old.items():
+        if key not in by_key:
+            _check(item, schema, None, where)
+            out.append(item)
+    return out
 
 
 def strategic_merge(resource: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any] | None:
-    """``resource`` with the strategic-merge ``patch`` applied (None: the patch deletes it)."""
-    raise Unsupported("strategic merge is not modelled yet")
+    """``resource`` with the strategic-merge ``patch`` applied (None: the patch deletes it).
+
+    The resource is changed in place (and returned); it keeps its apiVersion, kind, name and namespace,
+    as Kustomize's ``ApplySmPatch`` restores them (without the ``allowNameChange``/``allowKindChange``
+    options, which the caller does not pass here)."""
+    if not isinstance(resource, dict) or not isinstance(patch, dict):
+        raise Unsupported("a strategic-merge patch or resource that is not a map")
+    if "status" in patch:
+        raise Unsupported("a patch of status")
+    api_version, kind = resource.get("apiVersion"), resource.get("kind")
+    metadata = resource.get("metadata")
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
+        raise Unsupported("a resource without metadata.name")
+    name, namespace = metadata["name"], metadata.get("namespace")
+    if namespace is not None and not isinstance(namespace, str):
+        raise Unsupported("a namespace that is not text")
+    for key in ("apiVersion", "kind", "metadata"):
+        if key in patch and not isinstance(patch[key], dict if key == "metadata" else str):
+            raise Unsupported(f"a patch that sets {key} to {patch[key]!r}")
+    if _directive(patch) == "replace":
+        return resource  # kyaml returns the patch as a new node, which Resource.ApplyFilter never reads
+    for key in ("labels", "annotations"):
+        values = patch.get("metadata", {}).get(key)
+        if isinstance(values, dict) and not all(value is None or isinstance(value, str) for value in values.values()):
+            raise Unsupported(f"patch {key} that are not text")
+    merged = _merge_map(resource, patch, None)
+    if merged is _DROP:
+        return None
+    merged["apiVersion"], merged["kind"] = api_version, kind
+    meta = merged.get("metadata")
+    if not isinstance(meta, dict):
+        raise Unsupported("a patch that drops metadata")
+    meta["name"] = name
+    if namespace:
+        meta["namespace"] = namespace
+    else:
+        meta.pop("namespace", None)
+    return merged
+
+
+def _pointer(path: Any) -> list[str]:
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise Unsupported(f"the JSON pointer {path!r}")
+    return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
+
+
+def _index(token: str, size: int, end_ok: bool) -> int:
+    """A list index as evanphx/json-patch reads it (only the plain forms; the rest is Unsupported)."""
+    if not token.isdigit() or (len(token) > 1 and token[0] == "0"):
+        raise Unsupported(f"the list index {token!r}")
+    index = int(token)
+    if index > size or (index == size and not end_ok):
+        raise Unsupported(f"the list index {index} out of range")
+    return index
+
+
+def _parent(doc: Any, tokens: list[str]) -> Any:
+    node = doc
+    for token in tokens[:-1]:
+        if isinstance(node, dict):
+            if token not in node:
+                raise Unsupported(f"a missing path element {token!r}")
+            node = node[token]
+        elif isinstance(node, list):
+            node = node[_index(token, len(node), False)]
+        else:
+            raise Unsupported(f"a path through a scalar at {token!r}")
+    if not isinstance(node, (dict, list)):
+        raise Unsupported("a path whose parent is not a map or list")
+    return node
+
+
+def _get(doc: Any, tokens: list[str]) -> Any:
+    parent, last = _parent(doc, tokens), tokens[-1]
+    if isinstance(parent, dict):
+        if last not in parent:
+            raise Unsupported(f"a missing path element {last!r}")
+        return parent[last]
+    return parent[_index(last, len(parent), False)]
+
+
+def _remove(doc: Any, tokens: list[str]) -> Any:
+    parent, last = _parent(doc, tokens), tokens[-1]
+    if isinstance(parent, dict):
+        if last not in parent:
+            raise Unsupported(f"remove of a missing key {last!r}")
+        return parent.pop(last)
+    return parent.pop(_index(last, len(parent), False))
+
+
+def _put(doc: Any, tokens: list[str], value: Any, replace: bool) -> None:
+    parent, last = _parent(doc, tokens), tokens[-1]
+    if isinstance(parent, dict):
+        parent[last] = value  # evanphx/json-patch: replace of a missing key adds it
+    elif replace:
+        parent[_index(last, len(parent), False)] = value
+    elif last == "-":
+        parent.append(value)
+    else:
+        parent.insert(_index(last, len(parent), True), value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality (1 is not true; 1 and 1.0 are the same number)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b if not isinstance(a, str) else isinstance(b, str) and a == b
 
 
 def json6902(resource: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
-    """``resource`` with the JSON 6902 ``operations`` applied."""
-    raise Unsupported("JSON 6902 is not modelled yet")
+    """``resource`` with the JSON 6902 ``operations`` applied (in place; inserted values are copies).
+
+    As evanphx/json-patch applies them for Kustomize: ``add`` (a list index inserts, ``-`` appends),
+    ``remove``, ``replace``, ``move``, ``copy``, ``test``. Whatever would be an error (a missing path, a
+    failed test, an index out of range) raises Unsupported: the binary then reports it. The operations
+    may rename the resource or change its kind: the caller reads its id again."""
+    if not isinstance(resource, dict):
+        raise Unsupported("a JSON patch on a resource that is not a map")
+    for operation in operations:
+        if not isinstance(operation, dict) or not isinstance(operation.get("op"), str):
+            raise Unsupported("a JSON patch operation without op")
+        op, tokens = operation["op"], _pointer(operation.get("path"))
+        if op in ("add", "replace", "test") and "value" not in operation:
+            raise Unsupported(f"a JSON patch {op} without value")
+        if op == "add":
+            _put(resource, tokens, _copy(operation["value"]), replace=False)
+        elif op == "replace":
+            _put(resource, tokens, _copy(operation["value"]), replace=True)
+        elif op == "remove":
+            _remove(resource, tokens)
+        elif op in ("move", "copy"):
+            source = _pointer(operation.get("from"))
+            if op == "move":
+                if tokens[: len(source)] == source and tokens != source:
+                    raise Unsupported("a move into its own source")
+                _put(resource, tokens, _remove(resource, source), replace=False)
+            else:
+                _put(resource, tokens, _copy(_get(resource, source)), replace=False)
+        elif op == "test":
+            if not _same(_get(resource, tokens), operation["value"]):
+                raise Unsupported(f"a failed JSON patch test at {operation['path']}")
+        else:
+            raise Unsupported(f"the JSON patch operation {op!r}")
+    return resource
+
+
+def split_patch(text: str) -> tuple[str, list[Any]]:
+    """How Kustomize reads a patch's text: ``("json6902", operations)`` or ``("smp", documents)``.
+
+    A YAML or JSON list of operations is a JSON 6902 patch; maps are strategic-merge documents (several
+    in one file are several patches; empty documents are dropped). Anything else (text that is neither,
+    an empty patch, ``kind: List`` documents, which Kustomize expands) raises Unsupported."""
+    docs = []
+    for doc, error in load_all(text):
+        if error is not None:
+            raise Unsupported(f"a patch that is not YAML: {error}")
+        if doc is None and not docs:
+            raise Unsupported("a patch whose first document is empty (Kustomize 5.5 reads it as both kinds)")
+        if doc is not None:
+            docs.append(doc)
+    if len(docs) == 1 and isinstance(docs[0], list):
+        for operation in docs[0]:
+            if not isinstance(operation, dict) or not isinstance(operation.get("op"), str):
+                raise Unsupported("a JSON patch item that is not an operation")
+        return "json6902", docs[0]
+    if not docs or not all(isinstance(doc, dict) and doc for doc in docs):
+        raise Unsupported("a patch that is neither a JSON 6902 list nor strategic-merge maps")
+    for doc in docs:
+        metadata = doc.get("metadata")
+        if not isinstance(doc.get("kind"), str) or not isinstance(metadata, dict) or not isinstance(
+                metadata.get("name"), str):
+            raise Unsupported("a strategic-merge patch without kind and metadata.name (Kustomize cannot read it)")
+        if doc["kind"].endswith("List") and "items" in doc:
+            raise Unsupported("a List document as a patch")
+    return "smp", docs
