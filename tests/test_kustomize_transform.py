@@ -93,8 +93,7 @@ def _ours(folder: Path, kustomization: dict[str, Any]) -> list[dict[str, Any]]:
         kt.set_namespace(resources, kustomization["namespace"])
     kt.add_prefix_suffix(resources, kustomization.get("namePrefix", ""), kustomization.get("nameSuffix", ""))
     for entry in kustomization.get("labels", ()):
-        kt.add_labels(resources, entry["pairs"], bool(entry.get("includeSelectors")),
-                      bool(entry.get("includeTemplates")))
+        kt.add_label_entry(resources, entry)
     if "commonLabels" in kustomization:
         kt.add_labels(resources, kustomization["commonLabels"], True, True)
     if "commonAnnotations" in kustomization:
@@ -406,6 +405,14 @@ def test_image_matching_and_splitting_agree_with_kustomize(tmp_path):
             {"name": "quay.io/argoprojlabs/argocd-e2e-container", "newTag": "0.1"},
             {"name": "redis", "newName": "public.ecr.aws/docker/library/redis"},
         ]}, IMAGES),
+        _check(tmp_path / "tag-suffix", {"images": [
+            {"name": "nginx", "tagSuffix": "-s"},
+            {"name": "redis", "newTag": "t", "tagSuffix": "-ignored"},
+            {"name": "busybox", "digest": "sha256:d", "tagSuffix": "-ignored"},
+            {"name": "alpine", "newName": "alp", "tagSuffix": "-once"},
+            {"name": "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/adservice",
+             "tagSuffix": "CONTAINER_IMAGES_TAG_SUFFIX"},
+        ]}, IMAGES + "---" + WORKLOADS),
         _check(tmp_path / "images-nothing", {"images": [{"name": "absent", "newTag": "x"}]}, IMAGES),
     ]
     _judge(cases)
@@ -573,7 +580,7 @@ def _documents(text: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("call", [
-    lambda: kt.set_images(_documents(IMAGES), [{"name": "nginx", "tagSuffix": "-x"}]),
+    lambda: kt.set_images(_documents(IMAGES), [{"name": "nginx", "newTagg": "-x"}]),
     lambda: kt.set_images(_documents(IMAGES), [{"name": "ng(inx", "newTag": "x"}]),
     lambda: kt.set_images(_documents(IMAGES), [{"name": "nginx", "newTag": 1.17}]),
     lambda: kt.set_images(_documents("kind: Pod\napiVersion: v1\nmetadata: {name: p}\n"
@@ -581,6 +588,7 @@ def _documents(text: str) -> list[dict[str, Any]]:
     lambda: kt.set_images(_documents("kind: Pod\napiVersion: v1\nmetadata: {name: p}\n"
                                      "spec: {containers: [{image: {a: b}}]}\n"), [{"name": "nginx", "newTag": "1"}]),
     lambda: kt.add_labels(_documents(WORKLOADS), {"a": True}, True, True),
+    lambda: kt.add_label_entry(_documents(WORKLOADS), {"pairs": {"a": "b"}, "fields": [{"path": "spec/x"}]}),
     lambda: kt.add_labels(_documents(WORKLOADS), {"a": 1}, False, False),
     lambda: kt.add_labels(_documents("kind: Service\napiVersion: v1\nmetadata: {name: s}\nspec: {selector: []}\n"),
                           {"a": "b"}, True, True),
@@ -598,8 +606,8 @@ def _documents(text: str) -> list[dict[str, Any]]:
     lambda: kt.generate("ConfigMap", {"name": "e", "unknown": 1}, None, lambda path: ""),
     lambda: kt.generate("ConfigMap", {"name": "e"}, {"labels": {"a": 1}}, lambda path: ""),
     lambda: kt.hash_suffix({"kind": "Deployment", "metadata": {"name": "d"}}),
-], ids=["tagSuffix", "regex-name", "numeric-tag", "scalar-container", "mapping-image", "boolean-label",
-        "integer-label", "list-selector", "scalar-spec", "replicas-no-match", "replicas-string-count",
+], ids=["unknown-image-field", "regex-name", "numeric-tag", "scalar-container", "mapping-image", "boolean-label",
+        "label-fields", "integer-label", "list-selector", "scalar-spec", "replicas-no-match", "replicas-string-count",
         "namespace-conflict", "env-from-environment", "repeated-key", "invalid-key", "literal-without-equals",
         "file-two-equals", "unknown-generator-field", "non-string-option-label", "hash-of-a-deployment"])
 def test_what_is_not_modelled_raises_unsupported(call):

@@ -235,6 +235,17 @@ def add_labels(resources: list[dict[str, Any]], labels: dict[str, Any], selector
     _apply(resources, specs, _entries_setter(labels), dict)
 
 
+def add_label_entry(resources: list[dict[str, Any]], entry: Any) -> None:
+    """One entry of a kustomization's ``labels`` list (``pairs``, ``includeSelectors``,
+    ``includeTemplates``) through :func:`add_labels`; custom ``fields`` raise :class:`Unsupported`."""
+    if not isinstance(entry, dict) or set(entry) - {"pairs", "includeSelectors", "includeTemplates"}:
+        raise Unsupported("a labels entry with fields (or keys) this build does not model")
+    selectors, templates = entry.get("includeSelectors", False), entry.get("includeTemplates", False)
+    if not isinstance(selectors, bool) or not isinstance(templates, bool):
+        raise Unsupported("labels includeSelectors/includeTemplates that are not booleans")
+    add_labels(resources, entry.get("pairs"), selectors, templates)
+
+
 def add_annotations(resources: list[dict[str, Any]], annotations: dict[str, Any]) -> None:
     """``commonAnnotations``: metadata of every resource, and the pod templates of
     ReplicationController, Deployment, ReplicaSet, DaemonSet, StatefulSet, Job and CronJob (its
@@ -362,7 +373,7 @@ def set_replicas(resources: list[dict[str, Any]], entries: list[Any],
 
 # --- images ---------------------------------------------------------------------------------
 
-_IMAGE_KEYS = {"name", "newName", "newTag", "digest"}
+_IMAGE_KEYS = {"name", "newName", "newTag", "digest", "tagSuffix"}
 _REGEX_SAFE = re.compile(r"[A-Za-z0-9._/:@-]+")
 
 
@@ -373,13 +384,14 @@ def set_images(resources: list[dict[str, Any]], entries: list[Any]) -> None:
     which also reach a mapping written where the list belongs); CustomResourceDefinitions never.
     An image matches when it is the entry's ``name`` (a regular expression to Kustomize: ``.``
     matches any character) with an optional ``:tag`` and ``@sha256:digest``; ``newName`` replaces
-    the name, ``newTag`` and/or ``digest`` replace both tag and digest.
-    ``tagSuffix`` (applied once per pass, so twice on a pod spec) raises :class:`Unsupported`."""
+    the name, ``newTag`` and/or ``digest`` replace both tag and digest; else ``tagSuffix`` is appended
+    to the tag (the digest dropped), once per pass: twice where both passes reach the image (a pod
+    spec, a pod template), unless ``newName`` no longer matches."""
     for entry in entries or ():
         if not isinstance(entry, dict) or set(entry) - _IMAGE_KEYS or not all(
             isinstance(v, str) and not isinstance(v, BoolWord) for v in entry.values()
         ):
-            raise Unsupported("an images entry this build does not model (tagSuffix, or not strings)")
+            raise Unsupported("an images entry Kustomize would not read")
         name = entry.get("name", "")
         if not _REGEX_SAFE.fullmatch(name):
             raise Unsupported("an image name with regular-expression characters")
@@ -396,6 +408,7 @@ def set_images(resources: list[dict[str, Any]], entries: list[Any]) -> None:
 
 def _image_updater(entry: dict[str, str], pattern: re.Pattern[str]) -> _Setter:
     new_name, new_tag, new_digest = entry.get("newName", ""), entry.get("newTag", ""), entry.get("digest", "")
+    tag_suffix = entry.get("tagSuffix", "")
 
     def update(node: dict[str, Any], key: str) -> None:
         value = node[key]
@@ -411,6 +424,8 @@ def _image_updater(entry: dict[str, str], pattern: re.Pattern[str]) -> _Setter:
             tag, digest = new_tag, new_digest
         elif new_digest:
             tag, digest = "", new_digest
+        elif tag_suffix:
+            tag, digest = tag + tag_suffix, ""
         node[key] = name + (":" + tag if tag else "") + ("@" + digest if digest else "")
 
     return update
