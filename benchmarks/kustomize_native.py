@@ -60,6 +60,8 @@ def main() -> int:
         start = time.process_time()
         try:
             mine, _ = kustomize_native.build(graph, folder)
+        except kustomize_native.Failed as exc:
+            mine = exc
         except Unsupported as exc:
             mine = None
             reasons[str(exc)] += 1
@@ -69,15 +71,20 @@ def main() -> int:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             theirs, _ = kustomize.build(graph, folder, command, native=False)
-        except kustomize.BuildError:
-            theirs = None
+        except kustomize.BuildError as exc:
+            theirs = exc
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         binary_cpu += after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if mine is None:
             continue
-        if theirs is None:
-            binary_failed += 1
-            print(f"DIFFERS  {shown}: the binary fails, the in-process build does not")
+        if isinstance(mine, Exception) or isinstance(theirs, Exception):
+            same_error = isinstance(mine, Exception) and isinstance(theirs, Exception) \
+                and mine.message == theirs.message
+            same += same_error
+            binary_failed += not same_error
+            if not same_error:
+                print(f"DIFFERS  {shown}: in-process {mine if isinstance(mine, Exception) else 'built'}, "
+                      f"binary {theirs if isinstance(theirs, Exception) else 'built'}")
             continue
         if _kept(mine) == _kept(theirs):
             same += 1

@@ -51,13 +51,15 @@ def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path)
     write(tmp_path, "app/base/sub/kustomization.yaml", "resources:\n- pod.yaml\n- cm.yaml\n")
     write(tmp_path, "app/base/sub/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\n"
           "spec:\n  hostPID: true\n  containers: [{name: a, image: a, args: [--v, '2', 'on']}]\n")
-    write(tmp_path, "app/base/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    write(tmp_path, "app/base/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"
+          "---\napiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: q}\n"
+          "  spec: {containers: [{name: a, image: a}]}\n---\napiVersion: v1\nkind: RoleList\nitems: []\n")
     write(tmp_path, "app/overlay/kustomization.yaml", "bases: [../base]\nresources: [sa.yaml]\n")
     write(tmp_path, "app/overlay/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n"
           "automountServiceAccountToken: false\n")
     mine, theirs = _both(tmp_path / "app" / "overlay")
     assert _kept(mine) == _kept(theirs)
-    assert len(_kept(mine)) == 4  # three workloads and the service account; the ConfigMap is not written
+    assert len(_kept(mine)) == 5  # four workloads and the service account; the ConfigMap is not written
 
 
 @pytest.mark.parametrize(("files", "why"), [
@@ -65,9 +67,8 @@ def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path)
       "b.yaml": DEPLOYMENT.format(name="x")}, "an id already registered"),
     ({"kustomization.yaml": "resources: [a.yaml]\nreplacements: []\n", "a.yaml": DEPLOYMENT.format(name="x")},
      "a field not modelled"),
-    ({"kustomization.yaml": "resources: [missing.yaml]\n"}, "missing.yaml: not found"),
-    ({"kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": "apiVersion: v1\nkind: List\nitems: []\n"},
-     "a document that is not one object"),
+    ({"kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": "apiVersion: v1\nkind: List\nitems: {}\n"},
+     "a list whose items are not a list"),
     ({"kustomization.yaml": "resources: [a.yaml]\n",
       "a.yaml": DEPLOYMENT.format(name="x") + "      hostNetwork: y\n"}, "a plain y/n value"),
 ])
@@ -77,6 +78,19 @@ def test_what_is_not_modelled_is_left_to_the_binary(tmp_path, files, why):
     graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
     with pytest.raises(Unsupported, match=why):
         kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))
+
+
+def test_a_missing_resource_fails_with_the_binarys_message(tmp_path):
+    write(tmp_path, "app/common/kustomization.yaml", "resources: [a.yaml]\n")
+    write(tmp_path, "app/common/a.yaml", DEPLOYMENT.format(name="x"))
+    write(tmp_path, "app/overlay/kustomization.yaml", "resources: [../common, ../common/manifest.yaml]\n")
+    graph = kustomize.scan([(str(tmp_path / "app" / "overlay"), str(tmp_path))])
+    folder = os.path.realpath(tmp_path / "app" / "overlay")
+    with pytest.raises(kustomize_native.Failed) as mine:
+        kustomize_native.build(graph, folder)
+    with pytest.raises(kustomize.BuildError) as theirs:
+        kustomize.build(graph, folder, kustomize.builder(), native=False)
+    assert mine.value.message == theirs.value.message == "common/manifest.yaml: no such file or directory"
 
 
 @pytest.mark.parametrize("fixture", ["deployments/kustomize", "kustomize"])

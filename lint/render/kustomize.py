@@ -332,11 +332,13 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True, nati
     uses, else by ``command`` from a tree with its resource definitions slimmed
     (:func:`slim_definitions`) unless ``slim`` is off or that build fails."""
     if native and OPTIONS.get("in-process", True):
-        from .kustomize_native import Unsupported
+        from .kustomize_native import Failed, Unsupported
         from .kustomize_native import build as build_native
 
         try:
             return build_native(graph, folder)
+        except Failed as exc:
+            raise BuildError(exc.message) from None
         except Unsupported:
             pass
     root = graph.nodes[folder].root

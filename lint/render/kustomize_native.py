@@ -31,7 +31,6 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,12 +140,21 @@ def slim_definitions(data: bytes) -> bytes:
 
 
 
+class Failed(Exception):
+    """The build fails as the binary's would, with the binary's message (as
+    :func:`isolint.render.kustomize.cause` cleans it): a resource that does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class _Build:
     def __init__(self, graph: Any, root: str) -> None:
         self.graph = graph
         self.root = graph.nodes[root].root
         self.read_total = 0
-        self.files: dict[str, list[Any]] = {}
+        self.base = os.path.commonpath(graph.closure(root))  # the folder the binary's copy starts at
 
     # -- reading ------------------------------------------------------------------------------------
     def text(self, path: str) -> str:
@@ -192,7 +200,9 @@ class _Build:
             if os.path.isdir(path):
                 self.add(acc, self.run(os.path.realpath(path), []))
             elif os.path.isfile(path):
-                self.add(acc, [self.load(d, path) for d in self.documents(path)])
+                self.add(acc, [self.load(d, path) for d in _inline_lists(self.documents(path))])
+            elif os.path.commonpath([self.base, os.path.realpath(path)]) == self.base and not os.path.lexists(path):
+                raise Failed(f"{os.path.relpath(os.path.realpath(path), self.base)}: no such file or directory")
             else:
                 raise Unsupported(f"{entry}: not found")
         for entry in _strings(doc, "components"):
@@ -205,7 +215,7 @@ class _Build:
         return acc
 
     def load(self, doc: Any, path: str) -> Res:
-        if not isinstance(doc, dict) or doc.get("kind") == "List":
+        if not isinstance(doc, dict):
             raise Unsupported("a document that is not one object")
         res = Res(_plain(doc), path)
         kind, _, name = res.current()
@@ -356,6 +366,23 @@ def forget() -> None:
     _FILES.clear()
 
 
+def _inline_lists(docs: list[Any]) -> list[Any]:
+    """Each document, a ``...List`` kind replaced by its ``items`` (an empty one dropped), as
+    Kustomize's ``inlineAnyEmbeddedLists`` reads a resource file."""
+    out, todo = [], list(reversed(docs))
+    while todo:
+        doc = todo.pop()
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if isinstance(kind, str) and kind.endswith("List") and "items" in doc:
+            items = doc["items"]
+            if not isinstance(items, list):
+                raise Unsupported("a list whose items are not a list")
+            todo.extend(reversed(items))
+        else:
+            out.append(doc)
+    return out
+
+
 def _strings(doc: Any, key: str) -> list[str]:
     entries = doc.get(key)
     if entries is None:
@@ -497,14 +524,14 @@ def _sort_key(res: Res) -> tuple[Any, ...]:
     return (_TYPE_ORDER.get(kind, 0), f"{group or '~G'}_{version or '~V'}_{kind}", namespace or "~X", name)
 
 
-def build(graph: Any, folder: str, common: Callable[[list[str]], str] = os.path.commonpath) -> tuple[str, str]:
+def build(graph: Any, folder: str) -> tuple[str, str]:
     """The root ``folder`` built in-process: the documents isolint reads, as the binary writes them
-    (JSON documents, each with its origin annotation), and the folder origin paths are relative to.
-    Raises :class:`Unsupported` for anything not modelled."""
+    (each with its origin annotation), and the folder origin paths are relative to. Raises
+    :class:`Unsupported` for anything not modelled, :class:`Failed` where the binary would fail."""
     build = _Build(graph, folder)
     acc = build.run(folder, [])
     build.finish(acc)
-    base = common(graph.closure(folder))
+    base = build.base
     out = []
     for res in sorted(acc, key=_sort_key):
         if not _kept(res.doc):
