@@ -172,7 +172,7 @@ def test_a_definition_is_copied_as_its_identity_and_everything_else_as_written()
     data = f"# leading comment\n---\n{CRD}---\n{POD}".encode()
     slim = kustomize.slim_definitions(data)
     assert slim == (b"# leading comment\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-                    b"metadata:\n  name: widgets.example.com\n---\n" + POD.encode())
+                    b"metadata:\n  name: widgets.example.com\n" + b"\n" * 11 + b"---\n" + POD.encode())
     assert kustomize.slim_definitions(POD.encode()) == POD.encode()
     flow = b"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: w.example.com}\n"
     assert kustomize.slim_definitions(flow) == flow  # no name on a line of its own: left whole

@@ -368,6 +368,7 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True, nati
 
 
 _BUILT: dict[str, tuple[str, str] | BuildError | ReadError] = {}  # root folder -> build, made by prebuild()
+_GRAPH: list[Graph] = []  # the run's graph, scanned once before the workers fork (prebuild)
 
 
 def _built(graph: Graph, folder: str, command: list[str]) -> tuple[str, str]:
@@ -390,6 +391,7 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     _BUILT.clear()
     _ORIGINS.clear()  # a new run: files may have changed
     forget()
+    _GRAPH[:] = [graph]
     command = builder()
     todo = [f for f in roots if command is not None and not graph.remote(f) and _may_hold_workloads(graph, f)
             and not (OPTIONS.get("in-process", True) and supported(graph, f))]  # those build in the workers
@@ -417,7 +419,12 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
     model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
     folder = os.path.dirname(os.path.abspath(path))
     shown = os.path.basename(folder)  # the error is at its kustomization file: no runner path in reports
-    graph = scan([(folder, root)])
+    run_graph = _GRAPH[0] if _GRAPH else None
+    node = run_graph.nodes.get(os.path.realpath(folder)) if run_graph is not None else None
+    if node is not None and node.root == os.path.realpath(root or run_root(folder)):  # what scan() would find
+        graph = Graph({f: run_graph.nodes[f] for f in run_graph.closure(os.path.realpath(folder))})
+    else:
+        graph = scan([(folder, root)])
     remote = graph.remote(os.path.realpath(folder))
     if remote:
         model.errors.append(ParseError(path, f"kustomization {shown} includes the remote base {', '.join(remote)}: "

@@ -39,6 +39,7 @@ from typing import Any
 from ..model import FileModel, Location, ParseError
 from ..sources import ReadError, contained, read_text
 from ..yamlsource import Pos, YMap, YSeq, load_all
+from .kustomize_native import cached
 from .kustomize_select import Resource, matches_selector
 from .mapping import MappedLocation, MappedReader
 
@@ -550,7 +551,7 @@ def _origin_file(path: str, root: str, like: str) -> _Origin | None:
     key = _spelled(real, like)
     if key not in ORIGINS:
         try:
-            ORIGINS[key] = _Origin(key, read_text(contained(path, root)))
+            ORIGINS[key] = _Origin(key, read_text(contained(path, root)), cached(real))
         except ReadError:
             ORIGINS[key] = None
     return ORIGINS[key]
@@ -597,13 +598,14 @@ class _Origin:
     """A resource file: each document's first line, kind and name, and its keys and items by the
     path they are found at (:func:`_same_place`), built when first asked."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, docs: list[Any] | None = None) -> None:
+        """``docs``: the file's documents as the in-process build read them (at the same lines)."""
         self.path = path
         self.lines = tuple(text.splitlines())
         self.docs: list[tuple[int, Any, Any, YMap]] = []  # (first line, kind, name, document)
         self._places: dict[int, dict[tuple[Any, ...], Pos]] = {}
-        for doc, error in load_all(text):
-            if error is None and isinstance(doc, YMap):
+        for doc in docs if docs is not None else (d for d, error in load_all(text) if error is None):
+            if isinstance(doc, YMap):
                 meta = doc.get("metadata")
                 self.docs.append((doc.pos[0], doc.get("kind"), meta.get("name") if isinstance(meta, dict) else None,
                                   doc))
