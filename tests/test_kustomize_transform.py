@@ -550,7 +550,9 @@ def test_generators_and_the_name_hash_agree_with_kustomize(tmp_path):
             "secretGenerator": [{"name": "sec", "literals": ["k=v"]}],
         }, files=GENERATOR_FILES),
         _check(tmp_path / "global-no-hash", {
-            "configMapGenerator": [{"name": "helm-plugin-config", "files": ["plugin.yaml", "script.sh"]}],
+            "configMapGenerator": [{"name": "helm-plugin-config", "files": ["plugin.yaml", "script.sh"]},
+                                   {"name": "local-false", "literals": ["a=b"],
+                                    "options": {"disableNameSuffixHash": False}}],
             "generatorOptions": {"disableNameSuffixHash": True},
         }, files=GENERATOR_FILES),
     ]
@@ -652,3 +654,31 @@ def test_no_builder_is_needed_to_import(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert shutil.which("kubectl") is None
     assert kt.split_image("localhost:5000/a/b:c@sha256:d") == ("localhost:5000/a/b", "c", "sha256:d")
+
+
+def test_the_in_process_build_matches_replicas_by_earlier_names_and_merges_the_hash_option(tmp_path):
+    """kustomize_native's calls: a replicas entry names the base's name under the overlay's prefix;
+    the global ``disableNameSuffixHash: true`` wins over an entry's ``false``."""
+    from isolint.render import kustomize_native
+
+    from .cli_helpers import write
+
+    write(tmp_path, "app/base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write(tmp_path, "app/base/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+          "spec:\n  template:\n    spec:\n      containers: [{name: a, image: nginx}]\n"
+          "      volumes: [{name: v, configMap: {name: cfg}}]\n")
+    write(tmp_path, "app/overlay/kustomization.yaml",
+          "resources: [../base]\nnamePrefix: p-\nreplicas: [{name: web, count: 3}]\n"
+          "generatorOptions: {disableNameSuffixHash: true}\n"
+          "configMapGenerator: [{name: cfg, literals: [a=b], options: {disableNameSuffixHash: false}}]\n")
+    folder = os.path.realpath(tmp_path / "app" / "overlay")
+    graph = kustomize.scan([(str(tmp_path / "app" / "overlay"), str(tmp_path / "app"))])
+    mine, _ = kustomize_native.build(graph, folder)
+    theirs, _ = kustomize.build(graph, folder, kustomize.builder(), native=False)
+    deployments = [[d for d in yaml.safe_load_all(text) if d and d["kind"] == "Deployment"] for text in (mine, theirs)]
+    for found in deployments:
+        for doc in found:
+            doc["metadata"].pop("annotations", None)
+    assert deployments[0] == deployments[1]
+    assert deployments[0][0]["spec"]["replicas"] == 3
+    assert deployments[0][0]["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == "p-cfg"

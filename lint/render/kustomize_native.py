@@ -244,10 +244,7 @@ class _Build:
                     raise Unsupported("a generator entry that is not a mapping")
                 read = lambda p, f=folder: self.text(os.path.join(f, p))  # noqa: E731
                 made = _plain(transform.generate(kind, entry, options, read))
-                own = entry.get("options") or {}
-                hashed = not (own.get("disableNameSuffixHash") if "disableNameSuffixHash" in own
-                              else (options or {}).get("disableNameSuffixHash"))
-                res = Res(made, path, generated=True, hashed=bool(hashed))
+                res = Res(made, path, generated=True, hashed=transform.needs_hash(entry, options))
                 res.ids.append(res.current())
                 behavior = entry.get("behavior") or "create"
                 if behavior == "create":
@@ -308,7 +305,8 @@ class _Build:
                 raise Unsupported("patchesJson6902 holding a strategic-merge patch")
             self.apply_json(acc, ops, entry["target"])
         if doc.get("replicas"):
-            transform.set_replicas([r.doc for r in acc], doc["replicas"])
+            names = {id(r.doc): [name for _, _, name in r.ids] for r in acc}  # Kustomize matches any id
+            transform.set_replicas([r.doc for r in acc], doc["replicas"], lambda d: names.get(id(d), ()))
         if doc.get("images"):
             transform.set_images([r.doc for r in acc], doc["images"])
 
