@@ -66,7 +66,7 @@ def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path)
     ({"kustomization.yaml": "resources: [a.yaml, b.yaml]\n", "a.yaml": DEPLOYMENT.format(name="x"),
       "b.yaml": DEPLOYMENT.format(name="x")}, "an id already registered"),
     ({"kustomization.yaml": "resources: [a.yaml]\nreplacements: []\n", "a.yaml": DEPLOYMENT.format(name="x")},
-     "a field not modelled"),
+     "replacements in kustomization.yaml"),
     ({"kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": "apiVersion: v1\nkind: List\nitems: {}\n"},
      "a list whose items are not a list"),
     ({"kustomization.yaml": "resources: [a.yaml]\n",
@@ -120,3 +120,22 @@ def test_the_binary_is_not_run_for_a_root_built_in_process(monkeypatch, tmp_path
     text, _ = kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"])
     doc, = yaml.safe_load_all(text)
     assert doc["metadata"]["annotations"] == {"config.kubernetes.io/origin": "path: ../src/a.yaml\n"}
+
+
+def test_without_any_binary_a_root_is_built_in_process_and_the_others_say_what_to_install(capsys, monkeypatch,
+                                                                                        tmp_path):
+    monkeypatch.setattr(kustomize, "builder", lambda: None)
+    write(tmp_path, "a/kustomization.yaml", "resources: [pod.yaml]\nnamePrefix: x-\n")
+    write(tmp_path, "a/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n"
+          "  containers: [{name: a, image: a}]\n")
+    write(tmp_path, "b/kustomization.yaml", "resources: [pod.yaml]\nreplacements: []\n")
+    write(tmp_path, "b/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  hostNetwork: true\n"
+          "  containers: [{name: a, image: a}]\n")
+    monkeypatch.chdir(tmp_path)
+    _, doc = run_json(capsys, "--select", "NS001,NS002", ".")
+    found = sorted((f["rule"], os.path.normpath(f["path"]), f["line"], f["resource"]["name"]) for f in doc["findings"])
+    # a: built in-process (its name prefixed); b: not built, its resource linted as a plain manifest
+    assert found == [("NS001", "b/pod.yaml", 5, "q"), ("NS002", "a/pod.yaml", 5, "x-p")]
+    assert [(e["path"], e["message"]) for e in doc["errors"]] == [
+        ("b/kustomization.yaml", "kustomization b is not built: no kustomize, kubectl or `pip install "
+         "'isolint[kustomize]'`; its resources are linted as plain manifests")]

@@ -143,12 +143,13 @@ def _kustomize_roots(folders: dict[str, tuple[str, str | None]], scope: Abstract
                      ) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
     """The run's root kustomizations among ``folders`` (real path -> as spelled; each root's real
     kustomization file -> its path as spelled) and the files their builds lint (their resources: not
-    linted again as plain manifests). Without a builder the roots are still reported (one error each)
-    and their resources linted as plain manifests. With a ``scope`` (and ``around``, the folders
+    linted again as plain manifests). Without a builder, a root isolint does not build in-process
+    (:func:`~isolint.render.kustomize.in_process`) is still reported (one error) and its resources
+    linted as plain manifests. With a ``scope`` (and ``around``, the folders
     holding its files), only the roots whose tree holds one of its files: the others are not built."""
     if not any(os.path.isfile(os.path.join(f, n)) for f in folders for n in KUSTOMIZATION_FILES):
         return {}, set()
-    from .kustomize import builder, prebuild, scan
+    from .kustomize import builder, in_process, prebuild, scan
 
     graph = scan((folder, root) for folder, (_, root) in folders.items())
     roots = [f for f in graph.roots() if f in folders]
@@ -156,10 +157,10 @@ def _kustomize_roots(folders: dict[str, tuple[str, str | None]], scope: Abstract
         roots = [f for f in roots if any(folder in around for folder in graph.closure(f))
                  or not scope.isdisjoint(graph.resource_files(f))]
     resources: set[str] = set()
-    if builder() is not None:
-        for folder in roots:
-            if not graph.remote(folder):
-                resources |= graph.resource_files(folder)
+    installed = builder() is not None
+    for folder in roots:  # a root that is built: its resources are linted through the build only
+        if not graph.remote(folder) and (installed or in_process(graph, folder)):
+            resources |= graph.resource_files(folder)
     prebuild(graph, roots)
     out = {}
     for folder in roots:

@@ -326,7 +326,16 @@ def cause(message: str) -> str:
     return _MISSING.sub(r"\1: no such file or directory", message)
 
 
-def build(graph: Graph, folder: str, command: list[str], slim: bool = True, native: bool = True) -> tuple[str, str]:
+def in_process(graph: Graph, folder: str) -> bool:
+    """Whether the root is built in-process (configured so, and nothing of its tree rules it out
+    before the build: :func:`~isolint.render.kustomize_native.supported`)."""
+    from .kustomize_native import supported
+
+    return bool(OPTIONS.get("in-process", True)) and supported(graph, folder)
+
+
+def build(graph: Graph, folder: str, command: list[str] | None, slim: bool = True,
+          native: bool = True) -> tuple[str, str]:
     """The built YAML of the root ``folder`` and the folder origin paths are relative to: built
     in-process (:mod:`~isolint.render.kustomize_native`) when ``native`` and it models all the root
     uses, else by ``command`` from a tree with its resource definitions slimmed
@@ -339,8 +348,12 @@ def build(graph: Graph, folder: str, command: list[str], slim: bool = True, nati
             return build_native(graph, folder)
         except Failed as exc:
             raise BuildError(exc.message) from None
-        except Unsupported:
-            pass
+        except Unsupported as exc:
+            if command is None:
+                raise BuildError(f"isolint cannot build it in-process ({exc}) and no kustomize or kubectl is "
+                                 "installed (`pip install 'isolint[kustomize]'`)") from None
+    if command is None:
+        raise BuildError("no kustomize or kubectl is installed (`pip install 'isolint[kustomize]'`)")
     root = graph.nodes[folder].root
     folders = graph.closure(folder)
     with tempfile.TemporaryDirectory(prefix="isolint-kustomize-") as tmp:
@@ -386,7 +399,7 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from ..parallel import cpu_count
-    from .kustomize_native import forget, supported
+    from .kustomize_native import forget
 
     _BUILT.clear()
     _ORIGINS.clear()  # a new run: files may have changed
@@ -394,7 +407,7 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     _GRAPH[:] = [graph]
     command = builder()
     todo = [f for f in roots if command is not None and not graph.remote(f) and _may_hold_workloads(graph, f)
-            and not (OPTIONS.get("in-process", True) and supported(graph, f))]  # those build in the workers
+            and not in_process(graph, f)]  # those build in the workers
     if len(todo) < 2:
         return
 
@@ -432,7 +445,7 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
                                        "the kustomization)", 1))
         return model
     command = builder()
-    if command is not None and not _may_hold_workloads(graph, os.path.realpath(folder)):
+    if not _may_hold_workloads(graph, os.path.realpath(folder)):
         return model  # nothing it reads could become a pod: not built (docs/deployments.md)
     inflates = [f for f in graph.closure(os.path.realpath(folder)) if any(
         graph.nodes[f].doc.get(k) for k in ("helmCharts", "helmChartInflationGenerator"))]
@@ -442,7 +455,7 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
         model.errors.append(ParseError(path, f"kustomization {shown} inflates Helm charts (helmCharts): not built; "
                                        f"{fix}, or exclude the kustomization", 1))
         return model
-    if command is None:
+    if command is None and not in_process(graph, os.path.realpath(folder)):
         model.errors.append(ParseError(path, f"kustomization {shown} is not built: no kustomize, kubectl or "
                                        "`pip install 'isolint[kustomize]'`; its resources are linted as "
                                        "plain manifests", 1))

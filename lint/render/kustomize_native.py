@@ -195,8 +195,10 @@ class _Build:
         if node is None:
             raise Unsupported("not a kustomization")
         doc = node.doc
-        if set(doc) - _KEYS or (doc.get("kind") == "Component") != component:
-            raise Unsupported("a field not modelled")
+        if set(doc) - _KEYS:
+            raise Unsupported(f"{', '.join(sorted(map(str, set(doc) - _KEYS)))} in {os.path.basename(node.path)}")
+        if (doc.get("kind") == "Component") != component:
+            raise Unsupported("a component among resources, or a kustomization among components")
         for entry in [*_strings(doc, "resources"), *_strings(doc, "bases")]:
             path = os.path.join(folder, entry)
             if os.path.isdir(path):
