@@ -139,3 +139,92 @@ def test_without_any_binary_a_root_is_built_in_process_and_the_others_say_what_t
     assert [(e["path"], e["message"]) for e in doc["errors"]] == [
         ("b/kustomization.yaml", "kustomization b is not built: no kustomize, kubectl or `pip install "
          "'isolint[kustomize]'`; its resources are linted as plain manifests")]
+
+
+POD_SPEC = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: runner
+      containers:
+        - name: app
+          image: nginx:1.27
+          envFrom: [{configMapRef: {name: settings}}]
+          env:
+            - name: TOKEN
+              valueFrom: {secretKeyRef: {name: token, key: t}}
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: data}
+        - name: conf
+          configMap: {name: settings}
+"""
+OBJECTS = """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: runner}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+TREES = {
+    "overlay renames, generates and patches what its base holds": {
+        "base/kustomization.yaml": "resources: [deploy.yaml, objects.yaml]\nconfigMapGenerator:\n"
+                                   "- name: settings\n  literals: [A=1]\n",
+        "base/deploy.yaml": POD_SPEC,
+        "base/objects.yaml": OBJECTS,
+        "overlay/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\nnameSuffix: -v2\nnamespace: prod\n"
+                                      "commonLabels: {tier: web}\ncommonAnnotations: {team: a}\n"
+                                      "secretGenerator:\n- name: token\n  literals: [t=x]\n"
+                                      "configMapGenerator:\n- name: settings\n  behavior: merge\n  literals: [B=2]\n"
+                                      "images:\n- name: nginx\n  newTag: '1.28'\n"
+                                      "replicas:\n- name: web\n  count: 3\n"
+                                      "patches:\n- path: privileged.yaml\n"
+                                      "- target: {kind: Deployment, name: web}\n  patch: |-\n"
+                                      "    - op: add\n      path: /spec/template/spec/hostNetwork\n      value: true\n",
+        "overlay/privileged.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+                                   "    spec:\n      containers:\n        - name: app\n"
+                                   "          securityContext: {privileged: true}\n        - name: sidecar\n"
+                                   "          image: busybox\n",
+    },
+    "components run over their includer's resources, in order": {
+        "app/kustomization.yaml": "resources: [deploy.yaml]\ncomponents: [../first, ../second]\n",
+        "app/deploy.yaml": POD_SPEC,
+        "first/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                    "resources: [objects.yaml]\npatchesStrategicMerge: [cap.yaml]\n",
+        "first/objects.yaml": OBJECTS,
+        "first/cap.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+                          "    spec:\n      containers:\n        - name: app\n          securityContext:\n"
+                          "            capabilities: {add: [SYS_ADMIN]}\n",
+        "second/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                     "patchesJson6902:\n- target: {group: apps, version: v1, kind: Deployment,"
+                                     " name: web}\n  path: ops.yaml\n",
+        "second/ops.yaml": "- op: replace\n"
+                           "  path: /spec/template/spec/containers/0/securityContext/capabilities/add/0\n"
+                           "  value: NET_ADMIN\n",
+    },
+    "a base's patch targets the original name after its overlay's prefix": {
+        "base/kustomization.yaml": "resources: [deploy.yaml]\nnamePrefix: a-\n",
+        "base/deploy.yaml": POD_SPEC,
+        "overlay/kustomization.yaml": "resources: [../base]\npatches:\n- target: {name: web}\n  patch: |-\n"
+                                      "    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: any}\n"
+                                      "    spec: {template: {spec: {hostPID: true}}}\n",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(TREES))
+def test_trees_build_in_process_as_the_binary_builds_them(tmp_path, case):
+    for name, text in TREES[case].items():
+        write(tmp_path, name, text)
+    top = next(name.split("/")[0] for name in TREES[case] if name.startswith(("overlay/", "app/")))
+    mine, theirs = _both(tmp_path / top)
+    assert _kept(mine) == _kept(theirs)
+    assert _kept(mine)
