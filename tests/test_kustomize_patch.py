@@ -134,6 +134,48 @@ spec:
   - {name: http, port: 80, targetPort: 8080}
 """
 
+PORTS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: NAME
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: a
+        ports: PORTS
+"""
+CONTAINER_PORTS = "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        ports: "
+
+WRAPPER = """
+apiVersion: example.com/v1
+kind: Wrapper
+metadata: {name: NAME}
+spec:
+  object:
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: inner}
+    spec:
+      template:
+        spec:
+          containers: [{name: a, image: a}, {name: b, image: b}]
+  other:
+    containers: [{name: a, image: a}]
+"""
+
+HPA = """
+apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: NAME}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 3
+"""
+
 
 def _smp(kind: str, body: str, api: str = "apps/v1") -> str:
     body = textwrap.dedent(body).lstrip("\n")
@@ -345,6 +387,57 @@ SMP_CASES = [
           selector: {tier: x}
         """, "v1")),
     ("service-delete", SERVICE, _smp("Service", "$patch: delete\n", "v1")),
+    ("ports-by-first-key-alone", PORTS.replace("PORTS", "[{containerPort: 80}, {containerPort: 81, name: a}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 82}, {containerPort: 81, name: b}]\n")),
+    ("ports-added-by-two-keys", PORTS.replace("PORTS", "[{containerPort: 80, protocol: TCP}, {containerPort: 81}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 90}, {containerPort: 53, protocol: UDP}, {containerPort: 54}]\n")),
+    ("ports-new-beside-two-protocols", PORTS.replace("PORTS", "[{containerPort: 53, protocol: TCP}, "
+                                                     "{containerPort: 53, protocol: UDP}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 80}]\n")),
+    ("ports-delete-without-protocol", PORTS.replace("PORTS", "[{containerPort: 80}, {containerPort: 81}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 80, $patch: delete}, {containerPort: \"81\", name: text-key}]\n")),
+    ("service-port-added", SERVICE, _smp("Service", "spec: {ports: [{name: https, port: 443, protocol: TCP}]}", "v1")),
+    ("crd-embedding-a-deployment", WRAPPER, _smp("Wrapper", """
+        spec:
+          object:
+            spec: {template: {spec: {containers: [{name: b, image: bb}]}}}
+          other:
+            containers: [{name: c, image: c}]
+        """, "example.com/v1")),
+    ("hpa-target-reference", HPA, _smp("HorizontalPodAutoscaler", """
+        spec:
+          minReplicas: 2
+          scaleTargetRef: {name: web2}
+        """, "autoscaling/v1")),
+    ("serviceaccount-pull-secrets", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: NAME}\n"
+     "imagePullSecrets: [{name: a}]\n", _smp("ServiceAccount", "imagePullSecrets: [{name: b}]\n", "v1")),
+    ("cronjob-v1beta1-merges", CRONJOB.replace("batch/v1", "batch/v1beta1"), _smp("CronJob", """
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers: [{name: other, image: b}]
+        """, "batch/v1beta1")),
+    ("apps-v1beta2-has-no-schema", "apiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: NAME}\nspec:\n"
+     "  template:\n    spec:\n      containers: [{name: a, image: a}]\n", _smp("Deployment", """
+        spec:
+          template:
+            spec:
+              containers: [{name: b, image: b}]
+        """, "apps/v1beta2")),
+    ("owner-references-by-uid", DEPLOYMENT.replace("  labels: {app: web}\n", "  labels: {app: web}\n  ownerReferences:"
+                                                   " [{uid: '1', name: x, kind: K, apiVersion: v1}]\n", 1),
+     _dep("""
+        metadata:
+          ownerReferences: [{uid: '2', name: y, kind: K, apiVersion: v1}]
+        """)),
+    ("null-in-resource-then-set", DEPLOYMENT.replace("command: [run]", "command: null"), _dep("""
+        spec:
+          template:
+            spec:
+              containers: [{name: app, command: [x]}]
+        """)),
     ("several-documents", DEPLOYMENT, _dep("spec: {replicas: 4}\n") + "---\n" + _dep("""
         spec:
           template:
@@ -415,6 +508,11 @@ UNSUPPORTED = [
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: {a: 1}}}}\n")),  # a map patches a list
     (DEPLOYMENT, _dep("spec: {replicas: {a: 1}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, ports: [{containerPort: 80}]}]}}}\n")),
+    (PORTS.replace("PORTS", "[{containerPort: 80}]"), _dep(CONTAINER_PORTS + "[{containerPort: 80, protocol: TCP}]\n")),
+    (PORTS.replace("PORTS", "[{containerPort: 80}]"), _dep(CONTAINER_PORTS + "[{containerPort: 53}, "
+                                                           "{containerPort: 53, protocol: UDP}]\n")),
+    (_smp("Widget", "spec: {object: {apiVersion: apps/v1beta1, kind: Foo, spec: {}}}\n", "example.com/v1"),
+     _smp("Widget", "spec: {a: 1}\n", "example.com/v1")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
     (DEPLOYMENT, _dep("status: {replicas: 1}\n")),
@@ -567,7 +665,7 @@ def _derived_schema() -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
         for entry in definition.get("x-kubernetes-group-version-kind", []):
             version = f"{entry['group']}/{entry['version']}" if entry["group"] else entry["version"]
             gvk[(version, entry["kind"])] = short(name)
-    roots = {key: gvk[key] for key in kp.ROOTS}  # each modelled kind is served with that type in 1.25
+    roots = {key: gvk[key] for key in kp.ROOTS if key in gvk}  # each modelled kind is served as that type
     fields: dict[str, dict[str, Any]] = {}
     memo: dict[str, bool] = {}
 
@@ -607,7 +705,8 @@ def _derived_schema() -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
 
 def test_the_merge_key_table_is_kubernetes_openapi():
     roots, fields = _derived_schema()
-    assert roots == kp.ROOTS
+    legacy = {("batch/v1beta1", "CronJob"): "batch.v1.CronJob"}  # served by 1.21, gone by 1.25
+    assert roots | legacy == kp.ROOTS
     assert fields == kp.FIELDS
     assert kp.FIELDS["core.v1.PodSpec"]["containers"] == ("core.v1.Container", ("name",))
     assert "tolerations" not in kp.FIELDS["core.v1.PodSpec"]  # atomic: replaced

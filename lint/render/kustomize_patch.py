@@ -19,8 +19,9 @@ Strategic merge, as kyaml's ``merge2`` walks it (``patchstrategicmerge.Filter``,
   Kubernetes' OpenAPI (the test re-derives it from ``kubernetes-validate``);
 * the resource keeps its kind, name and namespace whatever the patch says (``ApplySmPatch``).
 
-Unsupported (the binary decides): lists merged by two keys (ports with ``protocol``) when both sides have
-items, merge-key items that are missing, duplicated or not text/integers, kind mismatches (a map patched
+Unsupported (the binary decides): lists merged by two keys (ports with ``protocol``) where a patch item
+meets a resource item by its first key and some item has the second (kyaml then drops or reorders items),
+merge-key items that are missing, duplicated or not text/integers, kind mismatches (a map patched
 by a list ...), ``status``, nested objects of built-in kinds in schema-less places, labels or annotations
 that are not text in a patch. kyaml knows no other directive: ``$retainKeys``, ``$setElementOrder/...``
 and ``$deleteFromPrimitiveList/...`` are ordinary keys to it, copied into the output, and so they are here.
@@ -279,6 +280,13 @@ FIELDS = {
     },
 }
 
+# Kinds kyaml's v1.21.2 schema serves that 1.25 no longer does (same types as their successors), and
+# workload kinds removed before 1.21, for which kyaml has no schema at all: every list is replaced.
+ROOTS[("batch/v1beta1", "CronJob")] = "batch.v1.CronJob"
+SCHEMALESS = frozenset((version, kind) for version in ("apps/v1beta1", "apps/v1beta2", "extensions/v1beta1")
+                       for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+                       if (version, kind) not in {("apps/v1beta1", "DaemonSet"), ("apps/v1beta1", "ReplicaSet"),
+                                                  ("extensions/v1beta1", "StatefulSet")})
 
 _MISSING = object()
 _DROP = object()
@@ -307,7 +315,7 @@ def _kind_schema(node: dict[str, Any], schema: Any) -> Any:
         return schema
     found = ROOTS.get((api_version, kind))
     if found is None:
-        if _builtin_group(api_version):
+        if _builtin_group(api_version) and (api_version, kind) not in SCHEMALESS:
             raise Unsupported(f"an embedded {api_version} {kind}, which is not in the modelled schema")
         return schema
     if "status" in node:
@@ -423,14 +431,17 @@ def _add(value: Any, schema: Any, keys: tuple[str, ...] | None = None, where: st
 
 
 def _multi_keyed(items: list[Any], keys: tuple[str, ...], where: str) -> None:
-    seen = set()
+    """Items of a two-key merge list as kyaml matches them safely: each has its first key, and items that
+    share it differ by all the others (kyaml drops items that share a first key and lack another)."""
+    seen: dict[str, set[tuple[str, ...]]] = {}
     for item in items:
         if not isinstance(item, dict) or item.get(keys[0]) is None:
             raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
         key = tuple(_text(item[k], where) if item.get(k) is not None else "" for k in keys)
-        if key in seen:
-            raise Unsupported(f"two items of {where} with the merge keys {key!r}")
-        seen.add(key)
+        same = seen.setdefault(key[0], set())
+        if key in same or (same and "" in key + next(iter(same))):
+            raise Unsupported(f"items of {where} that share the merge key {key[0]!r}")
+        same.add(key)
 
 
 def _check(value: Any, schema: Any, keys: tuple[str, ...] | None, where: str) -> None:
@@ -521,9 +532,19 @@ def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str,
                 out.append(item)
         return out
     if len(keys) > 1:
-        if dest and patch:
-            raise Unsupported(f"{where}: a list merged by the keys {', '.join(keys)}")
-        return _add(patch, schema, keys, where) if patch else dest
+        _multi_keyed(patch, keys, where)
+        _multi_keyed(dest, keys, where)
+        if any(item.get(key) is not None for item in dest + patch for key in keys[1:]):
+            # kyaml's two-key merge (ports by containerPort and protocol) loses or reorders items whenever
+            # an item of the patch meets one of the resource by its first key: only additions are modelled
+            present = {_text(item[keys[0]], where) for item in dest}
+            if any(_text(item[keys[0]], where) in present for item in patch):
+                raise Unsupported(f"{where}: items merged by the keys {', '.join(keys)}")
+            added = _add(patch, schema, keys, where)
+            for item in dest:
+                _check(item, schema, None, where)
+            return added + dest
+        keys = keys[:1]  # no item has the other keys: kyaml merges by the first alone
     by_key = _keyed(patch, keys, where)
     old = _keyed(dest, keys, where)
     out = []
