@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,28 @@ def test_what_is_not_modelled_is_left_to_the_binary(tmp_path, files, why):
     graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
     with pytest.raises(Unsupported, match=why):
         kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))
+
+
+def test_cycles_and_deep_values_are_left_to_the_binary(tmp_path):
+    write(tmp_path, "a/kustomization.yaml", "resources: [../b]\n")
+    write(tmp_path, "b/kustomization.yaml", "resources: [../a]\n")
+    graph = kustomize.scan([(str(tmp_path / "a"), str(tmp_path))])
+    with pytest.raises(Unsupported, match="a cycle"):
+        kustomize_native.build(graph, os.path.realpath(tmp_path / "a"))
+    write(tmp_path, "c/kustomization.yaml", "resources: [pod.yaml]\n")
+    write(tmp_path, "c/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  x: "
+          + "{a: " * 300 + "}" * 300 + "\n")
+    graph = kustomize.scan([(str(tmp_path / "c"), str(tmp_path))])
+    folder = os.path.realpath(tmp_path / "c")
+    kustomize_native.build(graph, folder)  # read (and cached) at the default recursion limit
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # a worker deeper in its stack: the copy runs out
+    try:
+        with pytest.raises(Unsupported, match="values nested too deep"):
+            kustomize_native.build(graph, folder)
+    finally:
+        sys.setrecursionlimit(limit)
+    kustomize_native.forget()
 
 
 def test_a_missing_resource_fails_with_the_binarys_message(tmp_path):

@@ -52,6 +52,7 @@ _ORDER_LAST = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
 _TYPE_ORDER = {**{k: i - len(_ORDER_FIRST) for i, k in enumerate(_ORDER_FIRST)},
                **{k: i + 1 for i, k in enumerate(_ORDER_LAST)}}
 MAX_TREE_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 100  # kustomizations including one another
 
 
 def supported(graph: Any, folder: str) -> bool:
@@ -157,6 +158,7 @@ class _Build:
         self.root = graph.nodes[root].root
         self.read_total = 0
         self.base = os.path.commonpath(graph.closure(root))  # the folder the binary's copy starts at
+        self.stack: list[str] = []  # the kustomizations being built, outermost first
 
     # -- reading ------------------------------------------------------------------------------------
     def text(self, path: str) -> str:
@@ -164,9 +166,7 @@ class _Build:
             data = read_bytes(contained(path, self.root))
         except ReadError as exc:
             raise Unsupported(exc.message) from None
-        self.read_total += len(data)
-        if self.read_total > MAX_TREE_BYTES:
-            raise Unsupported("the tree is larger than the binary's copy allows")
+        self.count(len(data))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -174,8 +174,8 @@ class _Build:
 
     def documents(self, path: str) -> list[Any]:
         real = os.path.realpath(path)
-        docs = _FILES.get(real)
-        if docs is None:
+        found = _FILES.get(real)
+        if found is None:
             try:
                 text = read_text(contained(path, self.root))
             except ReadError as exc:
@@ -186,14 +186,29 @@ class _Build:
                     raise Unsupported(error.message)
                 if doc is not None:
                     docs.append(doc)
-            _FILES[real] = docs
-        return docs
+            found = _FILES[real] = (docs, len(text))
+        self.count(found[1])
+        return found[0]
+
+    def count(self, size: int) -> None:
+        self.read_total += size
+        if self.read_total > MAX_TREE_BYTES:
+            raise Unsupported("the tree is larger than the binary's copy allows")
 
     # -- one kustomization --------------------------------------------------------------------------
     def run(self, folder: str, acc: list[Res], component: bool = False) -> list[Res]:
         node = self.graph.nodes.get(folder)
         if node is None:
             raise Unsupported("not a kustomization")
+        if folder in self.stack or len(self.stack) > MAX_DEPTH:
+            raise Unsupported("a cycle of kustomizations, or a chain too deep")
+        self.stack.append(folder)
+        try:
+            return self._run(node, folder, acc, component)
+        finally:
+            self.stack.pop()
+
+    def _run(self, node: Any, folder: str, acc: list[Res], component: bool) -> list[Res]:
         doc = node.doc
         if set(doc) - _KEYS:
             raise Unsupported(f"{', '.join(sorted(map(str, set(doc) - _KEYS)))} in {os.path.basename(node.path)}")
@@ -361,7 +376,7 @@ class _Build:
         _name_references(acc)
 
 
-_FILES: dict[str, list[Any]] = {}  # per process: a resource file is parsed once for all the roots using it
+_FILES: dict[str, tuple[list[Any], int]] = {}  # per process: a resource file is parsed once for all the roots using it
 
 
 def forget() -> None:
@@ -371,7 +386,8 @@ def forget() -> None:
 def cached(path: str) -> list[Any] | None:
     """The documents of a resource file the in-process build has read (its definitions slimmed, every
     other document at its lines), or None."""
-    return _FILES.get(os.path.realpath(path))
+    found = _FILES.get(os.path.realpath(path))
+    return found[0] if found is not None else None
 
 
 def _inline_lists(docs: list[Any]) -> list[Any]:
@@ -536,11 +552,18 @@ def build(graph: Any, folder: str) -> tuple[str, str]:
     """The root ``folder`` built in-process: the documents isolint reads, as the binary writes them
     (each with its origin annotation), and the folder origin paths are relative to. Raises
     :class:`Unsupported` for anything not modelled, :class:`Failed` where the binary would fail."""
+    try:
+        return _built(graph, folder)
+    except RecursionError:  # values nested about as deep as the loader allows (1000)
+        raise Unsupported("values nested too deep") from None
+
+
+def _built(graph: Any, folder: str) -> tuple[str, str]:
     build = _Build(graph, folder)
     acc = build.run(folder, [])
     build.finish(acc)
     base = build.base
-    out = []
+    out: list[str] = []
     for res in sorted(acc, key=_sort_key):
         if not _kept(res.doc):
             continue
