@@ -303,10 +303,7 @@ class _Build:
         if doc.get("namePrefix") or doc.get("nameSuffix"):
             transform.add_prefix_suffix(docs, doc.get("namePrefix") or "", doc.get("nameSuffix") or "")
         for entry in doc.get("labels") or ():
-            if not isinstance(entry, dict) or set(entry) - {"pairs", "includeSelectors", "includeTemplates"}:
-                raise Unsupported("a labels entry not modelled")
-            transform.add_labels(docs, entry.get("pairs") or {}, bool(entry.get("includeSelectors")),
-                                 bool(entry.get("includeTemplates") or entry.get("includeSelectors")))
+            transform.add_label_entry(docs, entry)
         if doc.get("commonLabels"):
             transform.add_labels(docs, doc["commonLabels"], True, True)
         if doc.get("commonAnnotations"):
