@@ -328,9 +328,19 @@ SMP_CASES = [
               topologySpreadConstraints:
               - {topologyKey: zone, whenUnsatisfiable: DoNotSchedule, maxSkew: 1}
         """)),
-    ("finalizers-merge-by-value", DEPLOYMENT, _dep("""
+    ("finalizers-merge-by-value", DEPLOYMENT.replace("finalizers: [a, b]", "finalizers: [a, '7', b]"), _dep("""
         metadata:
-          finalizers: [c, a]
+          finalizers: [c, 7, a, c]
+        """)),
+    ("scalar-types", DEPLOYMENT, _dep("""
+        spec:
+          replicas: "3"
+          paused: 1
+          template:
+            spec:
+              containers:
+              - name: app
+                image: plain-text
         """)),
     ("name-kind-namespace-kept", DEPLOYMENT, _dep("""
         metadata:
@@ -516,6 +526,7 @@ UNSUPPORTED = [
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
     (DEPLOYMENT, _dep("status: {replicas: 1}\n")),
+    (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, image: 7}]}}}\n")),  # text's quoting
     (DEPLOYMENT, _dep("metadata: {annotations: {n: 1}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {securityContext: {$patch: keep}}}}\n")),
     (DEPLOYMENT, "- {op: test, path: /spec/replicas, value: 2}\n"),

@@ -17,7 +17,9 @@ Strategic merge, as kyaml's ``merge2`` walks it (``patchstrategicmerge.Filter``,
   list of a kind the built-in schema does not know (custom resources: kyaml infers nothing there), is
   replaced by the patch's list. :data:`ROOTS`/:data:`FIELDS` hold that part of the schema, derived from
   Kubernetes' OpenAPI (the test re-derives it from ``kubernetes-validate``);
-* the resource keeps its kind, name and namespace whatever the patch says (``ApplySmPatch``).
+* the resource keeps its kind, name and namespace whatever the patch says (``ApplySmPatch``);
+* a scalar takes the patch's value, but kyaml writes it in the resource's quoting: a number or boolean
+  patching text is Unsupported (quoted text would stay text; this model does not see quoting).
 
 Unsupported (the binary decides): lists merged by two keys (ports with ``protocol``) where a patch item
 meets a resource item by its first key and some item has the second (kyaml then drops or reorders items),
@@ -491,6 +493,9 @@ def _merge(dest: Any, patch: Any, schema: Any, keys: tuple[str, ...] | None, whe
         return _merge_list(dest, patch, schema, keys, where)
     if isinstance(dest, (dict, list)) or isinstance(patch, (dict, list)):
         raise Unsupported(f"{where}: a {type(patch).__name__} patches a {type(dest).__name__}")
+    if isinstance(dest, str) and not isinstance(patch, str):
+        # kyaml gives the patch's scalar the resource's quoting: text if it was quoted, else as written
+        raise Unsupported(f"{where}: a {type(patch).__name__} patches text (its quoting decides the type)")
     return patch
 
 
@@ -523,14 +528,16 @@ def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str,
     if keys is None:
         return _copy(patch)
     if keys == ():
-        texts = _primitives(patch, where)
-        known = set(texts)
-        out = [item for i, item in enumerate(patch) if texts.index(texts[i]) == i]
+        # the patch's values first, then the resource's others; a value in both is the resource's item
+        mine = {}
         for item, text in zip(dest, _primitives(dest, where), strict=True):
-            if text not in known:
-                known.add(text)
-                out.append(item)
-        return out
+            mine.setdefault(text, item)
+        out = {}
+        for item, text in zip(patch, _primitives(patch, where), strict=True):
+            out.setdefault(text, mine.get(text, item))
+        for text, item in mine.items():
+            out.setdefault(text, item)
+        return list(out.values())
     if len(keys) > 1:
         _multi_keyed(patch, keys, where)
         _multi_keyed(dest, keys, where)
