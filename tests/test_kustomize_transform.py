@@ -485,6 +485,17 @@ metadata: {name: flow-v1}
 apiVersion: v1
 kind: Secret
 metadata: {name: secret, namespace: elsewhere}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb-no-subjects}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects: null
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc-null-selector}
+spec: {selector: null}
 """
 
 
@@ -512,7 +523,9 @@ GENERATOR_FILES = {
     "unicode.txt": "h\u00e9llo \u2013 \u2603 \u2028 tab\there\n",
     "empty.txt": "",
     "vars.env": "\ufeffFIRST=1\n# comment\n\n   INDENTED=yes\nQUOTED=\"q\"\nSPACES= a b \nEQUALS=a=b\r\nEMPTY=\n",
-    "other.env": "X_Y.Z-1=v\n",
+    "other.env": "X_Y.Z-1=v\n  # indented comment\nHASH=a#b\nTRAILING=x\t\nLAST=no newline",
+    "tls.crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    "tls.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
 }
 
 
@@ -537,10 +550,12 @@ def test_generators_and_the_name_hash_agree_with_kustomize(tmp_path):
         }, files=GENERATOR_FILES),
         _check(tmp_path / "secrets", {
             "secretGenerator": [
-                {"name": "opaque", "literals": ["password=s3cr3t", "unicode=☃<>"]},
+                {"name": "opaque", "literals": ["password=s3cr3t", "unicode=\u2603<>", "b51=" + "x" * 51,
+                                                "b52=" + "x" * 52, "b53=" + "x" * 53, "b105=" + "y" * 105]},
                 {"name": "typed", "type": "kubernetes.io/basic-auth", "literals": ["username=u", "password=p"]},
                 {"name": "files", "files": ["script.sh", "key=unicode.txt"], "envs": ["vars.env"]},
                 {"name": "empty"},
+                {"name": "tls", "type": "kubernetes.io/tls", "files": ["tls.crt", "tls.key"]},
             ],
             "generatorOptions": {"disableNameSuffixHash": False, "immutable": True},
         }, files=GENERATOR_FILES),
@@ -638,6 +653,10 @@ def test_kustomize_itself_refuses_what_raises_unsupported(tmp_path):
          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n"
          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"),
         ({"configMapGenerator": [{"name": "c", "literals": ["a=1", "a=2"]}]}, ""),
+        ({"labels": [{"pairs": {"a": "b"}, "includeSelectors": "true"}]}, WORKLOADS),
+        ({"commonLabels": {"a": "b"}}, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: []}\n"),
+        ({"images": [{"name": "nginx", "newTag": "1"}]},
+         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: [x]}]}\n"),
     ]
     cases = [_check(tmp_path / f"refused{i}", k, r) for i, (k, r) in enumerate(refused)]
     with ThreadPoolExecutor(4) as pool:

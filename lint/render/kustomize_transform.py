@@ -546,14 +546,23 @@ def _file(source: str, read: Callable[[str], str]) -> tuple[str, str]:
     return key, read(path)
 
 
+def _base64(text: str) -> str:
+    """Kustomize's ``encodeBase64``: 70-character lines, each ending in a newline once there are two."""
+    encoded = base64.b64encode(text.encode()).decode()
+    if len(encoded) < 70:
+        return encoded
+    return "".join(encoded[i:i + 70] + "\n" for i in range(0, len(encoded), 70))
+
+
 def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
              read: Callable[[str], str]) -> dict[str, Any]:
     """The ConfigMap or Secret a generator entry makes (its name without the hash suffix):
     ``envs`` (``KEY=value`` lines), then ``literals`` (``key=value``, one pair of surrounding quotes
     dropped), then ``files`` (``path`` keyed by its base name, or ``key=path``), each key once;
-    a Secret's values base64-encoded and its ``type`` (default ``Opaque``); the entry's
-    ``options`` over ``options`` (the kustomization's ``generatorOptions``): labels, annotations,
-    ``immutable``. ``behavior`` is left to the caller; :func:`needs_hash` says whether to hash.
+    a Secret's values base64-encoded (in 70-character lines, each ending in a newline, once longer)
+    and its ``type`` (default ``Opaque``); the entry's ``options`` over ``options`` (the
+    kustomization's ``generatorOptions``): labels, annotations, ``immutable``. ``behavior`` is
+    left to the caller; :func:`needs_hash` says whether to hash.
     Raises :class:`Unsupported` for an env line without ``=`` (Kustomize reads the environment),
     a file ``read`` cannot give as text, and whatever Kustomize would refuse."""
     if not isinstance(entry, dict) or set(entry) - _ENTRY_KEYS - ({"type"} if kind == "Secret" else set()):
@@ -595,7 +604,7 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
         if not isinstance(kind_type, str):
             raise Unsupported("a Secret type that is not a string")
         resource["type"] = kind_type
-        data = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
+        data = {k: _base64(v) for k, v in data.items()}
     if data or kind == "Secret":  # a Secret always has its data mapping, a ConfigMap only when not empty
         resource["data"] = data
     if merged["immutable"]:
