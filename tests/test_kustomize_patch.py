@@ -506,6 +506,12 @@ JSON_CASES = [
         - {op: add, path: /spec/template/spec/dnsPolicy, value: null}
         """),
     ("json-text", CONFIGMAP, '[{"op": "add", "path": "/data", "value": {"b": "2"}}]'),
+    ("yaml-1-1-words", DEPLOYMENT, """
+        - {op: add, path: /spec/template/spec/containers/0/tty, value: y}
+        - {op: add, path: /spec/template/spec/containers/0/stdin, value: n}
+        - {op: add, path: /spec/template/spec/hostIPC, value: yes}
+        - {op: add, path: /metadata/labels/quoted, value: "n"}
+        """),
     ("add-data-to-configmap", CONFIGMAP, """
         - op: add
           path: /data/hydrator.enabled
@@ -526,6 +532,7 @@ UNSUPPORTED = [
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
     (DEPLOYMENT, _dep("status: {replicas: 1}\n")),
+    (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, tty: yes}]}}}\n")),  # text to kyaml
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, image: 7}]}}}\n")),  # text's quoting
     (DEPLOYMENT, _dep("metadata: {annotations: {n: 1}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {securityContext: {$patch: keep}}}}\n")),
@@ -630,6 +637,7 @@ def test_split_patch_reads_both_kinds():
     assert kp.split_patch('[{"op": "add", "path": "/a", "value": 1}]')[0] == "json6902"
     kind, docs = kp.split_patch(_named(_dep("spec: {}\n") + "---\n" + _dep("spec: {}\n") + "---\n", "x"))
     assert kind == "smp" and len(docs) == 2
+    assert kp.split_patch('[{"op": "add", "path": "/a", "value": "n"}]')[1][0]["value"] == "n"  # JSON: text
     for bad in ("", "just text", "- 1\n- 2\n", "[]x"):
         with pytest.raises(kp.Unsupported):
             kp.split_patch(bad)

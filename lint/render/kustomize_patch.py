@@ -30,15 +30,20 @@ and ``$deleteFromPrimitiveList/...`` are ordinary keys to it, copied into the ou
 ``$patch: replace`` on the whole resource leaves it unchanged, and on a list item keeps the resource's
 item (kyaml's prepend puts the resource's item back), as Kustomize does.
 
+Patch text is read as Kustomize reads it: YAML JSON-6902 operations with YAML 1.1 (a plain ``y``/``n``
+is a boolean), strategic-merge documents with YAML 1.2 (a plain ``yes``/``no``/``on``/``off``, a boolean
+to PyYAML, is Unsupported). docs/kustomize-patch.md has the whole table and the figures.
+
 Speed: the resource is changed in place; only the patch values that are inserted are copied, so one
 patch document may be applied to many resources.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from isolint.yamlsource import load_all
+from isolint.yamlsource import BoolWord, load_all
 
 
 class Unsupported(Exception):
@@ -744,7 +749,11 @@ def split_patch(text: str) -> tuple[str, list[Any]]:
         for operation in docs[0]:
             if not isinstance(operation, dict) or not isinstance(operation.get("op"), str):
                 raise Unsupported("a JSON patch item that is not an operation")
-        return "json6902", docs[0]
+        # Kustomize reads YAML operations with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): a plain y/n is
+        # a boolean there, as yes/no/on/off are to PyYAML already
+        return "json6902", _yaml11(docs[0]) if not text.startswith("[") else docs[0]
+    if _YAML11_WORD.search(text):
+        raise Unsupported("a plain yes/no/on/off, text to kyaml (YAML 1.2) but a boolean to PyYAML")
     if not docs or not all(isinstance(doc, dict) and doc for doc in docs):
         raise Unsupported("a patch that is neither a JSON 6902 list nor strategic-merge maps")
     for doc in docs:
@@ -755,3 +764,19 @@ def split_patch(text: str) -> tuple[str, list[Any]]:
         if doc["kind"].endswith("List") and "items" in doc:
             raise Unsupported("a List document as a patch")
     return "smp", docs
+
+
+# a plain YAML 1.1 boolean word that YAML 1.2 reads as text, as a value (after ``key:`` or ``- ``, or in
+# a flow collection); a word inside a longer text does not match
+_YAML11_WORD = re.compile(
+    r"(?m)(?:^|[:\-][ \t]+|[,\[{][ \t]*)(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:[,\]}]|[ \t]#|$)")
+
+
+def _yaml11(value: Any) -> Any:
+    if isinstance(value, dict):
+        if any(isinstance(key, BoolWord) for key in value):
+            raise Unsupported("a plain y/n key in a JSON patch")
+        return {key: _yaml11(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_yaml11(item) for item in value]
+    return value.boolean if isinstance(value, BoolWord) else value
