@@ -631,6 +631,9 @@ UNSUPPORTED = {
     "file-two-equals": lambda: _made({"files": ["a=b=c"]}),
     "unknown-generator-field": lambda: _made({"unknown": 1}),
     "non-string-option-label": lambda: _made({}, {"labels": {"a": 1}}),
+    "plain-y-prefix": lambda: kt.add_prefix_suffix(_documents(WORKLOADS), _documents("a: y")[0]["a"], ""),
+    "integer-suffix": lambda: kt.add_prefix_suffix(_documents(WORKLOADS), "", 0),
+    "plain-n-generator-name": lambda: _made({"name": _documents("a: n")[0]["a"]}),
     "hash-of-a-deployment": lambda: kt.hash_suffix({"kind": "Deployment", "metadata": {"name": "d"}}),
 }
 

@@ -196,12 +196,17 @@ def _apply(resources: Iterable[dict[str, Any]], specs: Iterable[FieldSpec], sett
                 _walk(resource, spec[3], spec[4], setter, leaf)
 
 
+def _text(value: Any) -> bool:
+    """A string to Kustomize reading a kustomization (go-yaml v2: a plain y or n is a boolean)."""
+    return isinstance(value, str) and not isinstance(value, BoolWord)
+
+
 def _string_map(value: Any, what: str) -> dict[str, str]:
     """A ``map[string]string`` of a kustomization (anything else is Kustomize's error)."""
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and not isinstance(v, BoolWord) for k, v in value.items()
+        _text(k) and _text(v) for k, v in value.items()
     ):
         raise Unsupported(f"{what} that is not a map of strings")
     return value
@@ -276,7 +281,7 @@ def set_namespace(resources: list[dict[str, Any]], namespace: str) -> None:
     the name-reference step. Two resources left with one identity: :class:`Unsupported`."""
     if not namespace:
         return
-    if not isinstance(namespace, str) or isinstance(namespace, BoolWord):
+    if not _text(namespace):
         raise Unsupported("a namespace that is not a string")
     setter = _scalar_setter(namespace)
     seen = set()
@@ -323,8 +328,8 @@ _NOT_RENAMED = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "AP
 def add_prefix_suffix(resources: list[dict[str, Any]], prefix: str, suffix: str) -> None:
     """``namePrefix``/``nameSuffix``: ``metadata.name`` of every resource but CustomResourceDefinitions,
     APIServices (``apiregistration.k8s.io``) and Namespaces (any group)."""
-    prefix, suffix = prefix or "", suffix or ""
-    if not isinstance(prefix, str) or not isinstance(suffix, str):
+    prefix, suffix = "" if prefix is None else prefix, "" if suffix is None else suffix
+    if not _text(prefix) or not _text(suffix):
         raise Unsupported("a name prefix or suffix that is not a string")
     if not prefix and not suffix:
         return
@@ -354,7 +359,7 @@ def set_replicas(resources: list[dict[str, Any]], entries: list[Any],
         if not isinstance(entry, dict) or set(entry) - {"name", "count"}:
             raise Unsupported("a replicas entry Kustomize would not read")
         name, count = entry.get("name"), entry.get("count", 0)
-        if not isinstance(name, str) or type(count) is not int:
+        if not _text(name) or type(count) is not int:
             raise Unsupported("a replicas entry without a name or an integer count")
         found = False
         for resource in resources:
@@ -389,7 +394,7 @@ def set_images(resources: list[dict[str, Any]], entries: list[Any]) -> None:
     spec, a pod template), unless ``newName`` no longer matches."""
     for entry in entries or ():
         if not isinstance(entry, dict) or set(entry) - _IMAGE_KEYS or not all(
-            isinstance(v, str) and not isinstance(v, BoolWord) for v in entry.values()
+            _text(v) for v in entry.values()
         ):
             raise Unsupported("an images entry Kustomize would not read")
         name = entry.get("name", "")
@@ -503,7 +508,7 @@ def _strings(entry: dict[str, Any], key: str) -> list[str]:
     values = entry.get(key)
     if values is None:
         return []
-    if not isinstance(values, list) or not all(isinstance(v, str) and not isinstance(v, BoolWord) for v in values):
+    if not isinstance(values, list) or not all(_text(v) for v in values):
         raise Unsupported(f"generator {key} that are not a list of strings")
     return values
 
@@ -570,14 +575,14 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
     if kind not in ("ConfigMap", "Secret"):
         raise Unsupported(f"a {kind} generator")
     name, namespace = entry.get("name"), entry.get("namespace")
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
+    if not _text(name) or not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
         raise Unsupported("a generator name this build does not model")
-    if namespace is not None and (not isinstance(namespace, str) or not _DATA_KEY.fullmatch(namespace)):
+    if namespace is not None and (not _text(namespace) or not _DATA_KEY.fullmatch(namespace)):
         raise Unsupported("a generator namespace this build does not model")
     merged = _options(entry.get("options"), options)
     pairs: list[tuple[str, str]] = []
     for path in _strings(entry, "envs") + ([entry["env"]] if entry.get("env") else []):
-        if not isinstance(path, str):
+        if not _text(path):
             raise Unsupported("a generator env that is not a string")
         pairs.extend(_env_pairs(read(path)))
     pairs.extend(_literal(source) for source in _strings(entry, "literals"))
@@ -601,7 +606,7 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
     resource: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": metadata}
     if kind == "Secret":
         kind_type = entry.get("type") or "Opaque"
-        if not isinstance(kind_type, str):
+        if not _text(kind_type):
             raise Unsupported("a Secret type that is not a string")
         resource["type"] = kind_type
         data = {k: _base64(v) for k, v in data.items()}
