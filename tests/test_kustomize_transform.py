@@ -10,6 +10,7 @@ Cases are batched (many resources per build) to keep builds few.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -416,6 +417,34 @@ def test_image_matching_and_splitting_agree_with_kustomize(tmp_path):
         _check(tmp_path / "images-nothing", {"images": [{"name": "absent", "newTag": "x"}]}, IMAGES),
     ]
     _judge(cases)
+
+
+IMAGE_PARTS = (("", "docker.io/", "reg:5000/", "localhost/", "a.b.c/", "reg:5000/x/"),
+               ("nginx", "library/nginx", "app", "app-x", "a.b", "aXb"),
+               ("", ":1", ":latest", ":1.2.3-alpine", ":", ":{x}", ":a+b", ":v_1"),
+               ("", "@sha256:abc", "@sha256:", "@sha512:abc", "@md5"))
+IMAGE_ENTRIES = [
+    {"name": "nginx", "newName": "nginx-2"},
+    {"name": "docker.io/nginx", "newName": "docker.io/nginx-2", "tagSuffix": "-s"},
+    {"name": "reg:5000/app", "newName": "reg:1/n", "tagSuffix": "-s"},
+    {"name": "a.b", "digest": "sha256:fff"},
+    {"name": "app", "newName": "new/name", "newTag": "t1", "digest": "sha256:fff"},
+    {"name": "localhost/app-x", "tagSuffix": "-s"},
+    {"name": "library/nginx", "newTag": "2.0"},
+    {"name": "reg:5000/x/a.b", "newTag": "t1", "digest": "sha256:fff"},
+]
+
+
+def test_every_image_form_agrees_with_kustomize(tmp_path):
+    """The cross product of registries, names, tags and digests, in a pod spec (both passes) and a
+    CronJob (the legacy scan only), through entries of every kind."""
+    images = ["".join(parts) for parts in itertools.product(*IMAGE_PARTS)]
+    containers = [{"name": f"c{i}", "image": image} for i, image in enumerate(images)]
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": containers}}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+            "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": containers}}}}}}
+    resources = json.dumps(pod) + "\n---\n" + json.dumps(cron) + "\n"
+    _judge([_check(tmp_path / "cross", {"images": IMAGE_ENTRIES}, resources)])
 
 
 NAMESPACED = """
