@@ -474,6 +474,8 @@ _ENTRY_KEYS = {"name", "namespace", "behavior", "literals", "files", "envs", "en
 _OPTION_KEYS = {"labels", "annotations", "disableNameSuffixHash", "immutable"}
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 _DATA_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+# What go-yaml's reader refuses ("control characters are not allowed"), and lone surrogates.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Go's unicode.IsSpace: ASCII white space, NEL, NBSP and Unicode's other White_Space characters.
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
     "\u2028\u2029\u202f\u205f\u3000"
@@ -591,10 +593,8 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
     for key, value in pairs:
         if not _DATA_KEY.fullmatch(key) or len(key) > 253 or key in data or key.startswith(".."):
             raise Unsupported("a generated key Kustomize would refuse (invalid or repeated)")
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            raise Unsupported("generated data that is not valid UTF-8") from None
+        if kind == "ConfigMap" and _NOT_YAML.search(value):  # a Secret's are base64
+            raise Unsupported("ConfigMap data with characters YAML does not allow (Kustomize may fail on them)")
         data[key] = value
     metadata: dict[str, Any] = {"name": name}
     if namespace:
