@@ -364,6 +364,9 @@ SMP_CASES = [
               tolerations:
               - {key: k, $patch: delete}
         """)),
+    ("status-without-lists", DEPLOYMENT.replace("spec:\n  replicas: 1", "status: {}\nspec:\n  replicas: 1")
+     .replace("  finalizers: [a, b]\n", "  creationTimestamp: null\n  finalizers: [a, b]\n"),
+     _dep("status: {replicas: 2, observed: {a: 1}}\nspec: {replicas: 2}\n")),
     ("delete-resource", DEPLOYMENT, _dep("$patch: delete\n")),
     ("replace-resource-is-no-op", DEPLOYMENT, _dep("$patch: replace\nspec: {replicas: 9}\n")),
     ("cronjob-containers", CRONJOB, _smp("CronJob", """
@@ -531,7 +534,7 @@ UNSUPPORTED = [
      _smp("Widget", "spec: {a: 1}\n", "example.com/v1")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
-    (DEPLOYMENT, _dep("status: {replicas: 1}\n")),
+    (DEPLOYMENT, _dep("status: {conditions: [{type: Available}]}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, tty: yes}]}}}\n")),  # text to kyaml
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, image: 7}]}}}\n")),  # text's quoting
     (DEPLOYMENT, _dep("metadata: {annotations: {n: 1}}\n")),

@@ -24,7 +24,7 @@ Strategic merge, as kyaml's ``merge2`` walks it (``patchstrategicmerge.Filter``,
 Unsupported (the binary decides): lists merged by two keys (ports with ``protocol``) where a patch item
 meets a resource item by its first key and some item has the second (kyaml then drops or reorders items),
 merge-key items that are missing, duplicated or not text/integers, kind mismatches (a map patched
-by a list ...), ``status``, nested objects of built-in kinds in schema-less places, labels or annotations
+by a list ...), lists in ``status``, nested objects of built-in kinds in schema-less places, labels or annotations
 that are not text in a patch. kyaml knows no other directive: ``$retainKeys``, ``$setElementOrder/...``
 and ``$deleteFromPrimitiveList/...`` are ordinary keys to it, copied into the output, and so they are here.
 ``$patch: replace`` on the whole resource leaves it unchanged, and on a list item keeps the resource's
@@ -295,6 +295,7 @@ SCHEMALESS = frozenset((version, kind) for version in ("apps/v1beta1", "apps/v1b
                        if (version, kind) not in {("apps/v1beta1", "DaemonSet"), ("apps/v1beta1", "ReplicaSet"),
                                                   ("extensions/v1beta1", "StatefulSet")})
 
+_KINDS = frozenset(ROOTS.values())
 _MISSING = object()
 _DROP = object()
 _PLAIN = "plain"  # a typed field with no merge list below: lists are replaced, maps merged
@@ -325,11 +326,15 @@ def _kind_schema(node: dict[str, Any], schema: Any) -> Any:
         if _builtin_group(api_version) and (api_version, kind) not in SCHEMALESS:
             raise Unsupported(f"an embedded {api_version} {kind}, which is not in the modelled schema")
         return schema
-    if "status" in node:
-        raise Unsupported(f"the status of a {kind}")
     if schema is _PLAIN and _holds_merge_lists(node, found):
         raise Unsupported(f"an embedded {kind} holding merge lists inside a typed field")
     return found if schema is None else schema
+
+
+def _holds_list(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_list(item) for item in value.values())
+    return isinstance(value, list)
 
 
 def _holds_merge_lists(node: dict[str, Any], schema: str) -> bool:
@@ -459,6 +464,8 @@ def _check(value: Any, schema: Any, keys: tuple[str, ...] | None, where: str) ->
             schema = _kind_schema(value, schema)
             if schema is None or schema is _PLAIN:
                 return _check_plain(value, schema)
+        if schema in _KINDS and _holds_list(value.get("status")):
+            raise Unsupported("lists in a status")
         for key, item in value.items():
             child, child_keys = _field(schema, key)
             _check(item, child, child_keys, key)
@@ -507,6 +514,8 @@ def _merge(dest: Any, patch: Any, schema: Any, keys: tuple[str, ...] | None, whe
 def _merge_map(dest: dict[str, Any], patch: dict[str, Any], schema: Any) -> Any:
     schema = _kind_schema(dest, schema)
     schema = _kind_schema(patch, schema)
+    if schema in _KINDS and (_holds_list(dest.get("status")) or _holds_list(patch.get("status"))):
+        raise Unsupported("lists in a status")  # the status types are not in the table
     strategy = _directive(patch)
     if strategy == "delete":
         return _DROP
@@ -586,8 +595,6 @@ def strategic_merge(resource: dict[str, Any], patch: dict[str, Any]) -> dict[str
     options, which the caller does not pass here)."""
     if not isinstance(resource, dict) or not isinstance(patch, dict):
         raise Unsupported("a strategic-merge patch or resource that is not a map")
-    if "status" in patch:
-        raise Unsupported("a patch of status")
     api_version, kind = resource.get("apiVersion"), resource.get("kind")
     metadata = resource.get("metadata")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
