@@ -551,9 +551,10 @@ GENERATOR_FILES = {
     "plugin.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: ConfigManagementPlugin\n",
     "unicode.txt": "h\u00e9llo \u2013 \u2603 \u2028 tab\there\n",
     "empty.txt": "",
-    "control.bin": "a\x01b\x7fc\x00",
+    "control.bin": "a\x01b\x00c\x1f\ufeffd",
     "vars.env": "\ufeffFIRST=1\n# comment\n\n   INDENTED=yes\nQUOTED=\"q\"\nSPACES= a b \nEQUALS=a=b\r\nEMPTY=\n",
-    "other.env": "X_Y.Z-1=v\n  # indented comment\nHASH=a#b\nTRAILING=x\t\nLAST=no newline",
+    "other.env": "X_Y.Z-1=v\n  # indented comment\nHASH=a#b\nTRAILING=x\t\n=no key\nexport E=1\n\x1cK=2\n"
+                 "\u3000\u00a0IDEOGRAPHIC=3\nLAST=no newline",
     "tls.crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
     "tls.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
 }
@@ -564,7 +565,8 @@ def test_generators_and_the_name_hash_agree_with_kustomize(tmp_path):
         _check(tmp_path / "configmaps", {
             "configMapGenerator": [
                 {"name": "literals", "literals": ["a=1", "b=two words", "c=\"quoted\"", "d='single'", "e=x=y",
-                                                  "f=", "g=\"unbalanced", "h=<html>&amp;"]},
+                                                  "f=", "g=\"unbalanced", "h=<html>&amp;", "bad key=1", "..=2",
+                                                  "\u00e9=3"]},
                 {"name": "files", "files": ["app.properties", "script.sh", "renamed=plugin.yaml",
                                             "unicode.txt", "empty.txt"]},
                 {"name": "envs", "envs": ["vars.env", "other.env"]},
@@ -657,7 +659,6 @@ UNSUPPORTED = {
     "namespace-conflict": lambda: kt.set_namespace(_documents(TWO_CONFIGMAPS), "x"),
     "env-from-environment": lambda: _made({"envs": ["x.env"]}, text="FROM_ENVIRONMENT\n"),
     "repeated-key": lambda: _made({"literals": ["a=1", "a=2"]}),
-    "invalid-key": lambda: _made({"literals": ["bad key=1"]}),
     "literal-without-equals": lambda: _made({"literals": ["novalue"]}),
     "file-two-equals": lambda: _made({"files": ["a=b=c"]}),
     "unknown-generator-field": lambda: _made({"unknown": 1}),

@@ -472,10 +472,11 @@ def _legacy_images(node: Any, update: _Setter) -> None:
 
 _ENTRY_KEYS = {"name", "namespace", "behavior", "literals", "files", "envs", "env", "options"}
 _OPTION_KEYS = {"labels", "annotations", "disableNameSuffixHash", "immutable"}
-_ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 _DATA_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-# What go-yaml's reader refuses ("control characters are not allowed"), and lone surrogates.
-_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters Kustomize fails to write back ("yaml: control characters are not allowed"), as found
+# with kubectl 1.32 and 1.37: DEL, the C1 controls (NEL only in a key), U+FFFE and U+FFFF.
+_UNWRITABLE_VALUE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_UNWRITABLE_KEY = re.compile("[\x7f-\x9f\ufffe\uffff]")
 # Go's unicode.IsSpace: ASCII white space, NEL, NBSP and Unicode's other White_Space characters.
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
     "\u2028\u2029\u202f\u205f\u3000"
@@ -527,8 +528,8 @@ def _env_pairs(text: str) -> list[tuple[str, str]]:
         if not line or line.startswith("#"):
             continue
         key, equals, value = line.partition("=")
-        if not _ENV_NAME.fullmatch(key):
-            raise Unsupported("an env file key Kustomize would refuse")
+        if not key:  # "=value": no key, skipped as Kustomize skips it
+            continue
         if not equals:
             raise Unsupported("an env file line that takes its value from the environment")
         pairs.append((key, value))
@@ -564,8 +565,9 @@ def _base64(text: str) -> str:
 def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
              read: Callable[[str], str]) -> dict[str, Any]:
     """The ConfigMap or Secret a generator entry makes (its name without the hash suffix):
-    ``envs`` (``KEY=value`` lines), then ``literals`` (``key=value``, one pair of surrounding quotes
-    dropped), then ``files`` (``path`` keyed by its base name, or ``key=path``), each key once;
+    ``envs`` (``KEY=value`` lines; a line without a key skipped), then ``literals`` (``key=value``,
+    one pair of surrounding quotes dropped), then ``files`` (``path`` keyed by its base name, or
+    ``key=path``), each key once (Kustomize validates no key: ``bad key`` is one);
     a Secret's values base64-encoded (in 70-character lines, each ending in a newline, once longer)
     and its ``type`` (default ``Opaque``); the entry's ``options`` over ``options`` (the
     kustomization's ``generatorOptions``): labels, annotations, ``immutable``. ``behavior`` is
@@ -591,10 +593,12 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
     pairs.extend(_file(source, read) for source in _strings(entry, "files"))
     data: dict[str, str] = {}
     for key, value in pairs:
-        if not _DATA_KEY.fullmatch(key) or len(key) > 253 or key in data or key.startswith(".."):
-            raise Unsupported("a generated key Kustomize would refuse (invalid or repeated)")
-        if kind == "ConfigMap" and _NOT_YAML.search(value):  # a Secret's are base64
-            raise Unsupported("ConfigMap data with characters YAML does not allow (Kustomize may fail on them)")
+        if key in data:
+            raise Unsupported("a generated key given twice (Kustomize refuses it)")
+        if _UNWRITABLE_KEY.search(key):
+            raise Unsupported("a generated key with a character Kustomize fails to write")
+        if kind == "ConfigMap" and _UNWRITABLE_VALUE.search(value):  # a Secret's are base64
+            raise Unsupported("ConfigMap data with a character Kustomize fails to write")
         data[key] = value
     metadata: dict[str, Any] = {"name": name}
     if namespace:
