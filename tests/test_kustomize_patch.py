@@ -439,6 +439,18 @@ SMP_CASES = [
             spec:
               containers: [{name: b, image: b}]
         """, "apps/v1beta2")),
+    ("hpa-v2-schema-less", HPA.replace("autoscaling/v1", "autoscaling/v2") + "  metrics: [{type: Resource, resource: "
+     "{name: cpu}}, {type: Pods}]\n", _smp("HorizontalPodAutoscaler", """
+        spec:
+          metrics: [{type: Resource, resource: {name: memory}}]
+          behavior: {scaleDown: {policies: [{type: Pods, value: 1, periodSeconds: 60}]}}
+        """, "autoscaling/v2")),
+    ("ingress-v1beta1", "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: NAME}\nspec:\n"
+     "  rules: [{host: a}, {host: b}]\n", _smp("Ingress", "spec: {rules: [{host: c}], tls: [{hosts: [c]}]}\n",
+                                                 "networking.k8s.io/v1beta1")),
+    ("pdb-v1beta1", "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: NAME}\nspec:\n"
+     "  minAvailable: 1\n", _smp("PodDisruptionBudget", "spec: {maxUnavailable: 1, minAvailable: null}\n",
+                                  "policy/v1beta1")),
     ("owner-references-by-uid", DEPLOYMENT.replace("  labels: {app: web}\n", "  labels: {app: web}\n  ownerReferences:"
                                                    " [{uid: '1', name: x, kind: K, apiVersion: v1}]\n", 1),
      _dep("""
@@ -530,7 +542,7 @@ UNSUPPORTED = [
     (PORTS.replace("PORTS", "[{containerPort: 80}]"), _dep(CONTAINER_PORTS + "[{containerPort: 80, protocol: TCP}]\n")),
     (PORTS.replace("PORTS", "[{containerPort: 80}]"), _dep(CONTAINER_PORTS + "[{containerPort: 53}, "
                                                            "{containerPort: 53, protocol: UDP}]\n")),
-    (_smp("Widget", "spec: {object: {apiVersion: apps/v1beta1, kind: Foo, spec: {}}}\n", "example.com/v1"),
+    (_smp("Widget", "spec: {object: {apiVersion: apps/v1beta3, kind: Deployment, spec: {}}}\n", "example.com/v1"),
      _smp("Widget", "spec: {a: 1}\n", "example.com/v1")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
@@ -546,7 +558,10 @@ UNSUPPORTED = [
     (DEPLOYMENT, "- {op: add, path: /spec/template/spec/containers/3, value: {name: x}}\n"),
     (DEPLOYMENT, "- {op: add, path: /spec/template/spec/containers/01, value: {name: x}}\n"),
     (DEPLOYMENT, "- {op: frobnicate, path: /spec}\n"),
-    (_smp("HorizontalPodAutoscaler", "spec: {}\n", "autoscaling/v2"), "spec: {minReplicas: 2}\n"),
+    (_smp("HorizontalPodAutoscaler", "metadata:\n  finalizers: [a]\nspec: {}\n", "autoscaling/v2"),
+     _smp("HorizontalPodAutoscaler", "spec: {minReplicas: 2}\n", "autoscaling/v2")),
+    (_smp("Deployment", "spec: {}\n", "apps/v1beta3"), _smp("Deployment", "spec: {replicas: 2}\n", "apps/v1beta3")),
+    (_smp("Widget", "status: {conditions: []}\n", "policy/v1"), _smp("Widget", "spec: {a: 1}\n", "policy/v1")),
 ]
 
 
@@ -671,8 +686,9 @@ def test_one_patch_applied_to_many_resources_is_never_shared_nor_changed():
     assert operations[0]["value"] == {"a": [1]}
 
 
-def _derived_schema() -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
-    """ROOTS/FIELDS re-derived from Kubernetes' OpenAPI as ``kubernetes-validate`` ships it (v1.25.0)."""
+def _derived_schema(every_kind: bool = False) -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
+    """ROOTS/FIELDS re-derived from Kubernetes' OpenAPI as ``kubernetes-validate`` ships it (v1.25.0), for
+    the modelled kinds or every kind it serves."""
     import kubernetes_validate
 
     path = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema" / "v1.25.0-local" / "_definitions.json"
@@ -687,7 +703,7 @@ def _derived_schema() -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
         for entry in definition.get("x-kubernetes-group-version-kind", []):
             version = f"{entry['group']}/{entry['version']}" if entry["group"] else entry["version"]
             gvk[(version, entry["kind"])] = short(name)
-    roots = {key: gvk[key] for key in kp.ROOTS if key in gvk}  # each modelled kind is served as that type
+    roots = gvk if every_kind else {key: gvk[key] for key in kp.ROOTS if key in gvk}
     fields: dict[str, dict[str, Any]] = {}
     memo: dict[str, bool] = {}
 
@@ -726,6 +742,9 @@ def _derived_schema() -> tuple[dict[Any, str], dict[str, dict[str, Any]]]:
 
 
 def test_the_merge_key_table_is_kubernetes_openapi():
+    every_kind = _derived_schema(every_kind=True)
+    assert {kind for (_, kind), type_name in every_kind[0].items()
+            if set(every_kind[1].get(type_name, {})) - {"metadata"}} == kp.MERGE_KINDS
     roots, fields = _derived_schema()
     legacy = {("batch/v1beta1", "CronJob"): "batch.v1.CronJob"}  # served by 1.21, gone by 1.25
     assert roots | legacy == kp.ROOTS
