@@ -577,6 +577,7 @@ def test_generators_and_the_name_hash_agree_with_kustomize(tmp_path):
                              "immutable": True}},
                 {"name": "no-hash", "literals": ["a=b"], "options": {"disableNameSuffixHash": True}},
                 {"name": "namespaced", "namespace": "ns1", "literals": ["a=b"]},
+                {"name": "Any Name_1", "namespace": "Any_NS", "literals": ["a=b"]},
             ],
             "generatorOptions": {"labels": {"global": "g", "shared": "global"}, "annotations": {"gan": "2"}},
         }, files=GENERATOR_FILES),
@@ -666,6 +667,7 @@ UNSUPPORTED = {
     "plain-y-prefix": lambda: kt.add_prefix_suffix(_documents(WORKLOADS), _documents("a: y")[0]["a"], ""),
     "integer-suffix": lambda: kt.add_prefix_suffix(_documents(WORKLOADS), "", 0),
     "plain-n-generator-name": lambda: _made({"name": _documents("a: n")[0]["a"]}),
+    "unnamed-generator": lambda: _made({"name": ""}),
     "hash-of-a-deployment": lambda: kt.hash_suffix({"kind": "Deployment", "metadata": {"name": "d"}}),
 }
 

@@ -472,7 +472,6 @@ def _legacy_images(node: Any, update: _Setter) -> None:
 
 _ENTRY_KEYS = {"name", "namespace", "behavior", "literals", "files", "envs", "env", "options"}
 _OPTION_KEYS = {"labels", "annotations", "disableNameSuffixHash", "immutable"}
-_DATA_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 # Characters Kustomize fails to write back ("yaml: control characters are not allowed"), as found
 # with kubectl 1.32 and 1.37: DEL, the C1 controls (NEL only in a key), U+FFFE and U+FFFF.
 _UNWRITABLE_VALUE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -579,10 +578,10 @@ def generate(kind: str, entry: dict[str, Any], options: dict[str, Any] | None,
     if kind not in ("ConfigMap", "Secret"):
         raise Unsupported(f"a {kind} generator")
     name, namespace = entry.get("name"), entry.get("namespace")
-    if not _text(name) or not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
-        raise Unsupported("a generator name this build does not model")
-    if namespace is not None and (not _text(namespace) or not _DATA_KEY.fullmatch(namespace)):
-        raise Unsupported("a generator namespace this build does not model")
+    if not _text(name) or not name or _UNWRITABLE_KEY.search(name):
+        raise Unsupported("a generator without a name Kustomize writes")  # any other text is taken as it is
+    if namespace is not None and (not _text(namespace) or _UNWRITABLE_KEY.search(namespace)):
+        raise Unsupported("a generator namespace that is not text")
     merged = _options(entry.get("options"), options)
     pairs: list[tuple[str, str]] = []
     for path in _strings(entry, "envs") + ([entry["env"]] if entry.get("env") else []):
