@@ -409,6 +409,17 @@ SMP_CASES = [
      _dep(CONTAINER_PORTS + "[{containerPort: 80}]\n")),
     ("ports-delete-without-protocol", PORTS.replace("PORTS", "[{containerPort: 80}, {containerPort: 81}]"),
      _dep(CONTAINER_PORTS + "[{containerPort: 80, $patch: delete}, {containerPort: \"81\", name: text-key}]\n")),
+    ("two-keys-merge-in-resource-order", PORTS.replace("PORTS", "[{containerPort: 80, protocol: TCP}, "
+                                                       "{containerPort: 81, protocol: TCP}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 80, protocol: TCP, name: x}, {containerPort: 90, protocol: TCP}, "
+                            "{containerPort: 81, protocol: TCP, $patch: replace, name: r}, {containerPort: 91}]\n")),
+    ("two-keys-mixed", PORTS.replace("PORTS", "[{containerPort: 80, protocol: TCP}, {containerPort: 81}, "
+                                     "{containerPort: 53, protocol: TCP}, {containerPort: 53, protocol: UDP}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 81, name: y}, {containerPort: 53, protocol: UDP, name: u}, "
+                            "{containerPort: 7}]\n")),
+    ("two-keys-delete", PORTS.replace("PORTS", "[{containerPort: 80, protocol: TCP}, {containerPort: 81}]"),
+     _dep(CONTAINER_PORTS + "[{containerPort: 80, protocol: TCP, $patch: delete}, {containerPort: 81, "
+                            "$patch: delete}, {containerPort: 10, protocol: TCP}]\n")),
     ("service-port-added", SERVICE, _smp("Service", "spec: {ports: [{name: https, port: 443, protocol: TCP}]}", "v1")),
     ("crd-embedding-a-deployment", WRAPPER, _smp("Wrapper", """
         spec:

@@ -21,12 +21,12 @@ Strategic merge, as kyaml's ``merge2`` walks it (``patchstrategicmerge.Filter``,
 * a scalar takes the patch's value, but kyaml writes it in the resource's quoting: a number or boolean
   patching text is Unsupported (quoted text would stay text; this model does not see quoting).
 
-Unsupported (the binary decides): a built-in kind the table lacks that may hold merge lists,
-lists merged by two keys (ports with ``protocol``) where a patch item
-meets a resource item by its first key and some item has the second (kyaml then drops or reorders items),
-merge-key items that are missing, duplicated or not text/integers, kind mismatches (a map patched
-by a list ...), lists in ``status``, nested objects of built-in kinds in schema-less places, labels or annotations
-that are not text in a patch. kyaml knows no other directive: ``$retainKeys``, ``$setElementOrder/...``
+Unsupported (the binary decides): a built-in kind the table lacks that may hold merge lists;
+lists merged by two keys (ports with ``protocol``) where a patch item meets a resource item by its
+first key and only one of them has the second (kyaml then drops one); merge-key items that are
+missing, duplicated or not text/integers; kind mismatches (a map patched by a list ...); lists in
+``status``; nested objects of built-in kinds in schema-less places; labels or annotations that are
+not text in a patch. kyaml knows no other directive: ``$retainKeys``, ``$setElementOrder/...``
 and ``$deleteFromPrimitiveList/...`` are ordinary keys to it, copied into the output, and so they are here.
 ``$patch: replace`` on the whole resource leaves it unchanged, and on a list item keeps the resource's
 item (kyaml's prepend puts the resource's item back), as Kustomize does.
@@ -571,15 +571,7 @@ def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str,
         _multi_keyed(patch, keys, where)
         _multi_keyed(dest, keys, where)
         if any(item.get(key) is not None for item in dest + patch for key in keys[1:]):
-            # kyaml's two-key merge (ports by containerPort and protocol) loses or reorders items whenever
-            # an item of the patch meets one of the resource by its first key: only additions are modelled
-            present = {_text(item[keys[0]], where) for item in dest}
-            if any(_text(item[keys[0]], where) in present for item in patch):
-                raise Unsupported(f"{where}: items merged by the keys {', '.join(keys)}")
-            added = _add(patch, schema, keys, where)
-            for item in dest:
-                _check(item, schema, None, where)
-            return added + dest
+            return _merge_two_keys(dest, patch, schema, keys, where)
         keys = keys[:1]  # no item has the other keys: kyaml merges by the first alone
     by_key = _keyed(patch, keys, where)
     old = _keyed(dest, keys, where)
@@ -599,6 +591,44 @@ def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str,
         if key not in by_key:
             _check(item, schema, None, where)
             out.append(item)
+    return out
+
+
+def _merge_two_keys(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str, ...], where: str) -> list[Any]:
+    """A list merged by two keys where some item has the second (``protocol`` of ports): as kyaml's
+    merge comes out, the patch's new items first, then the resource's items in their own order, each
+    merged with the patch's item of the same keys (a ``$patch: replace`` item leaves it unchanged, and a
+    ``$patch: delete`` item without the second key deletes nothing)."""
+
+    def full(item: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(_text(item[k], where) if item.get(k) is not None else "" for k in keys)
+
+    mine = {full(item): item for item in dest}
+    added, merged = [], {}
+    for item in patch:
+        key = full(item)
+        if "" in key and _directive(item) == "delete":
+            continue  # kyaml deletes by all the keys or not at all
+        if key in mine:
+            if _directive(item) == "replace":
+                _check(mine[key], schema, None, where)
+                merged[key] = mine[key]
+            else:
+                merged[key] = _merge_map(mine[key], item, schema)
+            continue
+        if any(other[0] == key[0] and "" in key + other for other in mine):
+            # the same first key, one without the other: kyaml drops one of them
+            raise Unsupported(f"{where}: items that share the merge key {key[0]!r}, one without {keys[1]}")
+        new = _add(item, schema, None, where)
+        if new is not _DROP:
+            added.append(new)
+    out = added
+    for key, item in mine.items():
+        if key not in merged:
+            _check(item, schema, None, where)
+            out.append(item)
+        elif merged[key] is not _DROP:
+            out.append(merged[key])
     return out
 
 
