@@ -748,3 +748,36 @@ def test_the_in_process_build_matches_replicas_by_earlier_names_and_merges_the_h
     assert deployments[0] == deployments[1]
     assert deployments[0][0]["spec"]["replicas"] == 3
     assert deployments[0][0]["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == "p-cfg"
+
+
+def test_a_base_and_overlays_with_every_transformer_build_in_process_as_the_binary_builds(tmp_path):
+    """Each transformer at each of three levels, through kustomize_native: the same workloads."""
+    from isolint.render import kustomize_native
+
+    from .cli_helpers import write
+
+    write(tmp_path, "app/base/resources.yaml", WORKLOADS + NAMESPACED)
+    write(tmp_path, "app/base/kustomization.yaml", yaml.safe_dump({
+        "resources": ["resources.yaml"], "namespace": "base-ns", "namePrefix": "b-",
+        "labels": [{"pairs": {"tier": "back"}, "includeTemplates": True}],
+        "images": [{"name": "nginx", "newTag": "1.0"}, {"name": "busybox", "newName": "bb"}],
+        "configMapGenerator": [{"name": "cfg", "literals": ["k=v"]}],
+        "secretGenerator": [{"name": "sec", "literals": ["p=q"], "type": "Opaque"}]}))
+    write(tmp_path, "app/mid/kustomization.yaml", yaml.safe_dump({
+        "resources": ["../base"], "nameSuffix": "-m", "commonLabels": {"team": "blue"},
+        "commonAnnotations": {"owner": "ops"}, "replicas": [{"name": "dep", "count": 4}],
+        "images": [{"name": "nginx", "digest": "sha256:abc"}]}))
+    write(tmp_path, "app/top/kustomization.yaml", yaml.safe_dump({
+        "resources": ["../mid"], "namespace": "prod", "namePrefix": "t-",
+        "labels": [{"pairs": {"env": "prod"}, "includeSelectors": True}],
+        "images": [{"name": "bb", "newTag": "2", "tagSuffix": "-x"}], "replicas": [{"name": "b-sts-m", "count": 2}]}))
+    graph = kustomize.scan([(str(tmp_path / "app" / "top"), str(tmp_path / "app"))])
+    folder = os.path.realpath(tmp_path / "app" / "top")
+    mine, _ = kustomize_native.build(graph, folder)
+    theirs, _ = kustomize.build(graph, folder, kustomize.builder(), native=False)
+    mine_docs = [d for d in yaml.safe_load_all(mine) if d]
+    kinds = {d["kind"] for d in mine_docs}  # the in-process build writes the kinds isolint reads
+    assert {"Deployment", "StatefulSet", "CronJob", "Pod", "Job", "DaemonSet"} <= kinds
+    kept = [_canonical(mine_docs), _canonical(d for d in yaml.safe_load_all(theirs) if d and d["kind"] in kinds)]
+    assert kept[0] == kept[1], _difference(*kept)
+    assert len(kept[0]) >= 10
