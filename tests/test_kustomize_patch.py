@@ -667,7 +667,8 @@ def test_split_patch_reads_both_kinds():
     kind, docs = kp.split_patch(_named(_dep("spec: {}\n") + "---\n" + _dep("spec: {}\n") + "---\n", "x"))
     assert kind == "smp" and len(docs) == 2
     assert kp.split_patch('[{"op": "add", "path": "/a", "value": "n"}]')[1][0]["value"] == "n"  # JSON: text
-    for bad in ("", "just text", "- 1\n- 2\n", "[]x"):
+    for bad in ("", "just text", "- 1\n- 2\n", "[]x", _named(_dep("spec: {replicas: 1, replicas: 2}\n"), "x"),
+                "- {op: add, path: /a, value: {1: x}}\n", _named(_dep("spec: {? [a]: 1}\n"), "x")):
         with pytest.raises(kp.Unsupported):
             kp.split_patch(bad)
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from isolint.yamlsource import BoolWord, load_all
+from isolint.yamlsource import BoolWord, YMap, load_all
 
 
 class Unsupported(Exception):
@@ -796,6 +796,7 @@ def split_patch(text: str) -> tuple[str, list[Any]]:
         if doc is None and not docs:
             raise Unsupported("a patch whose first document is empty (Kustomize 5.5 reads it as both kinds)")
         if doc is not None:
+            _readable(doc)
             docs.append(doc)
     if len(docs) == 1 and isinstance(docs[0], list):
         for operation in docs[0]:
@@ -816,6 +817,22 @@ def split_patch(text: str) -> tuple[str, list[Any]]:
         if doc["kind"].endswith("List") and "items" in doc:
             raise Unsupported("a List document as a patch")
     return "smp", docs
+
+
+def _readable(value: Any) -> None:
+    """Unsupported for what Kustomize's YAML reader reads otherwise: a duplicate key (kyaml keeps the first,
+    the loader the last), a map
+    or list as a key, a key that is not text (kyaml keeps ``80:`` as the text ``"80"``)."""
+    if isinstance(value, dict):
+        if isinstance(value, YMap) and (value.duplicates or value.complex_keys):
+            raise Unsupported("a duplicate or complex key in a patch")
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise Unsupported("a patch key that is not text")
+            _readable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _readable(item)
 
 
 # a plain YAML 1.1 boolean word that YAML 1.2 reads as text, as a value (after ``key:`` or ``- ``, or in
