@@ -41,6 +41,7 @@ patch document may be applied to many resources.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -820,9 +821,9 @@ def split_patch(text: str) -> tuple[str, list[Any]]:
 
 
 def _readable(value: Any) -> None:
-    """Unsupported for what Kustomize's YAML reader reads otherwise: a duplicate key (kyaml keeps the first,
-    the loader the last), a map
-    or list as a key, a key that is not text (kyaml keeps ``80:`` as the text ``"80"``)."""
+    """Unsupported for what Kustomize's YAML reader reads otherwise: a duplicate key (kyaml keeps the
+    first, the loader the last), a map or list as a key, a key that is not text (kyaml keeps ``80:``
+    as the text ``"80"``), a float JSON would write otherwise (the in-process build writes JSON)."""
     if isinstance(value, dict):
         if isinstance(value, YMap) and (value.duplicates or value.complex_keys):
             raise Unsupported("a duplicate or complex key in a patch")
@@ -833,6 +834,8 @@ def _readable(value: Any) -> None:
     elif isinstance(value, list):
         for item in value:
             _readable(item)
+    elif isinstance(value, float) and (not math.isfinite(value) or "e" in repr(value)):
+        raise Unsupported("a float JSON would write otherwise")
 
 
 # a plain YAML 1.1 boolean word that YAML 1.2 reads as text, as a value (after ``key:`` or ``- ``, or in
