@@ -556,6 +556,7 @@ UNSUPPORTED = [
     (_smp("Widget", "spec: {object: {apiVersion: apps/v1beta3, kind: Deployment, spec: {}}}\n", "example.com/v1"),
      _smp("Widget", "spec: {a: 1}\n", "example.com/v1")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{image: nameless}]}}}\n")),
+    (SERVICE, _smp("Service", "spec: {ports: [{name: two, port: ''}]}\n", "v1")),  # an empty key is none
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: a}, {name: a}]}}}\n")),
     (DEPLOYMENT, _dep("status: {conditions: [{type: Available}]}\n")),
     (DEPLOYMENT, _dep("spec: {template: {spec: {containers: [{name: app, tty: yes}]}}}\n")),  # text to kyaml

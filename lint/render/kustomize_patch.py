@@ -408,9 +408,9 @@ def _keyed(items: list[Any], keys: tuple[str, ...], where: str) -> dict[str, Any
     for item in items:
         if not isinstance(item, dict) or not item:
             raise Unsupported(f"an item of {where} that is not a map")
-        if item.get(keys[0]) is None:
+        key = _text(item[keys[0]], where) if item.get(keys[0]) is not None else ""
+        if not key:  # kyaml reads an empty key as none
             raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
-        key = _text(item[keys[0]], where)
         if key in out:
             raise Unsupported(f"two items of {where} with the merge key {key!r}")
         out[key] = item
@@ -418,7 +418,10 @@ def _keyed(items: list[Any], keys: tuple[str, ...], where: str) -> dict[str, Any
 
 
 def _primitives(items: list[Any], where: str) -> list[str]:
-    return [_text(item, where) for item in items]
+    texts = [_text(item, where) for item in items]
+    if "" in texts:
+        raise Unsupported(f"an empty item in {where}")
+    return texts
 
 
 def _add(value: Any, schema: Any, keys: tuple[str, ...] | None = None, where: str = "") -> Any:
@@ -463,9 +466,11 @@ def _multi_keyed(items: list[Any], keys: tuple[str, ...], where: str) -> None:
     share it differ by all the others (kyaml drops items that share a first key and lack another)."""
     seen: dict[str, set[tuple[str, ...]]] = {}
     for item in items:
-        if not isinstance(item, dict) or item.get(keys[0]) is None:
-            raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
+        if not isinstance(item, dict):
+            raise Unsupported(f"an item of {where} that is not a map")
         key = tuple(_text(item[k], where) if item.get(k) is not None else "" for k in keys)
+        if not key[0]:  # kyaml reads an empty key as none
+            raise Unsupported(f"an item of {where} without its merge key {keys[0]}")
         same = seen.setdefault(key[0], set())
         if key in same or (same and "" in key + next(iter(same))):
             raise Unsupported(f"items of {where} that share the merge key {key[0]!r}")
