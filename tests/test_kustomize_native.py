@@ -252,3 +252,38 @@ def test_trees_build_in_process_as_the_binary_builds_them(tmp_path, case):
     mine, theirs = _both(tmp_path / top)
     assert _kept(mine) == _kept(theirs)
     assert _kept(mine)
+
+
+GENERATED = {
+    "base/kustomization.yaml": "resources: [deploy.yaml]\nnamePrefix: q-\nnamespace: ns-a\n"
+                              "configMapGenerator:\n- name: cfg\n  literals: [A=1, B=1]\n"
+                              "  options: {labels: {x: base}}\n"
+                              "secretGenerator:\n- name: tok\n  literals: [t=1]\n",
+    "base/deploy.yaml": POD_SPEC.replace("name: settings", "name: cfg").replace("name: token", "name: tok"),
+}
+
+
+@pytest.mark.parametrize("overlay", [
+    "resources: [../base]\nnamePrefix: p-\nconfigMapGenerator:\n- name: cfg\n  behavior: merge\n"
+    "  literals: [B=2, C=3]\n  options: {labels: {z: overlay}}\n",
+    "resources: [../base]\nconfigMapGenerator:\n- name: q-cfg\n  namespace: ns-a\n  behavior: replace\n"
+    "  literals: [D=4]\n"
+    "secretGenerator:\n- name: tok\n  behavior: merge\n  literals: [u=2]\n",
+])
+def test_a_generator_merges_into_or_replaces_its_base_s_object_as_the_binary_does(tmp_path, overlay):
+    for name, text in {**GENERATED, "overlay/kustomization.yaml": overlay}.items():
+        write(tmp_path, name, text)
+    mine, theirs = _both(tmp_path / "overlay")
+    assert _kept(mine) == _kept(theirs) and _kept(mine)
+    graph = kustomize.scan([(str(tmp_path / "overlay"), str(tmp_path))])
+    build = kustomize_native._Build(graph, os.path.realpath(tmp_path / "overlay"))
+    acc = build.run(os.path.realpath(tmp_path / "overlay"), [])
+    build.finish(acc)
+    generated = sorted((r.doc["kind"], r.doc["metadata"]["name"], r.doc["metadata"].get("namespace"),
+                        r.doc.get("data"), r.doc["metadata"].get("labels")) for r in acc if r.generated)
+    binary = sorted((d["kind"], d["metadata"]["name"], d["metadata"].get("namespace"), d.get("data"),
+                     {k: v for k, v in (d["metadata"].get("labels") or {}).items()} or None)
+                    for d in yaml.safe_load_all(subprocess.run([*kustomize.builder(), str(tmp_path / "overlay")],
+                                                              capture_output=True, text=True, check=True).stdout)
+                    if d["kind"] in ("ConfigMap", "Secret"))
+    assert generated == binary

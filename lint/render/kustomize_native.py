@@ -267,21 +267,24 @@ class _Build:
                 if behavior == "create":
                     self.add(acc, [res])
                     continue
-                same = [r for r in acc if r.generated and r.gvk() == res.gvk()
-                        and _effective(r.current()) == _effective(res.current())]
-                if behavior not in ("merge", "replace") or len(same) != 1:
+                if behavior not in ("merge", "replace"):
                     raise Unsupported(f"generator behavior {behavior}")
-                old = same[0]
-                if behavior == "replace":
-                    old.doc = made
+                old = _merge_target(acc, res)
+                meta, was = made["metadata"], old.doc.get("metadata") or {}
+                for part in ("labels", "annotations"):  # Kustomize's CopyMergeMetaDataFieldsFrom
+                    merged = {**(was.get(part) or {}), **(meta.get(part) or {})}
+                    if merged:
+                        meta[part] = merged
+                meta["name"] = was.get("name")
+                if was.get("namespace"):
+                    meta["namespace"] = was["namespace"]
                 else:
+                    meta.pop("namespace", None)
+                if behavior == "merge":
                     for part in ("data", "binaryData"):
-                        if part in made:
-                            old.doc.setdefault(part, {}).update(made[part])
-                    for part in ("labels", "annotations"):
-                        if made["metadata"].get(part):
-                            old.doc["metadata"].setdefault(part, {}).update(made["metadata"][part])
-                old.origin, old.hashed = path, res.hashed
+                        if old.doc.get(part) or made.get(part):
+                            made[part] = {**(old.doc.get(part) or {}), **(made.get(part) or {})}
+                old.doc, old.origin, old.hashed = made, path, res.hashed
 
     # -- transformers -------------------------------------------------------------------------------
     def transform(self, doc: Any, folder: str, acc: list[Res]) -> None:
@@ -427,6 +430,19 @@ def _by_any_id(acc: list[Res], patch: dict[str, Any]) -> Res:
     found = [r for r in acc if r.doc.get("apiVersion") == api and any(_effective(i) == want for i in r.ids)]
     if len(found) != 1:
         raise Unsupported("a patch that matches no resource, or several")
+    return found[0]
+
+
+def _merge_target(acc: list[Res], new: Res) -> Res:
+    """The resource a generator with ``behavior: merge|replace`` changes: the one with any id equal
+    to the new object's, else the one of its kind and name in any namespace (Kustomize's
+    ``appendReplaceOrMerge``)."""
+    want = _effective(new.current())
+    found = [r for r in acc if r.gvk() == new.gvk() and any(_effective(i) == want for i in r.ids)]
+    if not found:
+        found = [r for r in acc if r.gvk() == new.gvk() and r.current()[2] == new.current()[2]]
+    if len(found) != 1:
+        raise Unsupported("a generator merging into no resource, or several")
     return found[0]
 
 
