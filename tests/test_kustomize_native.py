@@ -276,9 +276,7 @@ def test_a_generator_merges_into_or_replaces_its_base_s_object_as_the_binary_doe
     mine, theirs = _both(tmp_path / "overlay")
     assert _kept(mine) == _kept(theirs) and _kept(mine)
     graph = kustomize.scan([(str(tmp_path / "overlay"), str(tmp_path))])
-    build = kustomize_native._Build(graph, os.path.realpath(tmp_path / "overlay"))
-    acc = build.run(os.path.realpath(tmp_path / "overlay"), [])
-    build.finish(acc)
+    acc, _ = kustomize_native.resources(graph, os.path.realpath(tmp_path / "overlay"))
     generated = sorted((r.doc["kind"], r.doc["metadata"]["name"], r.doc["metadata"].get("namespace"),
                         r.doc.get("data"), r.doc["metadata"].get("labels")) for r in acc if r.generated)
     binary = sorted((d["kind"], d["metadata"]["name"], d["metadata"].get("namespace"), d.get("data"),

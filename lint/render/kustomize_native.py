@@ -571,11 +571,17 @@ def build(graph: Any, folder: str) -> tuple[str, str]:
         raise Unsupported("values nested too deep") from None
 
 
-def _built(graph: Any, folder: str) -> tuple[str, str]:
+def resources(graph: Any, folder: str) -> tuple[list[Res], str]:
+    """Every resource of the root ``folder`` built in-process (each kind, no origin annotation yet)
+    and the folder the binary's copy starts at."""
     build = _Build(graph, folder)
     acc = build.run(folder, [])
     build.finish(acc)
-    base = build.base
+    return acc, build.base
+
+
+def _built(graph: Any, folder: str) -> tuple[str, str]:
+    acc, base = resources(graph, folder)
     out: list[str] = []
     for res in sorted(acc, key=_sort_key):
         if not _kept(res.doc):
