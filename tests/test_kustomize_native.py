@@ -285,3 +285,41 @@ def test_a_generator_merges_into_or_replaces_its_base_s_object_as_the_binary_doe
                                                               capture_output=True, text=True, check=True).stdout)
                     if d["kind"] in ("ConfigMap", "Secret"))
     assert generated == binary
+
+
+@pytest.mark.parametrize("value", [
+    "hostNetwork: yes", "hostNetwork: On", "schedulerName: 1:20", "schedulerName: 2019-03-20T17:54:53Z",
+    "schedulerName: 2019-03-20", "terminationGracePeriodSeconds: 1e3", "terminationGracePeriodSeconds: 0o17",
+    "terminationGracePeriodSeconds: .inf",
+])
+def test_a_value_yaml_1_1_and_kustomize_read_otherwise_is_left_to_the_binary(tmp_path, value):
+    """isolint reads a manifest as Kubernetes does (YAML 1.1); Kustomize reads ``yes`` as text and
+    writes it quoted, ``1e3`` as a number...: what the binary writes is what isolint must lint."""
+    write(tmp_path, "k/kustomization.yaml", "resources: [pod.yaml, cm.yaml]\n")
+    write(tmp_path, "k/pod.yaml", f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  {value}\n"
+          "  containers: [{name: a, image: a}]\n")
+    write(tmp_path, "k/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
+    with pytest.raises(Unsupported, match="Kustomize reads otherwise"):
+        kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))
+
+
+def test_what_is_read_alike_builds_in_process_as_the_binary_writes_it(tmp_path):
+    # a ConfigMap's `enabled: yes` never reaches a pod; a float with no fraction is written as an int
+    write(tmp_path, "k/kustomization.yaml", "resources: [pod.yaml, cm.yaml]\n")
+    write(tmp_path, "k/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: '5'}}\n"
+          "spec:\n  terminationGracePeriodSeconds: 30.0\n  containers: [{name: a, image: a, args: [0x1F, 1_000, "
+          "'on', 0.5]}]\n")
+    write(tmp_path, "k/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {enabled: yes}\n")
+    mine, theirs = _both(tmp_path / "k")
+    assert _kept(mine) == _kept(theirs)
+    assert "terminationGracePeriodSeconds: 30\n" in _kept(mine)[0][3]
+
+
+def test_an_annotation_that_is_not_text_is_left_to_the_binary(tmp_path):
+    write(tmp_path, "k/kustomization.yaml", "resources: [pod.yaml]\n")
+    write(tmp_path, "k/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: 0755}}\n"
+          "spec:\n  containers: [{name: a, image: a}]\n")
+    graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
+    with pytest.raises(Unsupported, match="annotation that is not text"):
+        kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))

@@ -86,7 +86,8 @@ class Res:
 def _plain(value: Any) -> Any:
     """A copy of a loaded value as plain ``dict``/``list``; Unsupported for what JSON would not
     give back as isolint's loader read it (a plain y/n, a non-text key, a float written with an
-    exponent or not finite, a duplicate key)."""
+    exponent or not finite, a duplicate key); a float with no fraction becomes an int, as the
+    binary writes it."""
     if isinstance(value, dict):
         if isinstance(value, YMap) and (value.duplicates or value.complex_keys):
             raise Unsupported("a duplicate or complex key")
@@ -100,9 +101,11 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, BoolWord):
         raise Unsupported("a plain y/n value")
-    if isinstance(value, float) and (not math.isfinite(value) or "e" in repr(value)):
-        raise Unsupported("a float JSON would write otherwise")
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if isinstance(value, float):
+        if not math.isfinite(value) or "e" in repr(value) or abs(value) >= 1e21:
+            raise Unsupported("a float JSON would write otherwise")
+        return int(value) if value.is_integer() else value  # Kustomize writes 2.0 as 2, as Go's JSON does
+    if value is None or isinstance(value, (str, bool, int)):
         return value
     raise Unsupported(f"a {type(value).__name__} value")
 
@@ -181,13 +184,16 @@ class _Build:
             except ReadError as exc:
                 raise Unsupported(exc.message) from None
             docs = []
-            for doc, error in load_all(slim_definitions(text.encode()).decode()):
+            text = slim_definitions(text.encode()).decode()
+            for doc, error in load_all(text):
                 if error is not None:
                     raise Unsupported(error.message)
                 if doc is not None:
                     docs.append(doc)
-            found = _FILES[real] = (docs, len(text))
+            found = _FILES[real] = (docs, len(text), _read_otherwise(text, docs))
         self.count(found[1])
+        if found[2]:
+            raise Unsupported(f"{found[2]}: a plain value Kustomize reads otherwise than YAML 1.1")
         return found[0]
 
     def count(self, size: int) -> None:
@@ -376,11 +382,44 @@ class _Build:
         _name_references(acc)
 
 
-_FILES: dict[str, tuple[list[Any], int]] = {}  # per process: a resource file is parsed once for all the roots using it
+# per process: a resource file is parsed once for all the roots using it (documents, size, what
+# Kustomize reads otherwise)
+_FILES: dict[str, tuple[list[Any], int, str | None]] = {}
 
 
 def forget() -> None:
     _FILES.clear()
+
+
+# A plain scalar isolint's loader (YAML 1.1, as Kubernetes reads a manifest) and Kustomize (kyaml,
+# then JSON) read differently: old booleans and base-60 numbers (text to Kustomize, written quoted),
+# timestamps (kept as written), exponents and 0o octals (numbers to Kustomize), infinities (an error).
+# Over-matching (a comment, a block scalar's line) only leaves the root to the binary.
+_READ_OTHERWISE = re.compile(r"""(?mx)
+    (?:[:?-][ \t]+|[\[{,][ \t]*)
+    (
+        (?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t][^\n\#,\]}]*)?
+      | [-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+
+      | [-+]?0o[0-7_]+
+      | [-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)
+    )
+    [ \t]*(?:\#[^\n]*)?(?=\n|$|[,\]}])
+""")
+
+
+def _read_otherwise(text: str, docs: list[Any]) -> str | None:
+    """The first such plain value written in a document isolint reads (``docs``' kinds decide:
+    what Kustomize reads of the other documents never reaches a pod), or None."""
+    found = None
+    for match in _READ_OTHERWISE.finditer(text):
+        line = text.count("\n", 0, match.start(1)) + 1
+        doc = next((d for d in reversed(docs) if isinstance(d, YMap) and d.pos[0] <= line), None)
+        if doc is None or _kept(doc) or str(doc.get("kind", "")).endswith("List"):
+            found = match.group(1)
+            break
+    return found
 
 
 def cached(path: str) -> list[Any] | None:
@@ -590,6 +629,8 @@ def _built(graph: Any, folder: str) -> tuple[str, str]:
         annotations = meta.get("annotations")
         if not isinstance(annotations, dict):
             annotations = meta["annotations"] = {}
+        if not all(isinstance(v, str) for v in annotations.values()):
+            raise Unsupported("an annotation that is not text (Kustomize writes it as it was written)")
         annotations["config.kubernetes.io/origin"] = f"path: ../src/{os.path.relpath(res.origin, base)}\n"
         out.append("---\n")
         _emit(res.doc, "", out)
