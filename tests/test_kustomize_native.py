@@ -305,11 +305,12 @@ def test_a_value_yaml_1_1_and_kustomize_read_otherwise_is_left_to_the_binary(tmp
 
 
 def test_what_is_read_alike_builds_in_process_as_the_binary_writes_it(tmp_path):
-    # a ConfigMap's `enabled: yes` never reaches a pod; a float with no fraction is written as an int
+    # a ConfigMap's `enabled: yes` never reaches a pod; a float with no fraction is written as an int;
+    # a mapping where a list of volumes belongs is walked as its one item
     write(tmp_path, "k/kustomization.yaml", "resources: [pod.yaml, cm.yaml]\n")
     write(tmp_path, "k/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: '5'}}\n"
           "spec:\n  terminationGracePeriodSeconds: 30.0\n  containers: [{name: a, image: a, args: [0x1F, 1_000, "
-          "'on', 0.5]}]\n")
+          "'on', 0.5]}]\n  volumes: {name: v, configMap: {name: c}}\n")
     write(tmp_path, "k/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {enabled: yes}\n")
     mine, theirs = _both(tmp_path / "k")
     assert _kept(mine) == _kept(theirs)
@@ -323,3 +324,16 @@ def test_an_annotation_that_is_not_text_is_left_to_the_binary(tmp_path):
     graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
     with pytest.raises(Unsupported, match="annotation that is not text"):
         kustomize_native.build(graph, os.path.realpath(tmp_path / "k"))
+
+
+@pytest.mark.parametrize("spec", ["containers: [5]", "containers: [{name: a, image: a, env: x}]",
+                                  "containers: [{name: a, image: a}]\n  volumes: [{configMap: x}]"])
+def test_a_malformed_pod_spec_the_binary_refuses_is_left_to_it(tmp_path, spec):
+    write(tmp_path, "k/kustomization.yaml", "resources: [pod.yaml]\n")
+    write(tmp_path, "k/pod.yaml", f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  {spec}\n")
+    graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
+    folder = os.path.realpath(tmp_path / "k")
+    with pytest.raises(Unsupported, match=r"wrong type|not a mapping"):
+        kustomize_native.build(graph, folder)
+    with pytest.raises(kustomize.BuildError, match="name reference"):
+        kustomize.build(graph, folder, kustomize.builder(), native=False)

@@ -547,12 +547,13 @@ def _name_references(acc: list[Res]) -> None:
         if len({i[2] for i in res.ids}) > 1:
             for old in {i[2] for i in res.ids[:-1]}:
                 renamed.setdefault((res.current()[0], old), []).append(res)
-    if not renamed:
-        return
     for res in acc:
         path = _POD_SPECS.get(res.current()[0])
-        pod = _at(res.doc, path) if path else None
+        pod = _holders(res.doc, path) if path else None  # Unsupported where a level is not a mapping
+        pod = pod[0][0].get(pod[0][1]) if pod else None
         if not isinstance(pod, dict):
+            if pod is not None:
+                raise Unsupported("a pod spec that is not a mapping")
             continue
         namespace = res.current()[1] or "default"
         for kind, field_path in _POD_REFERENCES:
@@ -574,12 +575,21 @@ def _at(doc: Any, path: tuple[str, ...]) -> Any:
 
 
 def _holders(node: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], str]]:
-    if len(path) == 1:
-        return [(node, path[0])] if isinstance(node, dict) and path[0] in node else []
+    """The mappings holding the field ``path`` leads to (``*``: each item of a list). Kustomize's
+    nameReference fails where the path meets a value that is not the mapping or list it walks
+    (``env: x``), even when nothing is renamed: Unsupported, the binary says so."""
+    if node is None:
+        return []
     head, rest = path[0], path[1:]
+    if head == "*" and isinstance(node, dict):
+        node = [node]  # kyaml walks a mapping written where a list belongs as its one item
+    if not isinstance(node, list if head == "*" else dict):
+        raise Unsupported("a pod spec field of the wrong type (Kustomize's nameReference fails on it)")
     if head == "*":
-        return [h for item in node for h in _holders(item, rest)] if isinstance(node, list) else []
-    return _holders(node.get(head), rest) if isinstance(node, dict) else []
+        return [h for item in node for h in _holders(item, rest)]
+    if not rest:
+        return [(node, head)] if head in node else []
+    return _holders(node.get(head), rest)
 
 
 def _kept(doc: dict[str, Any]) -> bool:
