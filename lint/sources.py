@@ -56,6 +56,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Callable
 from typing import Any, TextIO
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -79,6 +80,26 @@ class Outside(ReadError):
 
     def __init__(self, message: str = OUTSIDE) -> None:
         super().__init__(message)
+
+
+def realpaths() -> Callable[[str], str]:
+    """``os.path.realpath`` for many paths of few folders: each folder is resolved once, and a path
+    costs one ``lstat`` (is it a link?) instead of one per component (on ../shared/corpus/real, 61,615
+    ``lstat`` calls for the 2,900 files a rendering run classifies; about 2,900 now)."""
+    memo: dict[str, str] = {}
+
+    def real(path: str) -> str:
+        found = memo.get(path)
+        if found is None:
+            parent, name = os.path.split(path)
+            if name in ("", ".", "..") or not parent or os.path.islink(path):
+                found = os.path.realpath(path)
+            else:
+                found = os.path.join(real(parent), name)
+            memo[path] = found
+        return found
+
+    return real
 
 
 def run_root(target: str) -> str:

@@ -86,19 +86,22 @@ def classify(candidates: Iterable[Candidate], scope: AbstractSet[str] | None = N
     the facts-only candidates, an untouched chart is neither rendered nor read. Without ``render``
     (``--no-render``) a chart's files are left out too and no kustomization is built: its resources
     are linted as plain manifests."""
+    from ..sources import realpaths
+
     memo: dict[str, bool] = {}
+    realpath = realpaths()
     candidates = list(candidates)
     folders = {os.path.dirname(os.path.abspath(c.path)) for c in candidates}
     patches = kustomize_patches(folders)
     around = _folders_holding(scope) if scope is not None else None
     spelled = dict.fromkeys((os.path.dirname(c.path), c.root) for c in candidates)  # a realpath per folder
     roots, resources = ({}, set()) if not render else _kustomize_roots(
-        {os.path.realpath(folder or "."): (folder, root) for folder, root in spelled}, scope, around)
+        {realpath(folder or "."): (folder, root) for folder, root in spelled}, scope, around)
     linted: list[Candidate] = []
     context: list[Candidate] = []
     seen: set[str] = set()
     for candidate in candidates:
-        real = os.path.realpath(candidate.path) if scope is not None or patches or resources or roots else ""
+        real = realpath(candidate.path) if scope is not None or patches or resources or roots else ""
         if scope is not None:  # a file named and found by the repository's walk too: the first
             if real in seen:
                 continue
