@@ -77,7 +77,7 @@ def main() -> int:
         shown = os.path.relpath(folder, corpus)
         start = time.process_time()
         try:
-            mine, _ = kustomize_native.build(graph, folder)
+            mine = kustomize_native.text(kustomize_native.build(graph, folder)[0])
         except kustomize_native.Failed as exc:
             mine = exc
         except Unsupported as exc:

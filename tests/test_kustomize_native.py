@@ -41,7 +41,8 @@ def _both(folder: Path) -> tuple[str, str]:
     """The in-process build and the binary's (the wrapper kustomization isolint builds with)."""
     graph = kustomize.scan([(str(folder), str(folder.parent))])
     real = os.path.realpath(folder)
-    mine, base = kustomize_native.build(graph, real)
+    docs, base = kustomize_native.build(graph, real)
+    mine = kustomize_native.text(docs)
     theirs, their_base = kustomize.build(graph, real, kustomize.builder(), native=False)
     assert base == their_base
     return mine, theirs
@@ -141,8 +142,8 @@ def test_the_binary_is_not_run_for_a_root_built_in_process(monkeypatch, tmp_path
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("the binary ran"))
     kustomize.configure(None)  # the default: in-process
     graph = kustomize.scan([(str(tmp_path / "k"), str(tmp_path))])
-    text, _ = kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"])
-    doc, = yaml.safe_load_all(text)
+    docs, _ = kustomize.build(graph, os.path.realpath(tmp_path / "k"), ["kubectl", "kustomize"])
+    doc, = yaml.safe_load_all(kustomize_native.text(docs))
     assert doc["metadata"]["annotations"] == {"config.kubernetes.io/origin": "path: ../src/a.yaml\n"}
 
 

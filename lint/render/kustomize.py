@@ -346,7 +346,7 @@ def in_process(graph: Graph, folder: str) -> bool:
 
 
 def build(graph: Graph, folder: str, command: list[str] | None, slim: bool = True,
-          native: bool = True) -> tuple[str, str]:
+          native: bool = True) -> tuple[str | list[Any], str]:
     """The built YAML of the root ``folder`` and the folder origin paths are relative to: built
     in-process (:mod:`~isolint.render.kustomize_native`) when ``native`` and it models all the root
     uses, else by ``command`` from a tree with its resource definitions slimmed
@@ -391,11 +391,11 @@ def build(graph: Graph, folder: str, command: list[str] | None, slim: bool = Tru
     return done.stdout, common
 
 
-_BUILT: dict[str, tuple[str, str] | BuildError | ReadError] = {}  # root folder -> build, made by prebuild()
+_BUILT: dict[str, tuple[str | list[Any], str] | BuildError | ReadError] = {}  # root folder -> build, made by prebuild()
 _GRAPH: list[Graph] = []  # the run's graph, scanned once before the workers fork (prebuild)
 
 
-def _built(graph: Graph, folder: str, command: list[str]) -> tuple[str, str]:
+def _built(graph: Graph, folder: str, command: list[str]) -> tuple[str | list[Any], str]:
     found = _BUILT.pop(folder, None)
     if isinstance(found, (BuildError, ReadError)):
         raise found

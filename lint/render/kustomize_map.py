@@ -39,7 +39,7 @@ from typing import Any
 from ..model import FileModel, Location, ParseError
 from ..sources import ReadError, contained, read_text
 from ..yamlsource import Pos, YMap, YSeq, load_all
-from .kustomize_native import cached
+from .kustomize_native import cached, real_path
 from .kustomize_select import Resource, matches_selector
 from .mapping import MappedLocation, MappedReader
 
@@ -479,7 +479,9 @@ def _applied_order(graph: Any, folder: str) -> list[str]:
 
 
 # -- the built stream -------------------------------------------------------------------------------
-def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: str, like: str) -> None:
+def parse_built(model: FileModel, graph: Any, folder: str, output: str | list[YMap], base: str, like: str) -> None:
+    """The model of a root's build: ``output``, the binary's text or the in-process build's
+    documents (:func:`isolint.render.kustomize_native.build`), each position mapped."""
     from ..parsers.kubernetes import KEPT_KINDS, parse_documents
     from ..prescan import load_documents
 
@@ -488,7 +490,8 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
     root = graph.nodes[folder].root
     if writers.sources:
         _source_lines(writers, output, base, root, like)
-    for index, (doc, error) in enumerate(load_documents(output, KEPT_KINDS)):
+    built = load_documents(output, KEPT_KINDS) if isinstance(output, str) else ((d, None) for d in output)
+    for index, (doc, error) in enumerate(built):
         if error is not None:
             model.errors.append(ParseError(like, f"the build's output is not valid YAML: {error.message}", 1))
             break
@@ -511,10 +514,10 @@ def parse_built(model: FileModel, graph: Any, folder: str, output: str, base: st
     model.mapped.pop(model.path, None)  # its own lines are the model's
 
 
-def _source_lines(writers: Writers, output: str, base: str, root: str, like: str) -> None:
+def _source_lines(writers: Writers, output: str | list[YMap], base: str, root: str, like: str) -> None:
     """Add to each replacement the line of its source field, in the source resource's origin file
     (the whole build is read for it: a source is often a ConfigMap, which the linting pass skips)."""
-    for doc, error in load_all(output):
+    for doc, error in load_all(output) if isinstance(output, str) else ((d, None) for d in output):
         meta = doc.get("metadata") if isinstance(doc, YMap) else None
         raw = _origin(doc) if error is None and isinstance(meta, dict) else None
         origin = _origin_file(path, root, like) if raw and (path := _in_tree(base, raw)) else None
@@ -547,7 +550,7 @@ ORIGINS: dict[str, _Origin | None] = {}  # per process: a base's file is indexed
 
 
 def _origin_file(path: str, root: str, like: str) -> _Origin | None:
-    real = os.path.realpath(path)
+    real = real_path(path)
     key = _spelled(real, like)
     if key not in ORIGINS:
         try:
@@ -642,7 +645,7 @@ def _mapper(doc: YMap, origin: _Origin | None, writers: Writers,
     kind, name = doc.get("kind"), meta.get("name")
     found = origin.document(kind, name) if origin is not None else None
     original, first, places = found if found is not None else (name, 1, {})
-    resource = _resource(doc, meta, original, writers.homes.get(os.path.realpath(origin.path))
+    resource = _resource(doc, meta, original, writers.homes.get(real_path(origin.path))
                          if origin is not None else None)
     # a list item and its first key are written at one place of the build (``- emptyDir: {}``, the
     # build sorts keys) but not of the origin: the parser asks for a key (key_loc) or a node (loc)
