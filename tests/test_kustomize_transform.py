@@ -739,7 +739,7 @@ def test_the_in_process_build_matches_replicas_by_earlier_names_and_merges_the_h
           "configMapGenerator: [{name: cfg, literals: [a=b], options: {disableNameSuffixHash: false}}]\n")
     folder = os.path.realpath(tmp_path / "app" / "overlay")
     graph = kustomize.scan([(str(tmp_path / "app" / "overlay"), str(tmp_path / "app"))])
-    mine, _ = kustomize_native.build(graph, folder)
+    mine = kustomize_native.text(kustomize_native.build(graph, folder)[0])
     theirs, _ = kustomize.build(graph, folder, kustomize.builder(), native=False)
     deployments = [[d for d in yaml.safe_load_all(text) if d and d["kind"] == "Deployment"] for text in (mine, theirs)]
     for found in deployments:
@@ -773,7 +773,7 @@ def test_a_base_and_overlays_with_every_transformer_build_in_process_as_the_bina
         "images": [{"name": "bb", "newTag": "2", "tagSuffix": "-x"}], "replicas": [{"name": "b-sts-m", "count": 2}]}))
     graph = kustomize.scan([(str(tmp_path / "app" / "top"), str(tmp_path / "app"))])
     folder = os.path.realpath(tmp_path / "app" / "top")
-    mine, _ = kustomize_native.build(graph, folder)
+    mine = kustomize_native.text(kustomize_native.build(graph, folder)[0])
     theirs, _ = kustomize.build(graph, folder, kustomize.builder(), native=False)
     mine_docs = [d for d in yaml.safe_load_all(mine) if d]
     kinds = {d["kind"] for d in mine_docs}  # the in-process build writes the kinds isolint reads
