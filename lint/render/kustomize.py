@@ -303,12 +303,18 @@ def _may_hold_workloads(graph: Graph, folder: str) -> bool:
                if not is_remote(ref)):
             return True  # a resource is missing: the build says so
         for path in _named_files(node, kfolder):
-            try:
-                if _WORKLOAD_WORDS.search(read_bytes(contained(path, graph.nodes[kfolder].root))):
-                    return True
-            except ReadError:
-                return True  # the build says what is wrong
+            key = (path, node.root)
+            if key not in _WORDS:
+                try:
+                    _WORDS[key] = bool(_WORKLOAD_WORDS.search(read_bytes(contained(path, node.root))))
+                except ReadError:
+                    _WORDS[key] = True  # the build says what is wrong
+            if _WORDS[key]:
+                return True
     return False
+
+
+_WORDS: dict[tuple[str, str], bool] = {}  # per run: whether a file has a workload's key (read once for all roots)
 
 
 _KLOG = re.compile(r'^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "command failed" err=(?:"(.*)"|<\n(.*)\n >)$', re.S)
@@ -414,6 +420,7 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
 
     _BUILT.clear()
     _ORIGINS.clear()  # a new run: files may have changed
+    _WORDS.clear()
     forget()
     _GRAPH[:] = [graph]
     command = builder()
@@ -456,22 +463,23 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
     model = FileModel(path, Format.KUBERNETES, lines=tuple(text.splitlines()))
     folder = os.path.dirname(os.path.abspath(path))
     shown = os.path.basename(folder)  # the error is at its kustomization file: no runner path in reports
+    real = os.path.realpath(folder)
     run_graph = _GRAPH[0] if _GRAPH else None
-    node = run_graph.nodes.get(os.path.realpath(folder)) if run_graph is not None else None
+    node = run_graph.nodes.get(real) if run_graph is not None else None
     if node is not None and node.root == os.path.realpath(root or run_root(folder)):  # what scan() would find
-        graph = Graph({f: run_graph.nodes[f] for f in run_graph.closure(os.path.realpath(folder))})
+        graph = Graph({f: run_graph.nodes[f] for f in run_graph.closure(real)})
     else:
         graph = scan([(folder, root)])
-    remote = graph.remote(os.path.realpath(folder))
+    remote = graph.remote(real)
     if remote:
         model.errors.append(ParseError(path, f"kustomization {shown} includes the remote base {', '.join(remote)}: "
                                        "never fetched; the overlay is not built (vendor the base, or exclude "
                                        "the kustomization)", 1))
         return model
     command = builder()
-    if not _may_hold_workloads(graph, os.path.realpath(folder)):
+    if not _may_hold_workloads(graph, real):
         return model  # nothing it reads could become a pod: not built (docs/deployments.md)
-    inflates = [f for f in graph.closure(os.path.realpath(folder)) if any(
+    inflates = [f for f in graph.closure(real) if any(
         graph.nodes[f].doc.get(k) for k in ("helmCharts", "helmChartInflationGenerator"))]
     if inflates and command is not None and "--enable-helm" not in command:
         fix = ("install helm (on PATH)" if OPTIONS.get("enable-helm") else "set `enable-helm = true` under "
@@ -479,17 +487,17 @@ def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
         model.errors.append(ParseError(path, f"kustomization {shown} inflates Helm charts (helmCharts): not built; "
                                        f"{fix}, or exclude the kustomization", 1))
         return model
-    if command is None and not in_process(graph, os.path.realpath(folder)):
+    if command is None and not in_process(graph, real):
         model.errors.append(ParseError(path, f"kustomization {shown} is not built: no kustomize, kubectl or "
                                        "`pip install 'isolint[kustomize]'`; its resources are linted as "
                                        "plain manifests", 1))
         return model
     try:
-        output, base = _built(graph, os.path.realpath(folder), command)
+        output, base = _built(graph, real, command)
     except (BuildError, ReadError, KeyError) as exc:
         model.errors.append(ParseError(path, f"kustomization {shown} cannot be built: {exc.message}", 1))
         return model
-    _parse_built(model, graph, os.path.realpath(folder), output, base, path)
+    _parse_built(model, graph, real, output, base, path)
     return model
 
 
