@@ -338,3 +338,24 @@ def test_a_malformed_pod_spec_the_binary_refuses_is_left_to_it(tmp_path, spec):
         kustomize_native.build(graph, folder)
     with pytest.raises(kustomize.BuildError, match="name reference"):
         kustomize.build(graph, folder, kustomize.builder(), native=False)
+
+
+@pytest.mark.parametrize("generator", [
+    "configMapGenerator:\n- name: c\n  files: [a.txt, b.sh, x=c.sh]\n",
+    "configMapGenerator:\n- name: c\n  files: [a.txt, x=c.sh]\n",
+    "secretGenerator:\n- name: s\n  envs: [a.txt, e.env]\n",
+])
+def test_a_generator_s_missing_file_fails_with_the_binarys_message(tmp_path, generator):
+    write(tmp_path, "app/k/kustomization.yaml", "resources: [../base]\n" + generator)
+    write(tmp_path, "app/k/a.txt", "A=1\n")
+    write(tmp_path, "app/base/kustomization.yaml", "resources: [pod.yaml]\n")
+    write(tmp_path, "app/base/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+          "  containers: [{name: a, image: a}]\n")
+    graph = kustomize.scan([(str(tmp_path / "app" / "k"), str(tmp_path))])
+    folder = os.path.realpath(tmp_path / "app" / "k")
+    with pytest.raises(kustomize_native.Failed) as mine:
+        kustomize_native.build(graph, folder)
+    with pytest.raises(kustomize.BuildError) as theirs:
+        kustomize.build(graph, folder, kustomize.builder(), native=False)
+    assert mine.value.message == theirs.value.message
+    assert mine.value.message.startswith("loading KV pairs: ") and "k/" in mine.value.message

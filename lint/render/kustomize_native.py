@@ -31,6 +31,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,8 +287,7 @@ class _Build:
             for entry in doc.get(key) or ():
                 if not isinstance(entry, dict):
                     raise Unsupported("a generator entry that is not a mapping")
-                read = lambda p, f=folder: self.text(os.path.join(f, p))  # noqa: E731
-                made = _plain(transform.generate(kind, entry, options, read))
+                made = _plain(transform.generate(kind, entry, options, self.source_reader(folder, entry)))
                 res = Res(made, path, generated=True, hashed=transform.needs_hash(entry, options))
                 res.ids.append(res.current())
                 behavior = entry.get("behavior") or "create"
@@ -312,6 +312,26 @@ class _Build:
                         if old.doc.get(part) or made.get(part):
                             made[part] = {**(old.doc.get(part) or {}), **(made.get(part) or {})}
                 old.doc, old.origin, old.hashed = made, path, res.hashed
+
+    def source_reader(self, folder: str, entry: dict[str, Any]) -> Callable[[str], str]:
+        """How a generator reads its ``files``/``envs``: a file missing inside the build's tree fails
+        with the binary's message (its ``evalsymlink failure`` as :func:`~isolint.render.kustomize.cause`
+        words it)."""
+
+        def read(name: str) -> str:
+            path = os.path.join(folder, name)
+            real = _REAL[0](path)
+            if not os.path.lexists(path) and os.path.commonpath([self.base, real]) == self.base:
+                envs, files = entry.get("envs") or [], entry.get("files") or []
+                listed = [e for e in files if isinstance(e, str) and e.rpartition("=")[2] == name]
+                which, sources = ("file sources", files) if listed else ("env source files", envs)
+                if not listed and name not in envs:
+                    raise Unsupported(f"{name}: not found")
+                raise Failed(f"loading KV pairs: {which}: [{' '.join(map(str, sources))}]: "
+                             f"{os.path.relpath(real, self.base)}: no such file or directory")
+            return self.text(path)
+
+        return read
 
     # -- transformers -------------------------------------------------------------------------------
     def transform(self, doc: Any, folder: str, acc: list[Res]) -> None:
