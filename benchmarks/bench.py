@@ -11,9 +11,10 @@ folder, so it runs on a fresh machine. Printed, each the median of ``--repeat`` 
   ``yaml.load_all(..., Loader=yaml.CSafeLoader)``; files/s, MB/s and peak memory (the largest
   resident set of the isolint process and of the worker processes it waited for, from
   ``wait4``'s rusage), with the JSON report and with a quiet text report;
-* rendering: the same run with Helm charts rendered and Kustomize roots built (whatever renderers
-  this machine has: ``helm``/``kustomize``/``kubectl`` on PATH, the ``helm``/``kustomize`` extras),
-  against the engine's time (target <= 1.5) and its peak, which counts the builders' own memory;
+* rendering: the same run with Helm charts rendered and Kustomize roots built (in-process where
+  isolint models the root, else by whatever this machine has: ``helm``/``kustomize``/``kubectl`` on
+  PATH, the ``helm``/``kustomize`` extras), against the engine's time (issue 13's budget: <= 1.5)
+  and its peak, which counts the builders' own memory;
 * one file: ``isolint check`` of a single manifest against ``python -c "import yaml"``;
 * scaling: the corpus copied 10 times (hard links where possible) against 10x the 1x time, and
   its peak memory with both reports (target: under 150 MiB; every finding is held until the
