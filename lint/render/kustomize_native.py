@@ -38,7 +38,7 @@ from typing import Any
 from ..sources import ReadError, contained, read_bytes, read_text, realpaths
 from ..yamlsource import BoolWord, YMap, YSeq, load_all
 from . import kustomize_transform as transform
-from .kustomize_patch import Unsupported, json6902, split_patch, strategic_merge
+from .kustomize_patch import Unsupported, copy_value, json6902, split_patch, strategic_merge
 from .kustomize_select import label_selector, name_matches
 
 _KEYS = frozenset({
@@ -80,19 +80,11 @@ class Res:
             self.ids.append(now)
 
     def copy(self) -> Res:
-        return Res(_copy(self.doc), self.origin, list(self.ids), self.generated, self.hashed)
+        return Res(copy_value(self.doc), self.origin, list(self.ids), self.generated, self.hashed)
 
     def gvk(self) -> tuple[str, str, str]:
         group, _, version = str(self.doc.get("apiVersion") or "").rpartition("/")
         return group, version, self.doc.get("kind")
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
 
 
 def _plain(value: Any) -> Any:

@@ -384,11 +384,12 @@ def _text(value: Any, where: str) -> str:
     raise Unsupported(f"a {type(value).__name__} item or merge key in {where}")
 
 
-def _copy(value: Any) -> Any:
+def copy_value(value: Any) -> Any:
+    """A copy of a value's mappings and lists (as plain ``dict``/``list``), its scalars shared."""
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: copy_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [copy_value(v) for v in value]
     return value
 
 
@@ -447,7 +448,7 @@ def _add(value: Any, schema: Any, keys: tuple[str, ...] | None = None, where: st
             if keys == () and schema is not None:
                 texts = _primitives(value, where)
                 return [item for i, item in enumerate(value) if texts.index(texts[i]) == i]
-            return _copy(value)
+            return copy_value(value)
         if len(keys) > 1:
             _multi_keyed(value, keys, where)
         else:
@@ -561,7 +562,7 @@ def _merge_map(dest: dict[str, Any], patch: dict[str, Any], schema: Any) -> Any:
 
 def _merge_list(dest: list[Any], patch: list[Any], schema: Any, keys: tuple[str, ...] | None, where: str) -> Any:
     if keys is None:
-        return _copy(patch)
+        return copy_value(patch)
     if keys == ():
         # the patch's values first, then the resource's others; a value in both is the resource's item
         mine = {}
@@ -768,9 +769,9 @@ def json6902(resource: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
         if op in ("add", "replace", "test") and "value" not in operation:
             raise Unsupported(f"a JSON patch {op} without value")
         if op == "add":
-            _put(resource, tokens, _copy(operation["value"]), replace=False)
+            _put(resource, tokens, copy_value(operation["value"]), replace=False)
         elif op == "replace":
-            _put(resource, tokens, _copy(operation["value"]), replace=True)
+            _put(resource, tokens, copy_value(operation["value"]), replace=True)
         elif op == "remove":
             _remove(resource, tokens)
         elif op in ("move", "copy"):
@@ -780,7 +781,7 @@ def json6902(resource: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
                     raise Unsupported("a move into its own source")
                 _put(resource, tokens, _remove(resource, source), replace=False)
             else:
-                _put(resource, tokens, _copy(_get(resource, source)), replace=False)
+                _put(resource, tokens, copy_value(_get(resource, source)), replace=False)
         elif op == "test":
             if not _same(_get(resource, tokens), operation["value"]):
                 raise Unsupported(f"a failed JSON patch test at {operation['path']}")
