@@ -1,8 +1,7 @@
 """Use several cores: an ordered map over files in forked worker processes.
 
 Workers inherit the function (rules, settings) at the fork, so only files' results travel, back.
-Biggest files go first, in chunks of about equal work (:func:`_chunks`), so the workers finish
-together. A run under
+Biggest files go first, in chunks of 128, so the workers finish together. A run under
 PARALLEL_MIN_BYTES stays in one process: starting workers costs more than it saves. The result
 never depends on the number of workers.
 """
@@ -36,38 +35,22 @@ def ordered_map(call: Callable[[T], Any], items: Sequence[T], sizes: Sequence[in
     if "fork" not in multiprocessing.get_all_start_methods():
         return [call(item) for item in items]
     results: list[Any] = [None] * len(items)
+    biggest_first = sorted(range(len(items)), key=sizes.__getitem__, reverse=True)
     _CALL = call
     gc.freeze()  # the workers' collections then leave the inherited objects (and their pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            for done in pool.imap_unordered(_indexed, _chunks(items, sizes, count)):
-                for index, result in done:
-                    results[index] = result
+            for index, result in pool.imap_unordered(_indexed, ((i, items[i]) for i in biggest_first), CHUNK):
+                results[index] = result
     finally:
         _CALL = None
         gc.unfreeze()
     return results
 
 
-def _chunks(items: Sequence[T], sizes: Sequence[int], workers: int) -> list[list[tuple[int, T]]]:
-    """The items, biggest first, in chunks of about a 16th of a worker's share of the sizes (at most
-    CHUNK items): a big item alone, small ones 128 at a time, the last chunks the lightest."""
-    share = max(1, sum(sizes) // (workers * 16))
-    chunks: list[list[tuple[int, T]]] = []
-    chunk: list[tuple[int, T]] = []
-    weight = 0
-    for index in sorted(range(len(items)), key=sizes.__getitem__, reverse=True):
-        chunk.append((index, items[index]))
-        weight += sizes[index]
-        if weight >= share or len(chunk) >= CHUNK:
-            chunks.append(chunk)
-            chunk, weight = [], 0
-    return [*chunks, chunk] if chunk else chunks
-
-
-def _indexed(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+def _indexed(job: tuple[int, Any]) -> tuple[int, Any]:
     assert _CALL is not None
-    return [(index, _CALL(item)) for index, item in chunk]
+    return job[0], _CALL(job[1])
 
 
 def file_size(path: str) -> int:

@@ -86,7 +86,7 @@ def run(paths: Iterable[str], settings: Settings, registry: Registry | None = No
     tasks = load_tasks(paths, settings)
     errors = tasks.errors
     results: list[FileResult] = ordered_map(functools.partial(lint_file, job=job), tasks.linted,
-                                            [_work_size(t) for t in tasks.linted], settings.jobs)
+                                            [file_size(t.path) for t in tasks.linted], settings.jobs)
     stdin_model = read_stdin(settings, stdin) if stdin is not None else None
     if stdin_model is not None:
         results.append(lint_model(stdin_model, job))
@@ -243,15 +243,6 @@ def compose_environ(settings: Settings) -> dict[str, str] | None:
     for path in settings.env_files:  # checked readable when the settings were made (cli, config)
         values.update(read_dotenv(read_text(path, settings.max_file_size), {**values, **shell}))
     return {**values, **shell}
-
-
-def _work_size(task: LoadTask) -> int:
-    """The size the parallel map orders a file by: a root kustomization's is its build's input."""
-    if task.kind is Kind.KUSTOMIZE:
-        from .render.kustomize import work_size
-
-        return max(work_size(task.path), file_size(task.path))
-    return file_size(task.path)
 
 
 def _looks_like_dockerfile(text: str) -> bool:

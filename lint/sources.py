@@ -84,8 +84,9 @@ class Outside(ReadError):
 
 def realpaths() -> Callable[[str], str]:
     """``os.path.realpath`` for many paths of few folders: each folder is resolved once, and a path
-    costs one ``lstat`` (is it a link?) instead of one per component (on ../shared/corpus/real, 61,615
-    ``lstat`` calls for the 2,900 files a rendering run classifies; about 2,900 now)."""
+    costs one ``lstat`` (is it a link?) instead of one per component: classifying the 2,900 files of
+    ../shared/corpus/real for a rendering run took 61,615 ``lstat`` calls and 0.21-0.24 s of the main
+    process's CPU before the workers fork, 0.10-0.12 s with it (five interleaved runs)."""
     memo: dict[str, str] = {}
 
     def real(path: str) -> str:

@@ -439,19 +439,6 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
         list(pool.map(one, todo))
 
 
-def work_size(path: str) -> int:
-    """How much a root kustomization's model costs, in bytes: those of the files its build reads (its
-    own file's few hundred bytes would put it last in the run's biggest-first map, where the
-    corpus's 53 roots ended on one worker while the other idled: 0.3 s of a 2 s run)."""
-    from ..parallel import file_size
-
-    graph = _GRAPH[0] if _GRAPH else None
-    folder = os.path.dirname(os.path.realpath(path))
-    if graph is None or folder not in graph.nodes:
-        return 0
-    return sum(file_size(file) for file in graph.resource_files(folder))
-
-
 # -- loading a root ---------------------------------------------------------------------------------
 def load_root(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> FileModel:
     """The model of a root kustomization: its build, each position mapped to the file that wrote it."""
