@@ -303,18 +303,12 @@ def _may_hold_workloads(graph: Graph, folder: str) -> bool:
                if not is_remote(ref)):
             return True  # a resource is missing: the build says so
         for path in _named_files(node, kfolder):
-            key = (path, node.root)
-            if key not in _WORDS:
-                try:
-                    _WORDS[key] = bool(_WORKLOAD_WORDS.search(read_bytes(contained(path, node.root))))
-                except ReadError:
-                    _WORDS[key] = True  # the build says what is wrong
-            if _WORDS[key]:
-                return True
+            try:
+                if _WORKLOAD_WORDS.search(read_bytes(contained(path, graph.nodes[kfolder].root))):
+                    return True
+            except ReadError:
+                return True  # the build says what is wrong
     return False
-
-
-_WORDS: dict[tuple[str, str], bool] = {}  # per run: whether a file has a workload's key (read once for all roots)
 
 
 _KLOG = re.compile(r'^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "command failed" err=(?:"(.*)"|<\n(.*)\n >)$', re.S)
@@ -398,7 +392,9 @@ def build(graph: Graph, folder: str, command: list[str] | None, slim: bool = Tru
 
 
 _BUILT: dict[str, tuple[str | list[Any], str] | BuildError | ReadError] = {}  # root folder -> build, made by prebuild()
-_GRAPH: list[Graph] = []  # the run's graph, scanned once before the workers fork (prebuild)
+# the run's graph, scanned once before the workers fork (prebuild); a root's model takes its part
+# instead of scanning again (the corpus's roots in one process: 0.085 s of scans, 0.034 s with it)
+_GRAPH: list[Graph] = []
 
 
 def _built(graph: Graph, folder: str, command: list[str]) -> tuple[str | list[Any], str]:
@@ -420,7 +416,6 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
 
     _BUILT.clear()
     _ORIGINS.clear()  # a new run: files may have changed
-    _WORDS.clear()
     forget()
     _GRAPH[:] = [graph]
     command = builder()

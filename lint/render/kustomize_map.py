@@ -602,7 +602,8 @@ class _Origin:
     path they are found at (:func:`_same_place`), built when first asked."""
 
     def __init__(self, path: str, text: str, docs: list[Any] | None = None) -> None:
-        """``docs``: the file's documents as the in-process build read them (at the same lines)."""
+        """``docs``: the file's documents as the in-process build read them (at the same lines), not
+        parsed again (the corpus's origin files in one process: 0.045 s, 0.009 s with them)."""
         self.path = path
         self.lines = tuple(text.splitlines())
         self.docs: list[tuple[int, Any, Any, YMap]] = []  # (first line, kind, name, document)

@@ -424,7 +424,8 @@ _REAL = [realpaths()]  # per run: each folder resolved once (0.05 s of the corpu
 
 
 # per process: each kustomization's own build (its resources, bases, generators, transformers), copied
-# for every root that includes it (on ../shared/corpus/real, 207 builds of kustomizations for 52 roots)
+# for every root that includes it (the corpus's 53 roots in one process: 207 kustomization builds and
+# 0.43 s of CPU without it, 0.26 s with it)
 _SUBTREES: dict[tuple[str, str], tuple[list[Res], int]] = {}
 
 
@@ -661,7 +662,8 @@ def _sort_key(res: Res) -> tuple[Any, ...]:
 def build(graph: Any, folder: str) -> tuple[list[YMap], str]:
     """The root ``folder`` built in-process: the documents isolint reads, as the binary writes them
     (each with its origin annotation; positioned as :func:`text` would write them, without writing
-    and reading that text again: 0.1 s of CPU on ../shared/corpus/real), and the folder origin paths
+    and reading that text again: 0.065-0.079 s of CPU to parse the corpus's 1 MB of builds, 0.02 s
+    to write it, against 0.03 s to position them), and the folder origin paths
     are relative to. Raises :class:`Unsupported` for anything not modelled, :class:`Failed` where
     the binary would fail."""
     try:
