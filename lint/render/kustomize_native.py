@@ -17,12 +17,14 @@ run. This module builds a root as Kustomize does (``api/internal/target/kusttarg
 
 Patches are :mod:`~isolint.render.kustomize_patch`'s, transformers and generators
 :mod:`~isolint.render.kustomize_transform`'s. Anything not modelled (``replacements``, ``vars``,
-Helm inflation, plug-ins, a ``List`` resource, an error Kustomize would report...) raises
-:class:`~isolint.render.kustomize_patch.Unsupported`: the root is then built by the binary, exactly
-as before. The output has the binary's contract for :func:`~isolint.render.kustomize_map.parse_built`:
-the documents isolint reads (other kinds are not written), each with Kustomize's
-``config.kubernetes.io/origin`` annotation; it is written as JSON documents (valid YAML, and
-``json.dumps`` is C).
+Helm inflation, plug-ins, an error Kustomize would report, a value YAML 1.1 and Kustomize read
+otherwise...) raises :class:`~isolint.render.kustomize_patch.Unsupported`: the root is then built by
+the binary, exactly as before; a missing resource or generator file fails as the binary fails
+(:class:`Failed`, its message). The output keeps the binary's contract for
+:func:`~isolint.render.kustomize_map.parse_built`: the documents isolint reads (other kinds are left
+out), each with Kustomize's ``config.kubernetes.io/origin`` annotation, positioned as their text
+would be read (:func:`text` writes it, for comparing a build with the binary's:
+``benchmarks/kustomize_native.py``, ``tests/test_kustomize_native.py``).
 """
 
 from __future__ import annotations
