@@ -48,6 +48,17 @@ def _both(folder: Path) -> tuple[str, str]:
     return mine, theirs
 
 
+def _failures(folder: Path, root: Path) -> tuple[str, str]:
+    """The messages of the in-process build's failure and of the binary's, for the same root."""
+    graph = kustomize.scan([(str(folder), str(root))])
+    real = os.path.realpath(folder)
+    with pytest.raises(kustomize_native.Failed) as mine:
+        kustomize_native.build(graph, real)
+    with pytest.raises(kustomize.BuildError) as theirs:
+        kustomize.build(graph, real, kustomize.builder(), native=False)
+    return mine.value.message, theirs.value.message
+
+
 def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path):
     write(tmp_path, "app/base/kustomization.yaml", "resources: [deploy.yaml, sub]\n")
     write(tmp_path, "app/base/deploy.yaml", DEPLOYMENT.format(name="web") + "---\n" + DEPLOYMENT.format(name="api"))
@@ -109,13 +120,8 @@ def test_a_missing_resource_fails_with_the_binarys_message(tmp_path):
     write(tmp_path, "app/common/kustomization.yaml", "resources: [a.yaml]\n")
     write(tmp_path, "app/common/a.yaml", DEPLOYMENT.format(name="x"))
     write(tmp_path, "app/overlay/kustomization.yaml", "resources: [../common, ../common/manifest.yaml]\n")
-    graph = kustomize.scan([(str(tmp_path / "app" / "overlay"), str(tmp_path))])
-    folder = os.path.realpath(tmp_path / "app" / "overlay")
-    with pytest.raises(kustomize_native.Failed) as mine:
-        kustomize_native.build(graph, folder)
-    with pytest.raises(kustomize.BuildError) as theirs:
-        kustomize.build(graph, folder, kustomize.builder(), native=False)
-    assert mine.value.message == theirs.value.message == "common/manifest.yaml: no such file or directory"
+    mine, theirs = _failures(tmp_path / "app" / "overlay", tmp_path)
+    assert mine == theirs == "common/manifest.yaml: no such file or directory"
 
 
 @pytest.mark.parametrize("fixture", ["deployments/kustomize", "kustomize"])
@@ -351,11 +357,5 @@ def test_a_generator_s_missing_file_fails_with_the_binarys_message(tmp_path, gen
     write(tmp_path, "app/base/kustomization.yaml", "resources: [pod.yaml]\n")
     write(tmp_path, "app/base/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
           "  containers: [{name: a, image: a}]\n")
-    graph = kustomize.scan([(str(tmp_path / "app" / "k"), str(tmp_path))])
-    folder = os.path.realpath(tmp_path / "app" / "k")
-    with pytest.raises(kustomize_native.Failed) as mine:
-        kustomize_native.build(graph, folder)
-    with pytest.raises(kustomize.BuildError) as theirs:
-        kustomize.build(graph, folder, kustomize.builder(), native=False)
-    assert mine.value.message == theirs.value.message
-    assert mine.value.message.startswith("loading KV pairs: ") and "k/" in mine.value.message
+    mine, theirs = _failures(tmp_path / "app" / "k", tmp_path)
+    assert mine == theirs and mine.startswith("loading KV pairs: ") and "k/" in mine
