@@ -419,8 +419,8 @@ def prebuild(graph: Graph, roots: Iterable[str], threads: int = 0) -> None:
     forget()
     _GRAPH[:] = [graph]
     command = builder()
-    todo = [f for f in roots if command is not None and not graph.remote(f) and _may_hold_workloads(graph, f)
-            and not in_process(graph, f)]  # those build in the workers
+    todo = [f for f in roots if command is not None and not graph.remote(f) and not in_process(graph, f)
+            and _may_hold_workloads(graph, f)]  # in-process roots build in the workers: their files not read here
     if len(todo) < 2:
         return
 
