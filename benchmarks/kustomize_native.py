@@ -22,19 +22,15 @@ from collections import Counter
 
 import yaml
 
+from isolint.parsers.kubernetes import kept
 from isolint.render import kustomize, kustomize_native
 from isolint.render.kustomize_patch import Unsupported
 
 
 def _kept(text: str) -> list[tuple[str, str, str, str]]:
-    from isolint.parsers.kubernetes import KEPT_KINDS
-
     out = []
     for doc in yaml.safe_load_all(text):
-        if not isinstance(doc, dict):
-            continue
-        pod = (doc.get("spec") or {}).get("template") if isinstance(doc.get("spec"), dict) else None
-        if doc.get("kind") in KEPT_KINDS or isinstance(pod, dict) or "jobTemplate" in (doc.get("spec") or {}):
+        if isinstance(doc, dict) and kept(doc):
             meta = doc.get("metadata") or {}
             text = yaml.safe_dump(doc, sort_keys=True)
             out.append((doc["kind"], meta.get("namespace") or "", meta.get("name"), text))

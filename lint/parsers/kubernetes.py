@@ -80,7 +80,7 @@ def judged_documents(docs: Iterable[Any]) -> list[YMap]:
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if not looks_like_kubernetes(obj) or (obj["kind"] not in KEPT_KINDS and not _has_generic_template(obj)):
+        if not looks_like_kubernetes(obj) or not kept(obj):
             continue
         if obj["kind"] == "List":
             items = obj.get("items")
@@ -118,7 +118,7 @@ def _parse_object(reader: Reader, model: FileModel, obj: Any, where: str) -> Non
     if not looks_like_kubernetes(obj):
         return
     kind = obj["kind"]
-    if kind not in KEPT_KINDS and not _has_generic_template(obj):
+    if not kept(obj):
         return
     if kind == "List":
         for key, pos in obj.duplicates:
@@ -192,15 +192,22 @@ def _parse_operator_object(reader: Reader, model: FileModel, obj: YMap, metadata
 
 def _child(node: Any, *path: str) -> Any:
     for step in path:
-        node = node.get(step) if isinstance(node, YMap) else None
+        node = node.get(step) if isinstance(node, dict) else None
     return node
 
 
-def _has_generic_template(obj: YMap) -> bool:
+def kept(obj: dict[str, Any]) -> bool:
+    """Whether the parser reads the object: a kept kind, or any kind with a pod template (read as
+    loaded, :class:`YMap`/:class:`YSeq`, or built as plain ``dict``/``list``: the in-process
+    Kustomize build)."""
+    return obj.get("kind") in KEPT_KINDS or _has_generic_template(obj)
+
+
+def _has_generic_template(obj: dict[str, Any]) -> bool:
     """Any kind with ``spec.template.spec.containers`` or ``spec.jobTemplate.spec.template.spec.containers``."""
     for path in (("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec")):
         pod = _child(obj, *path)
-        if isinstance(pod, YMap) and isinstance(pod.get("containers"), YSeq):
+        if isinstance(pod, dict) and isinstance(pod.get("containers"), list):
             return True
     return False
 

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..parsers.kubernetes import kept
 from ..sources import ReadError, contained, read_bytes, read_text, realpaths
 from ..yamlsource import BoolWord, YMap, YSeq, load_all
 from . import kustomize_transform as transform
@@ -462,7 +463,7 @@ def _read_otherwise(text: str, docs: list[Any]) -> str | None:
     for match in _READ_OTHERWISE.finditer(text):
         line = text.count("\n", 0, match.start(1)) + 1
         doc = next((d for d in reversed(docs) if isinstance(d, YMap) and d.pos[0] <= line), None)
-        if doc is None or _kept(doc) or str(doc.get("kind", "")).endswith("List"):
+        if doc is None or kept(doc) or str(doc.get("kind", "")).endswith("List"):
             found = match.group(1)
             break
     return found
@@ -619,12 +620,6 @@ def _name_references(acc: list[Res]) -> None:
                 holder[key] = same[0].current()[2]
 
 
-def _at(doc: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        doc = doc.get(key) if isinstance(doc, dict) else None
-    return doc
-
-
 def _holders(node: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], str]]:
     """The mappings holding the field ``path`` leads to (``*``: each item of a list). Kustomize's
     nameReference fails where the path meets a value that is not the mapping or list it walks
@@ -641,18 +636,6 @@ def _holders(node: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], str
     if not rest:
         return [(node, head)] if head in node else []
     return _holders(node.get(head), rest)
-
-
-def _kept(doc: dict[str, Any]) -> bool:
-    from ..parsers.kubernetes import KEPT_KINDS
-
-    if doc.get("kind") in KEPT_KINDS:
-        return True
-    for path in (("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec")):
-        pod = _at(doc, path)
-        if isinstance(pod, dict) and isinstance(pod.get("containers"), list):
-            return True
-    return False
 
 
 def _sort_key(res: Res) -> tuple[Any, ...]:
@@ -689,7 +672,7 @@ def _output(acc: list[Res], base: str) -> list[dict[str, Any]]:
     """The documents isolint reads, in the binary's order, each with its origin annotation."""
     out = []
     for res in sorted(acc, key=_sort_key):
-        if not _kept(res.doc):
+        if not kept(res.doc):
             continue
         meta = res.doc.setdefault("metadata", {})
         annotations = meta.get("annotations")
