@@ -83,6 +83,9 @@ def test_resources_bases_and_nested_folders_build_as_the_binary_builds(tmp_path)
      "replacements in kustomization.yaml"),
     ({"kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": "apiVersion: v1\nkind: List\nitems: {}\n"},
      "a list whose items are not a list"),
+    ({"kustomization.yaml": "resources: [a.yaml]\npatches:\n- target: {kind: Deployment, version: 1}\n"
+      "  patch: '[{op: add, path: /spec/paused, value: true}]'\n", "a.yaml": DEPLOYMENT.format(name="x")},
+     "a target not modelled"),
     ({"kustomization.yaml": "resources: [a.yaml]\n",
       "a.yaml": DEPLOYMENT.format(name="x") + "      hostNetwork: y\n"}, "a plain y/n value"),
 ])

@@ -42,7 +42,7 @@ from ..sources import ReadError, contained, read_bytes, read_text, realpaths
 from ..yamlsource import BoolWord, YMap, YSeq, load_all
 from . import kustomize_transform as transform
 from .kustomize_patch import Unsupported, copy_value, json6902, split_patch, strategic_merge
-from .kustomize_select import label_selector, name_matches
+from .kustomize_select import Resource, matches_selector
 
 _KEYS = frozenset({
     "apiVersion", "kind", "metadata", "resources", "bases", "components", "patches", "patchesStrategicMerge",
@@ -539,33 +539,23 @@ def _merge_target(acc: list[Res], new: Res) -> Res:
 
 def _select(acc: list[Res], target: Any) -> list[Res]:
     """The resources a ``target`` selects (Kustomize's ``resWrangler.Select``: the original or the
-    current namespace and name, anchored regular expressions, equality label selectors)."""
+    current namespace and name, as :func:`~isolint.render.kustomize_select.matches_selector` reads a
+    selector); a set-based label selector is Unsupported."""
     if not isinstance(target, dict) or set(target) - {"group", "version", "kind", "name", "namespace",
-                                                       "labelSelector", "annotationSelector"}:
+                                                       "labelSelector", "annotationSelector"} \
+            or not all(isinstance(value, str) for value in target.values()):
         raise Unsupported("a target not modelled")
     out = []
     for res in acc:
-        original, now = res.ids[0], res.current()
-        want = target.get("namespace")
-        if want and not any(name_matches(want, ns or "default") for ns in (original[1], now[1])):
-            continue
-        want = target.get("name")
-        if want and not any(name_matches(want, n) for n in (original[2], now[2])):
-            continue
-        group, version, kind = res.gvk()
-        if any(target.get(k) and not name_matches(str(target[k]), have)
-               for k, have in (("group", group), ("version", version), ("kind", kind))):
-            continue
+        (_, original_namespace, original), (kind, namespace, name) = res.ids[0], res.current()
         meta = res.doc.get("metadata") or {}
-        chosen = True
-        for key, have in (("labelSelector", meta.get("labels") or {}),
-                          ("annotationSelector", meta.get("annotations") or {})):
-            if target.get(key):
-                verdict = label_selector(str(target[key]), have)
-                if verdict is None:
-                    raise Unsupported("a set-based selector")
-                chosen = chosen and verdict
-        if chosen:
+        verdicts = {matches_selector(target, Resource(kind, frozenset({original, name}), effective or "default",
+                                                      meta.get("labels") or {}, meta.get("annotations") or {},
+                                                      res.doc.get("apiVersion")))
+                    for effective in {original_namespace, namespace}}
+        if None in verdicts:
+            raise Unsupported("a set-based selector")
+        if True in verdicts:
             out.append(res)
     return out
 
